@@ -1,0 +1,159 @@
+# Shared by setup/start/stop/test. Sourced, never run.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+PG_BIN=/usr/lib/postgresql/15/bin
+BIN="$ROOT/node_modules/.bin"
+STATE="$ROOT/.threadline"
+export PGSSLMODE=disable
+export PGCONNECT_TIMEOUT=5
+export DENO_NO_UPDATE_CHECK=1
+export SUPABASE_TELEMETRY_DISABLED=1 DO_NOT_TRACK=1
+
+say() { printf '\033[1m%s\033[0m\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 1; }
+
+# initdb refuses to run as root, so as root the cluster belongs to the
+# postgres OS user; otherwise to whoever runs the stack.
+pg_run() {
+  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# A directory the cluster owner can reach. Under root the checkout may sit in
+# a folder the postgres user cannot traverse (say /root); then the data moves
+# to /var/lib/threadline, keyed by the checkout's path.
+cluster_home() {
+  local want="$1"
+  if [ "$(id -u)" != 0 ]; then echo "$want"; return; fi
+  mkdir -p "$want"
+  chown postgres "$want"
+  if runuser -u postgres -- test -w "$want"; then echo "$want"; return; fi
+  local alt="/var/lib/threadline/$(printf '%s' "$want" | sha1sum | cut -c1-12)"
+  mkdir -p "$alt" && chown postgres "$alt"
+  echo "$alt"
+}
+
+# cluster_init DATA_DIR: a fresh cluster with Supabase's local credentials.
+cluster_init() {
+  local data="$1" pw
+  pw="$(dirname "$data")/.pw"
+  printf 'postgres\n' > "$pw"
+  [ "$(id -u)" = 0 ] && chown postgres "$pw"
+  pg_run "$PG_BIN/initdb" -D "$data" -U postgres --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
+    --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+  rm -f "$pw"
+}
+
+# cluster_start DATA_DIR PORT LOG
+cluster_start() {
+  local data="$1" port="$2" log="$3"
+  if pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then return 0; fi
+  [ "$(id -u)" = 0 ] && { touch "$log"; chown postgres "$log"; }
+  pg_run "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o "\
+ -p $port -c unix_socket_directories= -c listen_addresses=127.0.0.1\
+ -c shared_preload_libraries=pg_cron -c cron.database_name=postgres -c cron.timezone=UTC\
+ -c wal_level=logical -c max_connections=200 -c fsync=${THREADLINE_FSYNC:-on}\
+ -c timezone=UTC -c log_min_messages=warning" >/dev/null \
+    || { tail -n 20 "$log" >&2; die "PostgreSQL did not start (log: $log)"; }
+}
+
+cluster_stop() {
+  local data="$1"
+  [ -d "$data" ] || return 0
+  if pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    pg_run "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
+  fi
+}
+
+psql_url() { psql "$1" -X -q -v ON_ERROR_STOP=1 "${@:2}"; }
+
+apply_shim() {
+  local url="$1" f
+  for f in "$ROOT"/scripts/shim/*.sql; do
+    psql_url "$url" -f "$f" >/dev/null 2>&1 || { psql_url "$url" -f "$f" >&2 || true; die "shim $(basename "$f") failed"; }
+  done
+}
+
+# Migrations with the real CLI, which records them in
+# supabase_migrations.schema_migrations; the seed through the CLI too.
+push_migrations() {
+  local url="$1"
+  (cd "$ROOT" && "$BIN/supabase" db push --remote="$url" --yes --include-seed --skip-vault) \
+    >"${2:-/dev/null}" 2>&1 || { cat "${2:-/dev/null}" >&2 2>/dev/null; die "supabase db push failed"; }
+}
+
+free_port() {
+  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+}
+
+# stack_env API_PORT DB_PORT FAKE_PORT: the variables every service and test reads.
+stack_env() {
+  local api="$1" dbp="$2" fake="$3"
+  export THREADLINE_API_PORT="$api" THREADLINE_DB_PORT="$dbp" THREADLINE_FAKE_PROVIDER_PORT="$fake"
+  export THREADLINE_JWT_SECRET="${THREADLINE_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"
+  export THREADLINE_DB_URL="postgresql://postgres:postgres@127.0.0.1:$dbp/postgres"
+  export PGPASSWORD=postgres
+  export THREADLINE_FAKE_PROVIDER_URL="http://127.0.0.1:$fake"
+  export SUPABASE_URL="http://127.0.0.1:$api"
+  export SUPABASE_DB_URL="$THREADLINE_DB_URL"
+  eval "$("$BIN/deno" run --quiet --allow-env --config="$ROOT/deno.json" "$ROOT/scripts/keys.ts")"
+  export SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY
+}
+
+write_env_file() {
+  local f="$1"
+  {
+    for v in SUPABASE_URL SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY SUPABASE_DB_URL \
+      THREADLINE_API_PORT THREADLINE_DB_PORT THREADLINE_FAKE_PROVIDER_PORT THREADLINE_DB_URL \
+      THREADLINE_FAKE_PROVIDER_URL THREADLINE_JWT_SECRET; do
+      printf '%s=%s\n' "$v" "${!v}"
+    done
+  } > "$f"
+}
+
+# start_service RUN_DIR NAME SCRIPT: a Deno service in its own process group,
+# so stopping it takes its children (the function processes) too.
+start_service() {
+  local run="$1" name="$2" script="$3"
+  setsid "$BIN/deno" run --allow-all --no-prompt --config="$ROOT/deno.json" "$ROOT/$script" \
+    >"$run/$name.log" 2>&1 < /dev/null &
+  echo $! > "$run/$name.pid"
+}
+
+stop_service() {
+  local run="$1" name="$2" pid
+  [ -f "$run/$name.pid" ] || return 0
+  pid="$(cat "$run/$name.pid")"
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL -- "-$pid" 2>/dev/null || true
+  fi
+  rm -f "$run/$name.pid"
+}
+
+wait_http() {
+  local url="$1" secs="${2:-30}" i
+  for i in $(seq 1 $((secs * 10))); do
+    curl -fsS -o /dev/null "$url" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+start_services() {
+  local run="$1"
+  start_service "$run" net-worker scripts/services/net-worker.ts
+  start_service "$run" fake-provider scripts/services/fake-provider.ts
+  start_service "$run" gateway scripts/services/gateway.ts
+  wait_http "$THREADLINE_FAKE_PROVIDER_URL/__fake/requests" 60 || { cat "$run/fake-provider.log" >&2; die "fake provider did not come up"; }
+  wait_http "$SUPABASE_URL/__gateway/health" 90 || { cat "$run/gateway.log" >&2; die "gateway did not come up"; }
+  grep -q "listening" "$run/net-worker.log" 2>/dev/null || sleep 1
+}
+
+stop_services() {
+  local run="$1"
+  stop_service "$run" gateway
+  stop_service "$run" fake-provider
+  stop_service "$run" net-worker
+}
