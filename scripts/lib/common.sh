@@ -120,13 +120,21 @@ start_service() {
   echo $! > "$run/$name.pid"
 }
 
+# A zombie counts as gone: where PID 1 does not reap orphans (containers),
+# an exited service lingers as one and kill -0 still succeeds.
+alive() {
+  local st
+  st="$(ps -o stat= -p "$1" 2>/dev/null)" || return 1
+  [[ "$st" != Z* ]]
+}
+
 stop_service() {
   local run="$1" name="$2" pid
   [ -f "$run/$name.pid" ] || return 0
   pid="$(cat "$run/$name.pid")"
-  if kill -0 "$pid" 2>/dev/null; then
+  if alive "$pid"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do alive "$pid" || break; sleep 0.1; done
     kill -KILL -- "-$pid" 2>/dev/null || true
   fi
   rm -f "$run/$name.pid"
