@@ -21,6 +21,7 @@ declare
   user_id uuid := gen_random_uuid();
   previous text := current_setting('role');
 begin
+  perform set_config('role', 'none', true);
   if exists (select 1 from auth.users u where u.raw_user_meta_data ->> 'test_identifier' = identifier) then
     raise exception 'test user % already exists', identifier;
   end if;
@@ -111,6 +112,149 @@ as $$
       where n.nspname = schema_name and c.relkind in ('r', 'p') and not c.relrowsecurity),
     0,
     format('every table in schema %s has row level security enabled', schema_name))
+$$;
+
+-- A workspace with one user per role: <prefix>_owner, _admin, _member,
+-- _viewer, plus <prefix>_outsider who only has their personal workspace.
+-- Returns the workspace id. Built as the service would, not through RLS.
+create or replace function tests.create_workspace_with_roles(prefix text)
+returns uuid
+language plpgsql
+as $$
+declare
+  ws uuid;
+  r text;
+begin
+  foreach r in array array['owner', 'admin', 'member', 'viewer', 'outsider'] loop
+    perform tests.create_supabase_user(prefix || '_' || r, prefix || '_' || r || '@example.com');
+  end loop;
+  insert into public.workspaces (name, slug, created_by, plan)
+  values (initcap(prefix) || ' Inc', prefix || '-inc', tests.get_supabase_uid(prefix || '_owner'), 'premium')
+  returning id into ws;
+  insert into public.workspace_members (workspace_id, user_id, role)
+  select ws, tests.get_supabase_uid(prefix || '_' || x.role_name), x.role_name::public.member_role
+    from unnest(array['owner', 'admin', 'member', 'viewer']) as x(role_name);
+  return ws;
+end
+$$;
+
+-- Becomes `who` for the rest of the transaction: a test identifier, or
+-- 'anon' / 'service_role' for those API roles.
+create or replace function tests.act_as(who text)
+returns void
+language plpgsql
+as $$
+begin
+  case who
+    when 'anon' then perform tests.authenticate_as_anon();
+    when 'service_role' then perform tests.authenticate_as_service_role();
+    else perform tests.authenticate_as(who);
+  end case;
+end
+$$;
+
+-- Runs one statement as a user the way PostgREST would and reports
+-- 'ok:<rows>' (rows returned or affected) or the SQLSTATE it failed with.
+-- Its effects are always rolled back, so a matrix of probes can run in any
+-- order. who: as for act_as.
+create or replace function tests.try_as(who text, statement text)
+returns text
+language plpgsql
+as $$
+declare
+  n bigint;
+  result text;
+begin
+  begin
+    perform tests.act_as(who);
+    execute statement;
+    get diagnostics n = row_count;
+    result := 'ok:' || n;
+    raise exception using errcode = 'TROLL', message = result;
+  exception
+    when sqlstate 'TROLL' then
+      return result;
+    when others then
+      return sqlstate;
+  end;
+end
+$$;
+
+-- try_as for anon and every actor of create_workspace_with_roles(prefix):
+-- one row per actor, for access-matrix assertions.
+create or replace function tests.matrix(prefix text, statement text)
+returns table (who text, result text)
+language sql
+as $$
+  select a.who, tests.try_as(case a.who when 'anon' then 'anon' else prefix || '_' || a.who end, statement)
+    from unnest(array['anon', 'outsider', 'viewer', 'member', 'admin', 'owner']) with ordinality as a(who, n)
+   order by a.n
+$$;
+
+-- Probes every public table that has a workspace_id as `who`, reading,
+-- updating and deleting the victim workspace's rows. Returns one line per
+-- leak; a correct schema returns nothing. Tables added later are covered
+-- without touching this function.
+create or replace function tests.tenant_leaks(who text, victim uuid)
+returns setof text
+language plpgsql
+as $$
+declare
+  t record;
+  col text;
+  r text;
+  probe text;
+begin
+  for t in
+    select c.table_name
+      from information_schema.columns c
+      join information_schema.tables tb on tb.table_schema = c.table_schema and tb.table_name = c.table_name
+     where c.table_schema = 'public' and c.column_name = 'workspace_id' and tb.table_type = 'BASE TABLE'
+     order by 1
+  loop
+    select a.attname into col
+      from pg_attribute a
+     where a.attrelid = format('public.%I', t.table_name)::regclass and a.attnum > 0 and not a.attisdropped
+       and has_column_privilege('authenticated', a.attrelid, a.attnum, 'UPDATE')
+     order by a.attnum limit 1;
+    foreach probe in array array[
+      format('select 1 from public.%I where workspace_id = %L', t.table_name, victim),
+      format('update public.%I set %I = %I where workspace_id = %L', t.table_name,
+             coalesce(col, 'workspace_id'), coalesce(col, 'workspace_id'), victim),
+      format('delete from public.%I where workspace_id = %L', t.table_name, victim)]
+    loop
+      r := tests.try_as(who, probe);
+      if r not in ('ok:0', '42501') then
+        return next format('%s -> %s', probe, r);
+      end if;
+    end loop;
+  end loop;
+end
+$$;
+
+-- Like try_as, but keeps the effects (and raises on error).
+create or replace function tests.run_as(who text, statement text)
+returns bigint
+language plpgsql
+as $$
+declare
+  n bigint;
+begin
+  perform tests.act_as(who);
+  execute statement;
+  get diagnostics n = row_count;
+  perform tests.clear_authentication();
+  return n;
+end
+$$;
+
+-- The personal workspace made at sign-up for a test user.
+create or replace function tests.personal_workspace(identifier text)
+returns uuid
+language sql stable security definer set search_path = ''
+as $$
+  select w.id from public.workspaces w
+   where w.is_personal and w.created_by = tests.get_supabase_uid(identifier)
 $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;

@@ -1,0 +1,54 @@
+-- Conventions every module must keep; these checks cover tables added later too.
+begin;
+select plan(9);
+
+select tests.rls_enabled('public');
+
+select is_empty($$
+  select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+   where n.nspname = 'public' and c.relkind in ('r', 'p') and obj_description(c.oid, 'pg_class') is null
+$$, 'every public table has a comment for Studio');
+
+select is_empty($$
+  select tablename || '.' || policyname from pg_policies
+   where schemaname = 'public' and (cmd = 'ALL' or roles <> '{authenticated}')
+$$, 'policies are per command and to authenticated only (never for all, never to public or anon)');
+
+-- Every foreign key has an index whose leading columns are the key's.
+select is_empty($$
+  select c.conrelid::regclass || ' (' || c.conname || ')'
+    from pg_constraint c join pg_namespace n on n.oid = c.connamespace
+   where c.contype = 'f' and n.nspname = 'public'
+     and not exists (
+       select 1 from pg_index i
+        where i.indrelid = c.conrelid
+          and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)
+$$, 'every foreign key is indexed');
+
+select is_empty($$
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+   where n.nspname in ('public', 'private') and p.prosecdef
+     and not exists (select 1 from unnest(p.proconfig) c where c like 'search_path=%')
+$$, 'every security definer function pins its search_path');
+
+select is_empty($$
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+   where n.nspname = 'public' and p.prosecdef
+$$, 'public functions are security invoker; definer code lives in private');
+
+select is_empty($$
+  select p.oid::regprocedure::text from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+   where n.nspname = 'private' and has_function_privilege('anon', p.oid, 'execute')
+$$, 'anon can execute nothing in private');
+
+select is_empty($$
+  select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+   where n.nspname = 'public' and c.relkind in ('r', 'p', 'v')
+     and has_table_privilege('anon', c.oid, 'select')
+$$, 'anon can read no public table');
+
+select ok('owner'::public.member_role > 'admin' and 'admin'::public.member_role > 'member'
+          and 'member'::public.member_role > 'viewer', 'member roles are ordered viewer < member < admin < owner');
+
+select * from finish();
+rollback;
