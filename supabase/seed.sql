@@ -1,3 +1,49 @@
 -- Demo data for a newcomer after `npm start`. Idempotent: the CLI applies it
--- again whenever this file changes.
-select 1;
+-- again whenever this file changes. Every demo user's password: threadline-demo
+-- (usable wherever Supabase Auth runs on this database, e.g. a hosted
+-- project seeded with `supabase db push --include-seed`).
+
+-- People. The auth.users trigger gives each a profile and a personal workspace.
+insert into auth.users (id, instance_id, aud, role, email, encrypted_password, email_confirmed_at,
+                        raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+                        confirmation_token, recovery_token, email_change_token_new, email_change)
+select u.id, '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated', u.email,
+       extensions.crypt('threadline-demo', extensions.gen_salt('bf')), now(),
+       jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email')) || u.app_meta,
+       jsonb_build_object('full_name', u.full_name), now(), now(), '', '', '', ''
+  from (values
+    ('00000000-0000-4000-a000-000000000001'::uuid, 'olivia@demo.threadline.dev', 'Olivia Owner', '{}'::jsonb),
+    ('00000000-0000-4000-a000-000000000002'::uuid, 'adam@demo.threadline.dev', 'Adam Admin', '{}'::jsonb),
+    ('00000000-0000-4000-a000-000000000003'::uuid, 'maya@demo.threadline.dev', 'Maya Member', '{}'::jsonb),
+    ('00000000-0000-4000-a000-000000000004'::uuid, 'victor@demo.threadline.dev', 'Victor Viewer', '{}'::jsonb),
+    ('00000000-0000-4000-a000-000000000009'::uuid, 'sam@demo.threadline.dev', 'Sam Support', '{"platform_role": "super_admin"}'::jsonb)
+  ) as u(id, email, full_name, app_meta)
+on conflict (id) do nothing;
+
+insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true),
+       'email', now(), now(), now()
+  from auth.users u
+ where u.email like '%@demo.threadline.dev'
+on conflict (provider_id, provider) do nothing;
+
+-- A shared business workspace with one member of each role.
+insert into public.workspaces (id, name, slug, business_type, description, plan, created_by, settings)
+values ('00000000-0000-4000-b000-000000000001', 'Threadline Demo Tailors', 'demo', 'tailor',
+        'A demo tailoring business that talks to its customers on WhatsApp.', 'premium',
+        '00000000-0000-4000-a000-000000000001', '{"timezone": "America/Sao_Paulo", "language": "pt-BR"}')
+on conflict (id) do nothing;
+
+insert into public.workspace_members (workspace_id, user_id, role, invited_by)
+values
+  ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000001', 'owner', null),
+  ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000002', 'admin', '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000003', 'member', '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000004', 'viewer', '00000000-0000-4000-a000-000000000002')
+on conflict (workspace_id, user_id) do nothing;
+
+insert into public.notifications (id, user_id, workspace_id, type, title, body, action_url)
+values ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000003',
+        '00000000-0000-4000-b000-000000000001', 'welcome', 'Welcome to Threadline Demo Tailors',
+        'Adam added you as a member. Connect a WhatsApp number to start talking to customers.', '/settings/channels')
+on conflict (id) do nothing;
