@@ -144,6 +144,741 @@ export type Database = {
           },
         ];
       };
+      "channels": {
+        Row: {
+          "api_base_url": string | null;
+          "business_account_id": string | null;
+          "connected_by": string | null;
+          "connection_retries": number;
+          "created_at": string;
+          "credentials_set": (string)[];
+          "device_id": string | null;
+          "disconnected_at": string | null;
+          "display_name": string | null;
+          "email_address": string | null;
+          "id": string;
+          "instance_name": string | null;
+          "is_active": boolean;
+          "last_connected_at": string | null;
+          "last_error": string | null;
+          "last_synced_at": string | null;
+          "name": string;
+          "pairing_code": string | null;
+          "phone_number": string | null;
+          "phone_number_id": string | null;
+          "profile_name": string | null;
+          "profile_picture_url": string | null;
+          "provider": Database["public"]["Enums"]["channel_provider"] | null;
+          "qr_code": string | null;
+          "qr_expires_at": string | null;
+          "settings": NonNullable<Json>;
+          "status": Database["public"]["Enums"]["channel_status"];
+          "type": Database["public"]["Enums"]["channel_type"];
+          "updated_at": string;
+          "webhook_events": (string)[];
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "api_base_url"?: string | null;
+          "business_account_id"?: string | null;
+          "connected_by"?: string | null;
+          "connection_retries"?: number;
+          "created_at"?: string;
+          "credentials_set"?: (string)[];
+          "device_id"?: string | null;
+          "disconnected_at"?: string | null;
+          "display_name"?: string | null;
+          "email_address"?: string | null;
+          "id"?: string;
+          "instance_name"?: string | null;
+          "is_active"?: boolean;
+          "last_connected_at"?: string | null;
+          "last_error"?: string | null;
+          "last_synced_at"?: string | null;
+          "name": string;
+          "pairing_code"?: string | null;
+          "phone_number"?: string | null;
+          "phone_number_id"?: string | null;
+          "profile_name"?: string | null;
+          "profile_picture_url"?: string | null;
+          "provider"?: Database["public"]["Enums"]["channel_provider"] | null;
+          "qr_code"?: string | null;
+          "qr_expires_at"?: string | null;
+          "settings"?: NonNullable<Json>;
+          "status"?: Database["public"]["Enums"]["channel_status"];
+          "type"?: Database["public"]["Enums"]["channel_type"];
+          "updated_at"?: string;
+          "webhook_events"?: (string)[];
+          "workspace_id": string;
+        };
+        Update: {
+          "api_base_url"?: string | null;
+          "business_account_id"?: string | null;
+          "connected_by"?: string | null;
+          "connection_retries"?: number;
+          "created_at"?: string;
+          "credentials_set"?: (string)[];
+          "device_id"?: string | null;
+          "disconnected_at"?: string | null;
+          "display_name"?: string | null;
+          "email_address"?: string | null;
+          "id"?: string;
+          "instance_name"?: string | null;
+          "is_active"?: boolean;
+          "last_connected_at"?: string | null;
+          "last_error"?: string | null;
+          "last_synced_at"?: string | null;
+          "name"?: string;
+          "pairing_code"?: string | null;
+          "phone_number"?: string | null;
+          "phone_number_id"?: string | null;
+          "profile_name"?: string | null;
+          "profile_picture_url"?: string | null;
+          "provider"?: Database["public"]["Enums"]["channel_provider"] | null;
+          "qr_code"?: string | null;
+          "qr_expires_at"?: string | null;
+          "settings"?: NonNullable<Json>;
+          "status"?: Database["public"]["Enums"]["channel_status"];
+          "type"?: Database["public"]["Enums"]["channel_type"];
+          "updated_at"?: string;
+          "webhook_events"?: (string)[];
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "channels_connected_by_fkey";
+            columns: ["connected_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "channels_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "contact_identities": {
+        Row: {
+          "blocked_at": string | null;
+          "business_profile": Json | null;
+          "channel_id": string;
+          "contact_id": string;
+          "created_at": string;
+          "external_id": string;
+          "id": string;
+          "is_blocked": boolean;
+          "is_business": boolean;
+          "last_seen_at": string | null;
+          "phone": string | null;
+          "profile_picture_url": string | null;
+          "push_name": string | null;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "blocked_at"?: string | null;
+          "business_profile"?: Json | null;
+          "channel_id": string;
+          "contact_id": string;
+          "created_at"?: string;
+          "external_id": string;
+          "id"?: string;
+          "is_blocked"?: boolean;
+          "is_business"?: boolean;
+          "last_seen_at"?: string | null;
+          "phone"?: string | null;
+          "profile_picture_url"?: string | null;
+          "push_name"?: string | null;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "blocked_at"?: string | null;
+          "business_profile"?: Json | null;
+          "channel_id"?: string;
+          "contact_id"?: string;
+          "created_at"?: string;
+          "external_id"?: string;
+          "id"?: string;
+          "is_blocked"?: boolean;
+          "is_business"?: boolean;
+          "last_seen_at"?: string | null;
+          "phone"?: string | null;
+          "profile_picture_url"?: string | null;
+          "push_name"?: string | null;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "contact_identities_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "contact_identities_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "contact_identities_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "contacts": {
+        Row: {
+          "added_by": string | null;
+          "address": string | null;
+          "avatar_url": string | null;
+          "birthday": string | null;
+          "company": string | null;
+          "created_at": string;
+          "custom_fields": NonNullable<Json>;
+          "email": string | null;
+          "id": string;
+          "interests": string | null;
+          "is_favorite": boolean;
+          "job_title": string | null;
+          "labels": (string)[];
+          "last_message_at": string | null;
+          "last_order_at": string | null;
+          "location": string | null;
+          "name": string | null;
+          "notes": string | null;
+          "opted_in": boolean;
+          "opted_in_at": string | null;
+          "opted_out_at": string | null;
+          "phone": string | null;
+          "priority": Database["public"]["Enums"]["priority_level"] | null;
+          "social_media": NonNullable<Json>;
+          "source": string;
+          "status": Database["public"]["Enums"]["contact_status"];
+          "tags": (string)[];
+          "total_orders": number;
+          "total_revenue": number;
+          "updated_at": string;
+          "website": string | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "added_by"?: string | null;
+          "address"?: string | null;
+          "avatar_url"?: string | null;
+          "birthday"?: string | null;
+          "company"?: string | null;
+          "created_at"?: string;
+          "custom_fields"?: NonNullable<Json>;
+          "email"?: string | null;
+          "id"?: string;
+          "interests"?: string | null;
+          "is_favorite"?: boolean;
+          "job_title"?: string | null;
+          "labels"?: (string)[];
+          "last_message_at"?: string | null;
+          "last_order_at"?: string | null;
+          "location"?: string | null;
+          "name"?: string | null;
+          "notes"?: string | null;
+          "opted_in"?: boolean;
+          "opted_in_at"?: string | null;
+          "opted_out_at"?: string | null;
+          "phone"?: string | null;
+          "priority"?: Database["public"]["Enums"]["priority_level"] | null;
+          "social_media"?: NonNullable<Json>;
+          "source"?: string;
+          "status"?: Database["public"]["Enums"]["contact_status"];
+          "tags"?: (string)[];
+          "total_orders"?: number;
+          "total_revenue"?: number;
+          "updated_at"?: string;
+          "website"?: string | null;
+          "workspace_id": string;
+        };
+        Update: {
+          "added_by"?: string | null;
+          "address"?: string | null;
+          "avatar_url"?: string | null;
+          "birthday"?: string | null;
+          "company"?: string | null;
+          "created_at"?: string;
+          "custom_fields"?: NonNullable<Json>;
+          "email"?: string | null;
+          "id"?: string;
+          "interests"?: string | null;
+          "is_favorite"?: boolean;
+          "job_title"?: string | null;
+          "labels"?: (string)[];
+          "last_message_at"?: string | null;
+          "last_order_at"?: string | null;
+          "location"?: string | null;
+          "name"?: string | null;
+          "notes"?: string | null;
+          "opted_in"?: boolean;
+          "opted_in_at"?: string | null;
+          "opted_out_at"?: string | null;
+          "phone"?: string | null;
+          "priority"?: Database["public"]["Enums"]["priority_level"] | null;
+          "social_media"?: NonNullable<Json>;
+          "source"?: string;
+          "status"?: Database["public"]["Enums"]["contact_status"];
+          "tags"?: (string)[];
+          "total_orders"?: number;
+          "total_revenue"?: number;
+          "updated_at"?: string;
+          "website"?: string | null;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "contacts_added_by_fkey";
+            columns: ["added_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "contacts_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "conversations": {
+        Row: {
+          "assignee_id": string | null;
+          "channel_id": string;
+          "chat_id": string;
+          "closed_at": string | null;
+          "contact_id": string | null;
+          "created_at": string;
+          "custom_wallpaper": string | null;
+          "display_id": number;
+          "group_id": string | null;
+          "id": string;
+          "is_archived": boolean;
+          "is_muted": boolean;
+          "is_pinned": boolean;
+          "last_inbound_at": string | null;
+          "last_message_at": string | null;
+          "last_message_direction": Database["public"]["Enums"]["message_direction"] | null;
+          "last_message_id": string | null;
+          "last_message_preview": string | null;
+          "mute_until": string | null;
+          "notification_settings": Json | null;
+          "status": Database["public"]["Enums"]["conversation_status"];
+          "title": string | null;
+          "type": Database["public"]["Enums"]["conversation_type"];
+          "unread_count": number;
+          "updated_at": string;
+          "window_expires_at": string | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "assignee_id"?: string | null;
+          "channel_id": string;
+          "chat_id": string;
+          "closed_at"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "custom_wallpaper"?: string | null;
+          "display_id": number;
+          "group_id"?: string | null;
+          "id"?: string;
+          "is_archived"?: boolean;
+          "is_muted"?: boolean;
+          "is_pinned"?: boolean;
+          "last_inbound_at"?: string | null;
+          "last_message_at"?: string | null;
+          "last_message_direction"?: Database["public"]["Enums"]["message_direction"] | null;
+          "last_message_id"?: string | null;
+          "last_message_preview"?: string | null;
+          "mute_until"?: string | null;
+          "notification_settings"?: Json | null;
+          "status"?: Database["public"]["Enums"]["conversation_status"];
+          "title"?: string | null;
+          "type"?: Database["public"]["Enums"]["conversation_type"];
+          "unread_count"?: number;
+          "updated_at"?: string;
+          "window_expires_at"?: string | null;
+          "workspace_id": string;
+        };
+        Update: {
+          "assignee_id"?: string | null;
+          "channel_id"?: string;
+          "chat_id"?: string;
+          "closed_at"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "custom_wallpaper"?: string | null;
+          "display_id"?: number;
+          "group_id"?: string | null;
+          "id"?: string;
+          "is_archived"?: boolean;
+          "is_muted"?: boolean;
+          "is_pinned"?: boolean;
+          "last_inbound_at"?: string | null;
+          "last_message_at"?: string | null;
+          "last_message_direction"?: Database["public"]["Enums"]["message_direction"] | null;
+          "last_message_id"?: string | null;
+          "last_message_preview"?: string | null;
+          "mute_until"?: string | null;
+          "notification_settings"?: Json | null;
+          "status"?: Database["public"]["Enums"]["conversation_status"];
+          "title"?: string | null;
+          "type"?: Database["public"]["Enums"]["conversation_type"];
+          "unread_count"?: number;
+          "updated_at"?: string;
+          "window_expires_at"?: string | null;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "conversations_assignee_id_fkey";
+            columns: ["assignee_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "conversations_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "conversations_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "conversations_group_id_fkey";
+            columns: ["group_id"];
+            isOneToOne: false;
+            referencedRelation: "whatsapp_groups";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "conversations_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "media_files": {
+        Row: {
+          "channel_id": string | null;
+          "created_at": string;
+          "duration_seconds": number | null;
+          "error": string | null;
+          "file_name": string | null;
+          "id": string;
+          "message_id": string | null;
+          "mime_type": string | null;
+          "provider_media_id": string | null;
+          "sha256": string | null;
+          "size_bytes": number | null;
+          "source_url": string | null;
+          "status": Database["public"]["Enums"]["media_status"];
+          "storage_path": string | null;
+          "storage_url": string | null;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "channel_id"?: string | null;
+          "created_at"?: string;
+          "duration_seconds"?: number | null;
+          "error"?: string | null;
+          "file_name"?: string | null;
+          "id"?: string;
+          "message_id"?: string | null;
+          "mime_type"?: string | null;
+          "provider_media_id"?: string | null;
+          "sha256"?: string | null;
+          "size_bytes"?: number | null;
+          "source_url"?: string | null;
+          "status"?: Database["public"]["Enums"]["media_status"];
+          "storage_path"?: string | null;
+          "storage_url"?: string | null;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "channel_id"?: string | null;
+          "created_at"?: string;
+          "duration_seconds"?: number | null;
+          "error"?: string | null;
+          "file_name"?: string | null;
+          "id"?: string;
+          "message_id"?: string | null;
+          "mime_type"?: string | null;
+          "provider_media_id"?: string | null;
+          "sha256"?: string | null;
+          "size_bytes"?: number | null;
+          "source_url"?: string | null;
+          "status"?: Database["public"]["Enums"]["media_status"];
+          "storage_path"?: string | null;
+          "storage_url"?: string | null;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "media_files_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "media_files_message_id_fkey";
+            columns: ["message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "media_files_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "messages": {
+        Row: {
+          "channel_id": string;
+          "contact_id": string | null;
+          "content": string | null;
+          "conversation_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "deleted_at": string | null;
+          "delivered_at": string | null;
+          "direction": Database["public"]["Enums"]["message_direction"];
+          "edited_at": string | null;
+          "error_code": number | null;
+          "error_message": string | null;
+          "error_title": string | null;
+          "errors": Json | null;
+          "failed_at": string | null;
+          "forward_score": number;
+          "id": string;
+          "is_forwarded": boolean;
+          "is_starred": boolean;
+          "location_address": string | null;
+          "location_latitude": number | null;
+          "location_longitude": number | null;
+          "location_name": string | null;
+          "media_duration": number | null;
+          "media_filename": string | null;
+          "media_id": string | null;
+          "media_mime_type": string | null;
+          "media_sha256": string | null;
+          "media_size": number | null;
+          "media_url": string | null;
+          "mentions": (string)[];
+          "participant_jid": string | null;
+          "payload": Json | null;
+          "provider_message_id": string | null;
+          "provider_timestamp": string | null;
+          "provider_type": string | null;
+          "push_name": string | null;
+          "quoted_content": string | null;
+          "quoted_message_id": string | null;
+          "quoted_provider_message_id": string | null;
+          "reaction_emoji": string | null;
+          "reaction_target_id": string | null;
+          "reactions": NonNullable<Json>;
+          "read_at": string | null;
+          "recipient_identifier": string | null;
+          "remote_jid": string | null;
+          "sender_identifier": string | null;
+          "sent_at": string | null;
+          "status": Database["public"]["Enums"]["message_status"];
+          "type": Database["public"]["Enums"]["message_type"];
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "channel_id": string;
+          "contact_id"?: string | null;
+          "content"?: string | null;
+          "conversation_id": string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "deleted_at"?: string | null;
+          "delivered_at"?: string | null;
+          "direction": Database["public"]["Enums"]["message_direction"];
+          "edited_at"?: string | null;
+          "error_code"?: number | null;
+          "error_message"?: string | null;
+          "error_title"?: string | null;
+          "errors"?: Json | null;
+          "failed_at"?: string | null;
+          "forward_score"?: number;
+          "id"?: string;
+          "is_forwarded"?: boolean;
+          "is_starred"?: boolean;
+          "location_address"?: string | null;
+          "location_latitude"?: number | null;
+          "location_longitude"?: number | null;
+          "location_name"?: string | null;
+          "media_duration"?: number | null;
+          "media_filename"?: string | null;
+          "media_id"?: string | null;
+          "media_mime_type"?: string | null;
+          "media_sha256"?: string | null;
+          "media_size"?: number | null;
+          "media_url"?: string | null;
+          "mentions"?: (string)[];
+          "participant_jid"?: string | null;
+          "payload"?: Json | null;
+          "provider_message_id"?: string | null;
+          "provider_timestamp"?: string | null;
+          "provider_type"?: string | null;
+          "push_name"?: string | null;
+          "quoted_content"?: string | null;
+          "quoted_message_id"?: string | null;
+          "quoted_provider_message_id"?: string | null;
+          "reaction_emoji"?: string | null;
+          "reaction_target_id"?: string | null;
+          "reactions"?: NonNullable<Json>;
+          "read_at"?: string | null;
+          "recipient_identifier"?: string | null;
+          "remote_jid"?: string | null;
+          "sender_identifier"?: string | null;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["message_status"];
+          "type"?: Database["public"]["Enums"]["message_type"];
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "channel_id"?: string;
+          "contact_id"?: string | null;
+          "content"?: string | null;
+          "conversation_id"?: string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "deleted_at"?: string | null;
+          "delivered_at"?: string | null;
+          "direction"?: Database["public"]["Enums"]["message_direction"];
+          "edited_at"?: string | null;
+          "error_code"?: number | null;
+          "error_message"?: string | null;
+          "error_title"?: string | null;
+          "errors"?: Json | null;
+          "failed_at"?: string | null;
+          "forward_score"?: number;
+          "id"?: string;
+          "is_forwarded"?: boolean;
+          "is_starred"?: boolean;
+          "location_address"?: string | null;
+          "location_latitude"?: number | null;
+          "location_longitude"?: number | null;
+          "location_name"?: string | null;
+          "media_duration"?: number | null;
+          "media_filename"?: string | null;
+          "media_id"?: string | null;
+          "media_mime_type"?: string | null;
+          "media_sha256"?: string | null;
+          "media_size"?: number | null;
+          "media_url"?: string | null;
+          "mentions"?: (string)[];
+          "participant_jid"?: string | null;
+          "payload"?: Json | null;
+          "provider_message_id"?: string | null;
+          "provider_timestamp"?: string | null;
+          "provider_type"?: string | null;
+          "push_name"?: string | null;
+          "quoted_content"?: string | null;
+          "quoted_message_id"?: string | null;
+          "quoted_provider_message_id"?: string | null;
+          "reaction_emoji"?: string | null;
+          "reaction_target_id"?: string | null;
+          "reactions"?: NonNullable<Json>;
+          "read_at"?: string | null;
+          "recipient_identifier"?: string | null;
+          "remote_jid"?: string | null;
+          "sender_identifier"?: string | null;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["message_status"];
+          "type"?: Database["public"]["Enums"]["message_type"];
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "messages_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_quoted_message_id_fkey";
+            columns: ["quoted_message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "notifications": {
         Row: {
           "action_url": string | null;
@@ -322,6 +1057,149 @@ export type Database = {
             columns: ["user_id"];
             isOneToOne: false;
             referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "webhook_events": {
+        Row: {
+          "body_sha256": string;
+          "channel_id": string | null;
+          "created_at": string;
+          "error": string | null;
+          "event_type": string;
+          "id": number;
+          "payload": Json | null;
+          "processed": boolean;
+          "processed_at": string | null;
+          "provider": Database["public"]["Enums"]["channel_provider"];
+          "raw_body": string | null;
+          "retry_count": number;
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "body_sha256": string;
+          "channel_id"?: string | null;
+          "created_at"?: string;
+          "error"?: string | null;
+          "event_type": string;
+          "id"?: never;
+          "payload"?: Json | null;
+          "processed"?: boolean;
+          "processed_at"?: string | null;
+          "provider": Database["public"]["Enums"]["channel_provider"];
+          "raw_body"?: string | null;
+          "retry_count"?: number;
+          "workspace_id"?: string | null;
+        };
+        Update: {
+          "body_sha256"?: string;
+          "channel_id"?: string | null;
+          "created_at"?: string;
+          "error"?: string | null;
+          "event_type"?: string;
+          "id"?: never;
+          "payload"?: Json | null;
+          "processed"?: boolean;
+          "processed_at"?: string | null;
+          "provider"?: Database["public"]["Enums"]["channel_provider"];
+          "raw_body"?: string | null;
+          "retry_count"?: number;
+          "workspace_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "webhook_events_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "webhook_events_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "whatsapp_groups": {
+        Row: {
+          "channel_id": string;
+          "created_at": string;
+          "description": string | null;
+          "group_created_at": string | null;
+          "group_jid": string;
+          "id": string;
+          "is_announcement": boolean;
+          "is_muted": boolean;
+          "is_restricted": boolean;
+          "mute_until": string | null;
+          "my_role": Database["public"]["Enums"]["group_role"];
+          "name": string | null;
+          "owner_jid": string | null;
+          "participants": NonNullable<Json>;
+          "participants_count": number;
+          "picture_url": string | null;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "channel_id": string;
+          "created_at"?: string;
+          "description"?: string | null;
+          "group_created_at"?: string | null;
+          "group_jid": string;
+          "id"?: string;
+          "is_announcement"?: boolean;
+          "is_muted"?: boolean;
+          "is_restricted"?: boolean;
+          "mute_until"?: string | null;
+          "my_role"?: Database["public"]["Enums"]["group_role"];
+          "name"?: string | null;
+          "owner_jid"?: string | null;
+          "participants"?: NonNullable<Json>;
+          "participants_count"?: number;
+          "picture_url"?: string | null;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "channel_id"?: string;
+          "created_at"?: string;
+          "description"?: string | null;
+          "group_created_at"?: string | null;
+          "group_jid"?: string;
+          "id"?: string;
+          "is_announcement"?: boolean;
+          "is_muted"?: boolean;
+          "is_restricted"?: boolean;
+          "mute_until"?: string | null;
+          "my_role"?: Database["public"]["Enums"]["group_role"];
+          "name"?: string | null;
+          "owner_jid"?: string | null;
+          "participants"?: NonNullable<Json>;
+          "participants_count"?: number;
+          "picture_url"?: string | null;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "whatsapp_groups_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "whatsapp_groups_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
             referencedColumns: ["id"];
           },
         ];
@@ -663,6 +1541,10 @@ export type Database = {
       "remove_member": { Args: { "user_id": string; "workspace_id": string }; Returns: undefined };
       "revoke_api_key": { Args: { "key_id": string }; Returns: undefined };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
+      "set_channel_credentials": {
+        Args: { "channel_id": string; "credentials": Json };
+        Returns: (string)[];
+      };
     };
     Enums: {
       "account_type": "business" | "customer";
@@ -674,11 +1556,46 @@ export type Database = {
         | "retail"
         | "services"
         | "other";
+      "channel_provider": "cloud_api" | "evolution" | "whatsmeow";
+      "channel_status":
+        | "connected"
+        | "disconnected"
+        | "connecting"
+        | "error"
+        | "qr_pending"
+        | "pairing";
+      "channel_type": "whatsapp" | "telegram" | "sms" | "email";
+      "contact_status": "active" | "prospect" | "inactive";
+      "conversation_status": "open" | "pending" | "closed" | "expired";
+      "conversation_type": "individual" | "group";
+      "group_role": "member" | "admin" | "super_admin";
       "invitation_status": "pending" | "accepted" | "revoked" | "expired";
       "log_level": "debug" | "info" | "warning" | "error" | "critical";
+      "media_status": "pending" | "stored" | "failed";
       "member_role": "viewer" | "member" | "admin" | "owner";
       "member_status": "active" | "suspended";
+      "message_direction": "inbound" | "outbound";
+      "message_status": "pending" | "sent" | "delivered" | "read" | "played" | "failed" | "deleted";
+      "message_type":
+        | "text"
+        | "image"
+        | "video"
+        | "audio"
+        | "document"
+        | "sticker"
+        | "location"
+        | "contacts"
+        | "reaction"
+        | "interactive"
+        | "button"
+        | "order"
+        | "poll"
+        | "list"
+        | "template"
+        | "system"
+        | "unsupported";
       "platform_role": "user" | "admin" | "super_admin";
+      "priority_level": "low" | "medium" | "high" | "urgent";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
       "subscription_status": "trialing" | "active" | "past_due" | "suspended" | "cancelled";
       "verification_status": "sent" | "delivered" | "failed" | "verified";
@@ -805,11 +1722,48 @@ export const Constants = {
         "services",
         "other",
       ],
+      "channel_provider": ["cloud_api", "evolution", "whatsmeow"],
+      "channel_status": [
+        "connected",
+        "disconnected",
+        "connecting",
+        "error",
+        "qr_pending",
+        "pairing",
+      ],
+      "channel_type": ["whatsapp", "telegram", "sms", "email"],
+      "contact_status": ["active", "prospect", "inactive"],
+      "conversation_status": ["open", "pending", "closed", "expired"],
+      "conversation_type": ["individual", "group"],
+      "group_role": ["member", "admin", "super_admin"],
       "invitation_status": ["pending", "accepted", "revoked", "expired"],
       "log_level": ["debug", "info", "warning", "error", "critical"],
+      "media_status": ["pending", "stored", "failed"],
       "member_role": ["viewer", "member", "admin", "owner"],
       "member_status": ["active", "suspended"],
+      "message_direction": ["inbound", "outbound"],
+      "message_status": ["pending", "sent", "delivered", "read", "played", "failed", "deleted"],
+      "message_type": [
+        "text",
+        "image",
+        "video",
+        "audio",
+        "document",
+        "sticker",
+        "location",
+        "contacts",
+        "reaction",
+        "interactive",
+        "button",
+        "order",
+        "poll",
+        "list",
+        "template",
+        "system",
+        "unsupported",
+      ],
       "platform_role": ["user", "admin", "super_admin"],
+      "priority_level": ["low", "medium", "high", "urgent"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
       "subscription_status": ["trialing", "active", "past_due", "suspended", "cancelled"],
       "verification_status": ["sent", "delivered", "failed", "verified"],

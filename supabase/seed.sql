@@ -47,3 +47,20 @@ values ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-0000000
         '00000000-0000-4000-b000-000000000001', 'welcome', 'Welcome to Threadline Demo Tailors',
         'Adam added you as a member. Connect a WhatsApp number to start talking to customers.', '/settings/channels')
 on conflict (id) do nothing;
+
+-- A Cloud API channel for the README's webhook walkthrough. Its demo
+-- credentials go to Vault, as set_channel_credentials() would put them.
+insert into public.channels (id, workspace_id, type, provider, name, status, phone_number, display_name,
+                             phone_number_id, business_account_id, connected_by, settings)
+values ('00000000-0000-4000-d000-000000000001', '00000000-0000-4000-b000-000000000001', 'whatsapp', 'cloud_api',
+        'Demo WhatsApp', 'connected', '15550001234', 'Threadline Demo Tailors', '100000000000001', '200000000000001',
+        '00000000-0000-4000-a000-000000000001', '{"rate_limit_per_second": 80}')
+on conflict (id) do nothing;
+
+select vault.create_secret(v.secret, 'channel:00000000-0000-4000-d000-000000000001:' || v.kind, 'demo ' || v.kind)
+  from (values ('access_token', 'demo-access-token'), ('app_secret', 'demo-app-secret'),
+               ('verify_token', 'demo-verify-token')) as v(kind, secret)
+ where not exists (select 1 from vault.secrets s
+                    where s.name = 'channel:00000000-0000-4000-d000-000000000001:' || v.kind);
+update public.channels set credentials_set = '{access_token,app_secret,verify_token}'
+ where id = '00000000-0000-4000-d000-000000000001';

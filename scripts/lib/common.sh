@@ -75,11 +75,15 @@ apply_shim() {
 }
 
 # Migrations with the real CLI, which records them in
-# supabase_migrations.schema_migrations; the seed through the CLI too.
+# supabase_migrations.schema_migrations. The seed goes in with psql on every
+# start: `db push --include-seed` only records a changed seed's hash on an
+# existing database, and the seed is written to be re-applied safely.
 push_migrations() {
-  local url="$1"
-  (cd "$ROOT" && "$BIN/supabase" db push --remote="$url" --yes --include-seed --skip-vault) \
-    >"${2:-/dev/null}" 2>&1 || { cat "${2:-/dev/null}" >&2 2>/dev/null; die "supabase db push failed"; }
+  local url="$1" log="${2:-/dev/null}"
+  (cd "$ROOT" && "$BIN/supabase" db push --remote="$url" --yes --skip-vault) >"$log" 2>&1 \
+    || { cat "$log" >&2 2>/dev/null; die "supabase db push failed"; }
+  psql_url "$url" -f "$ROOT/supabase/seed.sql" >>"$log" 2>&1 \
+    || { tail -n 20 "$log" >&2; die "supabase/seed.sql failed"; }
 }
 
 free_port() {

@@ -42,7 +42,9 @@ begin
     select jsonb_object_agg(n.key, jsonb_build_object('old', old_row -> n.key, 'new', n.value))
       into changed
       from jsonb_each(new_row) n
-     where n.key not in ('updated_at', 'last_used_at')
+     -- bookkeeping that changes constantly and tells an auditor nothing
+     where n.key not in ('updated_at', 'last_used_at', 'qr_code', 'qr_expires_at', 'pairing_code',
+                         'last_synced_at', 'connection_retries')
        and n.value is distinct from old_row -> n.key;
     if changed is null then
       return null;  -- nothing an auditor cares about changed

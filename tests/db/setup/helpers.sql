@@ -232,6 +232,52 @@ begin
 end
 $$;
 
+-- Provider payload builders, shaped as the providers document them.
+
+-- A Meta Cloud API webhook: one entry, one "messages" change with `value`
+-- merged into the standard envelope.
+create or replace function tests.cloud_webhook(phone_number_id text, value jsonb)
+returns jsonb
+language sql immutable
+as $$
+  select jsonb_build_object('object', 'whatsapp_business_account', 'entry', jsonb_build_array(jsonb_build_object(
+    'id', 'WABA-1', 'changes', jsonb_build_array(jsonb_build_object('field', 'messages', 'value',
+      jsonb_build_object('messaging_product', 'whatsapp',
+        'metadata', jsonb_build_object('display_phone_number', '15550000000', 'phone_number_id', phone_number_id))
+      || value)))))
+$$;
+
+-- One inbound Cloud API message from wa_id, with its contact profile.
+create or replace function tests.cloud_message(phone_number_id text, wa_id text, profile_name text, message jsonb)
+returns jsonb
+language sql immutable
+as $$
+  select tests.cloud_webhook(phone_number_id, jsonb_build_object(
+    'contacts', jsonb_build_array(jsonb_build_object('profile', jsonb_build_object('name', profile_name), 'wa_id', wa_id)),
+    'messages', jsonb_build_array(jsonb_build_object('from', wa_id, 'timestamp', '1767225600') || message)))
+$$;
+
+create or replace function tests.cloud_status(phone_number_id text, wamid text, status text, ts text,
+                                              errors jsonb default null)
+returns jsonb
+language sql immutable
+as $$
+  select tests.cloud_webhook(phone_number_id, jsonb_build_object('statuses', jsonb_build_array(jsonb_strip_nulls(
+    jsonb_build_object('id', wamid, 'status', status, 'timestamp', ts, 'recipient_id', '5511900000000',
+                       'errors', errors)))))
+$$;
+
+-- An Evolution API webhook body.
+create or replace function tests.evolution(event text, data jsonb, instance text default 'acme-main')
+returns jsonb
+language sql immutable
+as $$
+  select jsonb_build_object('event', event, 'instance', instance, 'data', data,
+    'destination', 'https://example.com/hook', 'date_time', '2026-01-01T00:00:00.000Z',
+    'sender', '5511955550000@s.whatsapp.net', 'server_url', 'https://evo.example.com',
+    'apikey', 'EVOLUTION-INSTANCE-KEY-1234')
+$$;
+
 -- Like try_as, but keeps the effects (and raises on error).
 create or replace function tests.run_as(who text, statement text)
 returns bigint

@@ -1,0 +1,157 @@
+import { db, type Sql } from "../../shared/db.ts";
+import { json, jsonError } from "../../shared/http.ts";
+import { timingSafeEqual, verifyHubSignature } from "../../shared/signature.ts";
+import { MetaWebhook } from "../../shared/providers/meta.ts";
+import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
+import { checkWhatsmeowPayload, WhatsmeowWebhook } from "../../shared/providers/whatsmeow.ts";
+import { channelCache, type Provider, type WebhookChannel } from "./channels.ts";
+
+// Receives WhatsApp provider webhooks at /whatsapp-webhook/<channel id>:
+// verify first (nothing unverified is stored), then validate, then one SQL
+// call does the rest. Answers fast; failures to process are stored and
+// retried by the database, so the provider is not asked to resend.
+
+export type Deps = {
+  channels: {
+    get(id: string): Promise<WebhookChannel | null>;
+    refresh(id: string): Promise<WebhookChannel | null>;
+  };
+  ingest(provider: Provider, channelId: string, body: string): Promise<Record<string, unknown>>;
+  recordFailure(provider: Provider, channelId: string, raw: string, error: string): Promise<void>;
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const decoder = new TextDecoder();
+
+type Verdict = { ok: true; parsed?: unknown } | { ok: false };
+
+async function verify(channel: WebhookChannel, req: Request, body: Uint8Array): Promise<Verdict> {
+  switch (channel.provider) {
+    case "cloud_api":
+      return {
+        ok: await verifyHubSignature(
+          req.headers.get("x-hub-signature-256"),
+          channel.credentials.app_secret,
+          body,
+        ),
+      };
+    case "whatsmeow":
+      return {
+        ok: await verifyHubSignature(
+          req.headers.get("x-hub-signature-256"),
+          channel.credentials.webhook_secret,
+          body,
+        ),
+      };
+    case "evolution": {
+      // The instance key comes in a header when configured, else in the body.
+      const expected = channel.credentials.api_key;
+      if (!expected) return { ok: false };
+      const header = req.headers.get("apikey");
+      if (header) return { ok: timingSafeEqual(header, expected) };
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(decoder.decode(body));
+      } catch {
+        return { ok: false };
+      }
+      const key = (parsed as { apikey?: unknown } | null)?.apikey;
+      return typeof key === "string" && timingSafeEqual(key, expected)
+        ? { ok: true, parsed }
+        : { ok: false };
+    }
+    default:
+      return { ok: false };
+  }
+}
+
+type Issues = { issues: unknown[] };
+
+function validate(provider: Provider, value: unknown): Issues | null {
+  if (provider === "cloud_api") {
+    const r = MetaWebhook.safeParse(value);
+    return r.success ? null : r.error;
+  }
+  if (provider === "evolution") {
+    const r = EvolutionWebhook.safeParse(value);
+    return r.success ? checkEvolutionData(r.data) : r.error;
+  }
+  const r = WhatsmeowWebhook.safeParse(value);
+  return r.success ? checkWhatsmeowPayload(r.data) : r.error;
+}
+
+// Meta's subscription handshake: echo hub.challenge when the verify token matches.
+function handshake(channel: WebhookChannel, url: URL): Response {
+  if (channel.provider !== "cloud_api") {
+    return jsonError(405, "only Cloud API channels verify with GET");
+  }
+  const mode = url.searchParams.get("hub.mode");
+  const token = url.searchParams.get("hub.verify_token") ?? "";
+  const challenge = url.searchParams.get("hub.challenge") ?? "";
+  const expected = channel.credentials.verify_token;
+  if (mode !== "subscribe" || !expected || !timingSafeEqual(token, expected)) {
+    return jsonError(403, "verification failed");
+  }
+  return new Response(challenge, { status: 200, headers: { "content-type": "text/plain" } });
+}
+
+export function createHandler(deps: Deps) {
+  return async (req: Request): Promise<Response> => {
+    const url = new URL(req.url);
+    const id = url.pathname.match(/^\/whatsapp-webhook\/([^/]+)\/?$/)?.[1];
+    if (!id || !UUID.test(id)) return jsonError(404, "unknown channel");
+    if (req.method !== "GET" && req.method !== "POST") {
+      return jsonError(405, "method not allowed");
+    }
+    let channel = await deps.channels.get(id);
+    if (!channel || !channel.provider) return jsonError(404, "unknown channel");
+    if (req.method === "GET") return handshake(channel, url);
+
+    const body = new Uint8Array(await req.arrayBuffer());
+    let verdict = await verify(channel, req, body);
+    if (!verdict.ok) {
+      // Perhaps the credentials were just rotated: check once more with fresh ones.
+      channel = await deps.channels.refresh(id);
+      if (channel?.provider) verdict = await verify(channel, req, body);
+    }
+    if (!verdict.ok || !channel?.provider) return jsonError(401, "invalid signature");
+    const provider = channel.provider;
+
+    const text = decoder.decode(body);
+    let parsed = verdict.parsed;
+    if (parsed === undefined) {
+      try {
+        parsed = JSON.parse(text);
+      } catch (e) {
+        await deps.recordFailure(provider, id, text, `invalid JSON: ${(e as Error).message}`);
+        return jsonError(400, "body is not JSON; stored for replay");
+      }
+    }
+    const invalid = validate(provider, parsed);
+    if (invalid) {
+      const details = JSON.stringify(invalid.issues);
+      await deps.recordFailure(provider, id, text, `invalid ${provider} payload: ${details}`);
+      return jsonError(400, "payload does not match the provider's schema; stored for replay", {
+        details: invalid.issues,
+      });
+    }
+    const result = await deps.ingest(provider, id, text);
+    return json(result);
+  };
+}
+
+export function sqlDeps(sql: () => Sql): Deps {
+  return {
+    channels: channelCache(sql),
+    async ingest(provider, channelId, body) {
+      const [row] = await sql()<{ result: Record<string, unknown> }[]>`
+        select private.ingest_webhook(${provider}::public.channel_provider, ${channelId}::uuid, ${body}::text::jsonb) as result`;
+      return row.result;
+    },
+    async recordFailure(provider, channelId, raw, error) {
+      await sql()`select private.record_webhook_failure(${provider}::public.channel_provider, ${channelId}::uuid, ${raw}, ${error})`;
+    },
+  };
+}
+
+export const handler = createHandler(sqlDeps(db));

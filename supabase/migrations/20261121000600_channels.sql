@@ -1,0 +1,212 @@
+-- Channels: a workspace's WhatsApp numbers (Meta Cloud API, Evolution/Baileys
+-- instances, whatsmeow bridges) and, for later, other channel types.
+-- Credentials never sit in a column: they go to Vault through an admin-only
+-- RPC, and only the service reads them back.
+
+create type public.channel_type as enum ('whatsapp', 'telegram', 'sms', 'email');
+create type public.channel_provider as enum ('cloud_api', 'evolution', 'whatsmeow');
+create type public.channel_status as enum ('connected', 'disconnected', 'connecting', 'error', 'qr_pending', 'pairing');
+
+create table public.channels (
+  id uuid primary key default gen_random_uuid(),
+  workspace_id uuid not null references public.workspaces (id) on delete cascade,
+  type public.channel_type not null default 'whatsapp',
+  provider public.channel_provider,
+  name text not null check (char_length(name) between 1 and 100),
+  status public.channel_status not null default 'disconnected',
+  is_active boolean not null default true,
+  phone_number text check (phone_number ~ '^[1-9][0-9]{6,14}$'),
+  display_name text,
+  profile_name text,
+  profile_picture_url text,
+  phone_number_id text,
+  business_account_id text,
+  instance_name text,
+  device_id text,
+  api_base_url text check (api_base_url ~ '^https?://'),
+  email_address text,
+  webhook_events text[] not null default '{}',
+  settings jsonb not null default '{}'::jsonb check (jsonb_typeof(settings) = 'object'),
+  credentials_set text[] not null default '{}',
+  qr_code text,
+  qr_expires_at timestamptz,
+  pairing_code text,
+  last_connected_at timestamptz,
+  disconnected_at timestamptz,
+  connection_retries integer not null default 0,
+  last_error text,
+  last_synced_at timestamptz,
+  connected_by uuid references public.profiles (id) on delete set null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  check ((type = 'whatsapp') = (provider is not null)),
+  check (provider is distinct from 'cloud_api' or phone_number_id is not null),
+  check (provider is distinct from 'evolution' or instance_name is not null)
+);
+create index channels_workspace_id_idx on public.channels (workspace_id);
+create index channels_connected_by_idx on public.channels (connected_by);
+-- Meta's phone number ids are global; an Evolution instance or a bridge
+-- device is unique on its server, which the workspace owns.
+create unique index channels_phone_number_id_key on public.channels (phone_number_id) where phone_number_id is not null;
+create unique index channels_instance_key on public.channels (workspace_id, instance_name) where instance_name is not null;
+create unique index channels_device_key on public.channels (workspace_id, device_id) where device_id is not null;
+comment on table public.channels is 'A workspace''s messaging channels: WhatsApp numbers through Meta Cloud API, Evolution API instances or whatsmeow bridges. Credentials live in Vault (see set_channel_credentials).';
+comment on column public.channels.provider is 'How a WhatsApp channel is reached; null for other channel types.';
+comment on column public.channels.phone_number is 'The channel''s number in E.164 digits, without +.';
+comment on column public.channels.phone_number_id is 'Meta Cloud API phone number id (routes webhooks and sends).';
+comment on column public.channels.business_account_id is 'Meta WhatsApp Business Account (WABA) id.';
+comment on column public.channels.instance_name is 'Evolution API instance name.';
+comment on column public.channels.device_id is 'whatsmeow bridge device id.';
+comment on column public.channels.api_base_url is 'Provider API base URL (Evolution server, bridge); Cloud API uses Graph.';
+comment on column public.channels.webhook_events is 'Events the provider is subscribed to send (Evolution/bridge configuration).';
+comment on column public.channels.settings is 'Channel settings, e.g. {"rate_limit_per_second": 80}.';
+comment on column public.channels.credentials_set is 'Which credentials are stored in Vault (names only, never values).';
+comment on column public.channels.qr_code is 'Latest pairing QR (Evolution/whatsmeow) while status is qr_pending.';
+
+create trigger set_updated_at before update on public.channels
+  for each row execute function private.set_updated_at();
+
+-- The plan's channel limit holds on every path.
+create function private.enforce_channel_limit()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  lim integer;
+  used integer;
+begin
+  select w.max_channels into lim from public.workspaces w where w.id = new.workspace_id for update;
+  select count(*) into used from public.channels c where c.workspace_id = new.workspace_id;
+  if used >= lim then
+    raise exception 'the workspace''s plan allows % channels', lim using errcode = '54000';
+  end if;
+  return new;
+end
+$$;
+create trigger enforce_channel_limit before insert on public.channels
+  for each row execute function private.enforce_channel_limit();
+
+alter table public.channels enable row level security;
+revoke all on public.channels from anon, authenticated;
+grant select, insert, delete on public.channels to authenticated;
+grant update (name, is_active, phone_number, display_name, phone_number_id, business_account_id, instance_name,
+  device_id, api_base_url, email_address, webhook_events, settings) on public.channels to authenticated;
+
+create policy channels_select on public.channels for select to authenticated
+  using (workspace_id in (select private.workspaces_with_role('viewer')));
+create policy channels_insert on public.channels for insert to authenticated
+  with check (workspace_id in (select private.workspaces_with_role('admin')));
+create policy channels_update on public.channels for update to authenticated
+  using (workspace_id in (select private.workspaces_with_role('admin')))
+  with check (workspace_id in (select private.workspaces_with_role('admin')));
+create policy channels_delete on public.channels for delete to authenticated
+  using (workspace_id in (select private.workspaces_with_role('admin')));
+
+-- Credentials ------------------------------------------------------------------
+
+-- Which credentials each provider takes.
+create function private.channel_credential_kinds(p public.channel_provider)
+returns text[]
+language sql immutable set search_path = ''
+as $$
+  select case p
+    when 'cloud_api' then array['access_token', 'app_secret', 'verify_token']
+    when 'evolution' then array['api_key']
+    when 'whatsmeow' then array['api_key', 'webhook_secret']
+  end
+$$;
+
+create function private.channel_secret_name(channel uuid, kind text)
+returns text
+language sql immutable set search_path = ''
+as $$ select 'channel:' || channel || ':' || kind $$;
+
+create function private.set_channel_credentials(p_channel uuid, p_credentials jsonb)
+returns text[]
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  ch public.channels;
+  k text;
+  v text;
+  existing uuid;
+  allowed text[];
+begin
+  perform private.require_user();
+  select * into ch from public.channels c where c.id = p_channel for update;
+  if not found or not private.has_workspace_role(ch.workspace_id, 'admin') then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  if ch.provider is null then
+    raise exception 'this channel type takes no credentials yet' using errcode = '22023';
+  end if;
+  if p_credentials is null or jsonb_typeof(p_credentials) <> 'object' or p_credentials = '{}'::jsonb then
+    raise exception 'credentials must be a non-empty JSON object' using errcode = '22023';
+  end if;
+  allowed := private.channel_credential_kinds(ch.provider);
+  for k, v in select e.key, e.value #>> '{}' from jsonb_each(p_credentials) e loop
+    if not k = any (allowed) then
+      raise exception '% channels take %, not %', ch.provider, array_to_string(allowed, ', '), k using errcode = '22023';
+    end if;
+    if v is null or char_length(v) < 8 then
+      raise exception 'credential % must be a string of at least 8 characters', k using errcode = '22023';
+    end if;
+    select s.id into existing from vault.secrets s where s.name = private.channel_secret_name(p_channel, k);
+    if existing is null then
+      perform vault.create_secret(v, private.channel_secret_name(p_channel, k), format('%s of channel %s', k, p_channel));
+    else
+      perform vault.update_secret(existing, v);
+    end if;
+  end loop;
+  update public.channels c
+     set credentials_set = (select array_agg(distinct x order by x)
+                              from unnest(c.credentials_set || array(select jsonb_object_keys(p_credentials))) x)
+   where c.id = p_channel
+  returning credentials_set into allowed;
+  insert into public.activity_log (workspace_id, actor_id, category, action, entity_type, entity_id, data)
+  values (ch.workspace_id, (select auth.uid()), 'channel', 'channel.credentials_set', 'channels', p_channel::text,
+          jsonb_build_object('kinds', (select jsonb_agg(x) from jsonb_object_keys(p_credentials) x)));
+  return allowed;
+end
+$$;
+
+create function public.set_channel_credentials(channel_id uuid, credentials jsonb)
+returns text[]
+language sql security invoker set search_path = ''
+as $$ select private.set_channel_credentials(channel_id, credentials) $$;
+comment on function public.set_channel_credentials(uuid, jsonb) is
+  'Admins store a channel''s credentials in Vault, e.g. {"access_token": ..., "app_secret": ..., "verify_token": ...} for Cloud API, {"api_key": ...} for Evolution. Returns the names set; values are never readable again by clients.';
+
+-- Service only: a channel's credentials, for the webhook and dispatch functions.
+create function private.channel_credentials(p_channel uuid)
+returns jsonb
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce(jsonb_object_agg(split_part(d.name, ':', 3), d.decrypted_secret), '{}'::jsonb)
+    from vault.decrypted_secrets d
+   where d.name like 'channel:' || p_channel || ':%'
+$$;
+
+-- A deleted channel takes its secrets with it.
+create function private.drop_channel_secrets()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  delete from vault.secrets s where s.name like 'channel:' || old.id || ':%';
+  return old;
+end
+$$;
+create trigger drop_channel_secrets after delete on public.channels
+  for each row execute function private.drop_channel_secrets();
+
+create trigger audit after insert or update or delete on public.channels
+  for each row execute function private.audit_change('channel');
+
+revoke all on function private.enforce_channel_limit(), private.channel_credential_kinds(public.channel_provider),
+  private.channel_secret_name(uuid, text), private.set_channel_credentials(uuid, jsonb),
+  private.channel_credentials(uuid), private.drop_channel_secrets() from public;
+revoke all on function public.set_channel_credentials(uuid, jsonb) from public, anon;
+grant execute on function public.set_channel_credentials(uuid, jsonb) to authenticated, service_role;
+grant execute on function private.set_channel_credentials(uuid, jsonb) to authenticated, service_role;
+grant execute on function private.channel_credentials(uuid) to service_role;
