@@ -2,17 +2,32 @@
 // bridges send them, compared in constant time.
 const encoder = new TextEncoder();
 
+// Imported keys, by secret: importing costs more than signing a small body,
+// and a webhook endpoint verifies with the same few secrets all day.
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function hmacKey(secret: string): Promise<CryptoKey> {
+  let key = keys.get(secret);
+  if (!key) {
+    if (keys.size >= 1000) keys.clear();
+    key = crypto.subtle.importKey(
+      "raw",
+      encoder.encode(secret),
+      { name: "HMAC", hash: "SHA-256" },
+      false,
+      [
+        "sign",
+      ],
+    );
+    keys.set(secret, key);
+  }
+  return key;
+}
+
 export async function hmacSha256Hex(secret: string, data: Uint8Array | string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
   const bytes = typeof data === "string" ? encoder.encode(data) : data;
   const mac = new Uint8Array(
-    await crypto.subtle.sign("HMAC", key, bytes as Uint8Array<ArrayBuffer>),
+    await crypto.subtle.sign("HMAC", await hmacKey(secret), bytes as Uint8Array<ArrayBuffer>),
   );
   return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }

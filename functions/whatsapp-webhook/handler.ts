@@ -1,5 +1,7 @@
 import { db, type Sql } from "../../shared/db.ts";
+import { createBatcher } from "../../shared/batcher.ts";
 import { json, jsonError } from "../../shared/http.ts";
+import { readEnv } from "../../shared/env.ts";
 import { timingSafeEqual, verifyHubSignature } from "../../shared/signature.ts";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
 import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
@@ -136,18 +138,39 @@ export function createHandler(deps: Deps) {
       });
     }
     const result = await deps.ingest(provider, id, text);
+    if (result.status === "error") {
+      // The channel vanished between verification and ingestion, or the
+      // database refused: let the provider retry.
+      return result.code === "P0002"
+        ? jsonError(404, "unknown channel")
+        : jsonError(500, "not stored; retry");
+    }
     return json(result);
   };
 }
 
 export function sqlDeps(sql: () => Sql): Deps {
+  type Item = { provider: Provider; channel: string; body: string };
+  // Concurrent webhooks share one transaction (see shared/batcher.ts); the
+  // bodies are verified JSON, embedded as they came.
+  const batcher = createBatcher<Item, Record<string, unknown>>({
+    maxBatch: 64,
+    concurrency: Number(readEnv("THREADLINE_INGEST_BATCHES") ?? "2"),
+    lingerMs: Number(readEnv("THREADLINE_INGEST_LINGER_MS") ?? "2"),
+    async run(items) {
+      const batch = `[${
+        items.map((i) =>
+          `{"provider":"${i.provider}","channel":"${i.channel}","payload":${i.body}}`
+        ).join(",")
+      }]`;
+      const [row] = await sql()<{ results: Record<string, unknown>[] }[]>`
+        select private.ingest_webhooks(${batch}::text::jsonb) as results`;
+      return row.results;
+    },
+  });
   return {
     channels: channelCache(sql),
-    async ingest(provider, channelId, body) {
-      const [row] = await sql()<{ result: Record<string, unknown> }[]>`
-        select private.ingest_webhook(${provider}::public.channel_provider, ${channelId}::uuid, ${body}::text::jsonb) as result`;
-      return row.result;
-    },
+    ingest: (provider, channel, body) => batcher.submit({ provider, channel, body }),
     async recordFailure(provider, channelId, raw, error) {
       await sql()`select private.record_webhook_failure(${provider}::public.channel_provider, ${channelId}::uuid, ${raw}, ${error})`;
     },

@@ -41,10 +41,12 @@ create table public.channels (
   updated_at timestamptz not null default now(),
   check ((type = 'whatsapp') = (provider is not null)),
   check (provider is distinct from 'cloud_api' or phone_number_id is not null),
-  check (provider is distinct from 'evolution' or instance_name is not null)
+  check (provider is distinct from 'evolution' or instance_name is not null),
+  -- Children reference (id, workspace_id): their workspace must be the channel's.
+  unique (id, workspace_id)
 );
 create index channels_workspace_id_idx on public.channels (workspace_id);
-create index channels_connected_by_idx on public.channels (connected_by);
+create index channels_connected_by_idx on public.channels (connected_by) where connected_by is not null;
 -- Meta's phone number ids are global; an Evolution instance or a bridge
 -- device is unique on its server, which the workspace owns.
 create unique index channels_phone_number_id_key on public.channels (phone_number_id) where phone_number_id is not null;

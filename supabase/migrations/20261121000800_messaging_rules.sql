@@ -3,23 +3,52 @@
 -- that only move forward (even when they arrive before their message), and
 -- conversation/contact state that follows every new message.
 
--- Per-workspace counters (conversation #1, #2, ...; later orders, invoices).
-create table private.workspace_counters (
-  workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  name text not null,
-  value bigint not null default 0,
-  primary key (workspace_id, name)
-);
-comment on table private.workspace_counters is 'Last number handed out per workspace and sequence name.';
-
+-- Per-workspace human numbers (conversation #1, #2, ...) come from one
+-- sequence per workspace and counter: nextval never waits on another
+-- transaction, where a counter row would serialize every ingest that opens a
+-- conversation. Numbers may skip after a rollback, which a display number
+-- can afford.
 create function private.next_number(ws uuid, counter text)
 returns bigint
-language sql volatile security definer set search_path = ''
+language plpgsql volatile security definer set search_path = ''
 as $$
-  insert into private.workspace_counters as c (workspace_id, name, value) values (ws, counter, 1)
-  on conflict (workspace_id, name) do update set value = c.value + 1
-  returning value
+declare
+  seq text := counter || '_' || replace(ws::text, '-', '');
+begin
+  if counter !~ '^[a-z_]{1,30}$' then
+    raise exception 'bad counter name %', counter using errcode = '22023';
+  end if;
+  if to_regclass('private.' || seq) is null then
+    -- First number of this workspace: create its sequence once, even when
+    -- two transactions get here together.
+    perform pg_advisory_xact_lock(hashtext('private.' || seq));
+    execute format('create sequence if not exists private.%I', seq);
+  end if;
+  return nextval(('private.' || seq)::regclass);
+end
 $$;
+comment on function private.next_number(uuid, text) is
+  'Next per-workspace number for a counter (e.g. conversation), from a sequence private.<counter>_<workspace>.';
+
+-- A deleted workspace takes its sequences with it.
+create function private.drop_workspace_sequences()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  seq text;
+begin
+  for seq in select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
+              where n.nspname = 'private' and c.relkind = 'S'
+                and c.relname like '%\_' || replace(old.id::text, '-', '')
+  loop
+    execute format('drop sequence if exists private.%I', seq);
+  end loop;
+  return old;
+end
+$$;
+create trigger drop_workspace_sequences after delete on public.workspaces
+  for each row execute function private.drop_workspace_sequences();
 
 create function private.assign_conversation_number()
 returns trigger
@@ -48,24 +77,25 @@ begin
 end
 $$;
 create trigger check_assignee before insert or update of assignee_id on public.conversations
-  for each row execute function private.check_assignee();
+  for each row when (new.assignee_id is not null) execute function private.check_assignee();
 
 create function private.stamp_contact()
 returns trigger
 language plpgsql set search_path = ''
 as $$
 begin
-  new.added_by := coalesce(new.added_by, (select auth.uid()));
-  if new.opted_in and (tg_op = 'INSERT' or not old.opted_in) then
+  if new.opted_in then
     new.opted_in_at := coalesce(new.opted_in_at, now());
-  elsif not new.opted_in and tg_op = 'UPDATE' and old.opted_in then
+  else
     new.opted_out_at := now();
   end if;
   return new;
 end
 $$;
-create trigger stamp_contact before insert or update of opted_in on public.contacts
-  for each row execute function private.stamp_contact();
+create trigger stamp_contact_insert before insert on public.contacts
+  for each row when (new.opted_in) execute function private.stamp_contact();
+create trigger stamp_contact_update before update of opted_in on public.contacts
+  for each row when (new.opted_in is distinct from old.opted_in) execute function private.stamp_contact();
 
 -- Delivery statuses ----------------------------------------------------------
 
@@ -151,15 +181,16 @@ begin
                              then greatest(c.window_expires_at, ts + interval '24 hours') else c.window_expires_at end,
     status = case when new.direction = 'inbound' and c.status in ('closed', 'expired') then 'open' else c.status end,
     closed_at = case when new.direction = 'inbound' and c.status in ('closed', 'expired') then null else c.closed_at end
-  where c.id = new.conversation_id;
+  -- A conversation created for this very message already holds its state.
+  where c.id = new.conversation_id and c.last_message_id is distinct from new.id;
 
   if new.contact_id is not null and counts then
     update public.contacts ct set last_message_at = ts
      where ct.id = new.contact_id and (ct.last_message_at is null or ct.last_message_at < ts);
   end if;
 
-  -- Statuses that were waiting for this message.
-  if new.provider_message_id is not null then
+  -- Statuses that were waiting for this message (only ours get statuses).
+  if new.provider_message_id is not null and new.direction = 'outbound' then
     for p in delete from private.pending_message_statuses s
               where s.channel_id = new.channel_id and s.provider_message_id = new.provider_message_id
              returning s.status, s.status_at, s.error
@@ -195,7 +226,7 @@ create trigger on_provider_id_recorded after update of provider_message_id on pu
   for each row when (old.provider_message_id is null and new.provider_message_id is not null)
   execute function private.on_provider_id_recorded();
 
-revoke all on function private.next_number(uuid, text), private.assign_conversation_number(), private.check_assignee(),
+revoke all on function private.next_number(uuid, text), private.drop_workspace_sequences(), private.assign_conversation_number(), private.check_assignee(),
   private.stamp_contact(), private.status_rank(public.message_status),
   private.apply_message_status(uuid, text, public.message_status, timestamptz, jsonb),
   private.on_message_recorded(), private.on_provider_id_recorded() from public;

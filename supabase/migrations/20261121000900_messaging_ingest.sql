@@ -43,17 +43,10 @@ exception when others then
 end
 $$;
 
-create function private.as_message_type(t text)
-returns public.message_type
-language sql immutable set search_path = ''
-as $$
-  select case when t = any (enum_range(null::public.message_type)::text[]) then t::public.message_type
-              else 'unsupported'::public.message_type end
-$$;
-
 -- Resolvers: find or create, race-safe through unique keys -----------------------
 
-create function private.resolve_contact(ch public.channels, p_ext_id text, p_phone text, p_push_name text)
+create function private.resolve_contact(ch public.channels, p_ext_id text, p_phone text, p_push_name text,
+                                        p_seen_at timestamptz)
 returns uuid
 language plpgsql security definer set search_path = ''
 as $$
@@ -62,7 +55,8 @@ declare
   cid uuid;
 begin
   select i.id, i.contact_id, i.push_name into ident
-    from public.contact_identities i where i.channel_id = ch.id and i.external_id = p_ext_id;
+    from public.contact_identities i
+   where i.channel_id = ch.id and i.workspace_id = ch.workspace_id and i.external_id = p_ext_id;
   if found then
     if p_push_name is not null and p_push_name is distinct from ident.push_name then
       update public.contact_identities i set push_name = p_push_name, last_seen_at = now()
@@ -74,22 +68,27 @@ begin
 
   -- A new number: one CRM contact per phone in the workspace, whatever the channel.
   if p_phone is not null then
-    insert into public.contacts (workspace_id, name, phone, source)
-    values (ch.workspace_id, p_push_name, p_phone, 'inbound')
+    insert into public.contacts (workspace_id, name, phone, source, last_message_at, added_by)
+    values (ch.workspace_id, p_push_name, p_phone, 'inbound', p_seen_at, null)
     on conflict (workspace_id, phone) where phone is not null do nothing
     returning id into cid;
     if cid is null then
       select c.id into cid from public.contacts c where c.workspace_id = ch.workspace_id and c.phone = p_phone;
     end if;
   else
-    insert into public.contacts (workspace_id, name, source) values (ch.workspace_id, p_push_name, 'inbound')
+    insert into public.contacts (workspace_id, name, source, last_message_at, added_by)
+    values (ch.workspace_id, p_push_name, 'inbound', p_seen_at, null)
     returning id into cid;
   end if;
 
   insert into public.contact_identities (workspace_id, contact_id, channel_id, external_id, phone, push_name, last_seen_at)
   values (ch.workspace_id, cid, ch.id, p_ext_id, p_phone, p_push_name, now())
-  on conflict (channel_id, external_id) do nothing;
-  select i.contact_id into cid from public.contact_identities i where i.channel_id = ch.id and i.external_id = p_ext_id;
+  on conflict (channel_id, workspace_id, external_id) do nothing;
+  if not found then
+    -- Another transaction registered this address first; use its contact.
+    select i.contact_id into cid from public.contact_identities i
+     where i.channel_id = ch.id and i.workspace_id = ch.workspace_id and i.external_id = p_ext_id;
+  end if;
   return cid;
 end
 $$;
@@ -101,36 +100,56 @@ as $$
 declare
   gid uuid;
 begin
-  select g.id into gid from public.whatsapp_groups g where g.channel_id = ch.id and g.group_jid = jid;
+  select g.id into gid from public.whatsapp_groups g
+   where g.channel_id = ch.id and g.workspace_id = ch.workspace_id and g.group_jid = jid;
   if gid is null then
     insert into public.whatsapp_groups (workspace_id, channel_id, group_jid, name)
     values (ch.workspace_id, ch.id, jid, group_name)
-    on conflict (channel_id, group_jid) do nothing
+    on conflict (channel_id, workspace_id, group_jid) do nothing
     returning id into gid;
     if gid is null then
-      select g.id into gid from public.whatsapp_groups g where g.channel_id = ch.id and g.group_jid = jid;
+      select g.id into gid from public.whatsapp_groups g
+   where g.channel_id = ch.id and g.workspace_id = ch.workspace_id and g.group_jid = jid;
     end if;
   end if;
   return gid;
 end
 $$;
 
+-- Finds or creates the conversation for a chat. A new one is created
+-- already holding its first message's state (first: the message's id,
+-- direction, type, content and time), so the message trigger has nothing
+-- left to rewrite; the state mirrors private.on_message_recorded().
 create function private.resolve_conversation(ch public.channels, chat text, kind public.conversation_type,
-                                             p_contact uuid, p_group uuid)
+                                             p_contact uuid, p_group uuid, first jsonb)
 returns uuid
 language plpgsql security definer set search_path = ''
 as $$
 declare
   cid uuid;
+  ts timestamptz := (first ->> 'at')::timestamptz;
+  counts boolean := first ->> 'type' not in ('reaction', 'system');
+  inbound boolean := first ->> 'direction' = 'inbound';
 begin
-  select c.id into cid from public.conversations c where c.channel_id = ch.id and c.chat_id = chat;
+  select c.id into cid from public.conversations c
+   where c.channel_id = ch.id and c.workspace_id = ch.workspace_id and c.chat_id = chat;
   if cid is null then
-    insert into public.conversations (workspace_id, channel_id, type, chat_id, contact_id, group_id)
-    values (ch.workspace_id, ch.id, kind, chat, p_contact, p_group)
-    on conflict (channel_id, chat_id) do nothing
+    insert into public.conversations (workspace_id, channel_id, type, chat_id, contact_id, group_id,
+                                      last_message_id, last_message_at, last_message_preview, last_message_direction,
+                                      unread_count, last_inbound_at, window_expires_at)
+    values (ch.workspace_id, ch.id, kind, chat, p_contact, p_group,
+            case when counts then (first ->> 'id')::uuid end,
+            case when counts then ts end,
+            case when counts then left(coalesce(first ->> 'content', '[' || (first ->> 'type') || ']'), 140) end,
+            case when counts then (first ->> 'direction')::public.message_direction end,
+            case when counts and inbound then 1 else 0 end,
+            case when inbound and first ->> 'type' <> 'system' then ts end,
+            case when inbound and first ->> 'type' <> 'system' then ts + interval '24 hours' end)
+    on conflict (channel_id, workspace_id, chat_id) do nothing
     returning id into cid;
     if cid is null then
-      select c.id into cid from public.conversations c where c.channel_id = ch.id and c.chat_id = chat;
+      select c.id into cid from public.conversations c
+   where c.channel_id = ch.id and c.workspace_id = ch.workspace_id and c.chat_id = chat;
     end if;
   end if;
   return cid;
@@ -154,33 +173,47 @@ declare
   contact uuid;
   conv uuid;
   mid uuid;
-  ts timestamptz := private.provider_ts(m -> 'timestamp');
-  kind public.message_type := private.as_message_type(m ->> 'type');
+  ts timestamptz := coalesce(private.provider_ts(m -> 'timestamp'), now());
+  mid_new uuid := private.uuid7();
+  first jsonb;
+  quoted_ref uuid;
+  mentioned text[] := '{}';
+  kind public.message_type := case when m ->> 'type' in ('text', 'image', 'video', 'audio', 'document', 'sticker',
+      'location', 'contacts', 'reaction', 'interactive', 'button', 'order', 'poll', 'list', 'template', 'system')
+    then (m ->> 'type')::public.message_type else 'unsupported'::public.message_type end;
 begin
   if chat is null or chat = '' then
     raise exception 'message % has no chat', m ->> 'provider_message_id' using errcode = '22023';
   end if;
+  if m ->> 'quoted_id' is not null then
+    select q.id into quoted_ref from public.messages q where q.channel_id = ch.id and q.provider_message_id = m ->> 'quoted_id';
+  end if;
+  if jsonb_typeof(m -> 'mentions') = 'array' and jsonb_array_length(m -> 'mentions') > 0 then
+    mentioned := array(select jsonb_array_elements_text(m -> 'mentions'));
+  end if;
+  first := jsonb_build_object('id', mid_new, 'at', ts, 'type', kind, 'content', m ->> 'content',
+                              'direction', case when from_me then 'outbound' else 'inbound' end);
   if is_group then
     grp := private.resolve_group(ch, chat, m ->> 'group_name');
     if not from_me and m ->> 'participant' is not null then
-      contact := private.resolve_contact(ch, m ->> 'participant', private.jid_phone(m ->> 'participant'), m ->> 'push_name');
+      contact := private.resolve_contact(ch, m ->> 'participant', private.jid_phone(m ->> 'participant'), m ->> 'push_name', ts);
     end if;
-    conv := private.resolve_conversation(ch, chat, 'group', null, grp);
+    conv := private.resolve_conversation(ch, chat, 'group', null, grp, first);
   else
     contact := private.resolve_contact(ch, chat, coalesce(m ->> 'phone', private.jid_phone(chat)),
-                                       case when from_me then null else m ->> 'push_name' end);
-    conv := private.resolve_conversation(ch, chat, 'individual', contact, null);
+                                       case when from_me then null else m ->> 'push_name' end, ts);
+    conv := private.resolve_conversation(ch, chat, 'individual', contact, null, first);
   end if;
 
   insert into public.messages (
-    workspace_id, channel_id, conversation_id, contact_id, direction, type, provider_type, provider_message_id,
+    id, workspace_id, channel_id, conversation_id, contact_id, direction, type, provider_type, provider_message_id,
     content, payload, media_id, media_url, media_mime_type, media_filename, media_size, media_sha256, media_duration,
     location_latitude, location_longitude, location_name, location_address,
     quoted_provider_message_id, quoted_message_id, quoted_content, is_forwarded, forward_score, mentions,
     reaction_emoji, reaction_target_id, participant_jid, remote_jid, push_name,
     sender_identifier, recipient_identifier, status, sent_at, delivered_at, provider_timestamp, errors)
   values (
-    ch.workspace_id, ch.id, conv, contact,
+    mid_new, ch.workspace_id, ch.id, conv, contact,
     case when from_me then 'outbound'::public.message_direction else 'inbound'::public.message_direction end,
     kind, m ->> 'provider_type', m ->> 'provider_message_id',
     m ->> 'content', m -> 'payload',
@@ -188,11 +221,9 @@ begin
     (m #>> '{media,size}')::bigint, m #>> '{media,sha256}', (m #>> '{media,duration}')::integer,
     (m #>> '{location,latitude}')::numeric, (m #>> '{location,longitude}')::numeric,
     m #>> '{location,name}', m #>> '{location,address}',
-    m ->> 'quoted_id',
-    (select q.id from public.messages q where q.channel_id = ch.id and q.provider_message_id = m ->> 'quoted_id'),
-    m ->> 'quoted_content',
+    m ->> 'quoted_id', quoted_ref, m ->> 'quoted_content',
     coalesce((m ->> 'forwarded')::boolean, false), coalesce((m ->> 'forward_score')::integer, 0),
-    coalesce((select array_agg(x) from jsonb_array_elements_text(coalesce(m -> 'mentions', '[]'::jsonb)) x), '{}'),
+    mentioned,
     m #>> '{reaction,emoji}', m #>> '{reaction,target_id}',
     case when is_group then m ->> 'participant' end, chat, m ->> 'push_name',
     case when from_me then coalesce(ch.phone_number, 'me') else coalesce(m ->> 'participant', chat) end,
@@ -200,7 +231,7 @@ begin
     coalesce((m ->> 'status')::public.message_status,
              case when from_me then 'sent'::public.message_status else 'delivered'::public.message_status end),
     case when from_me then ts end,
-    case when not from_me then coalesce(ts, now()) end,
+    case when not from_me then ts end,
     ts, m -> 'errors')
   on conflict (channel_id, provider_message_id) where provider_message_id is not null do nothing
   returning id into mid;
@@ -229,16 +260,6 @@ begin
 end
 $$;
 
-create function private.count_stored(results jsonb[])
-returns jsonb
-language sql immutable set search_path = ''
-as $$
-  select jsonb_build_object(
-    'messages', count(*) filter (where not (r ->> 'duplicate')::boolean),
-    'duplicates', count(*) filter (where (r ->> 'duplicate')::boolean))
-  from unnest(coalesce(results, '{}')) r
-$$;
-
 -- Meta Cloud API ---------------------------------------------------------------
 
 create function private.cloud_api_message(msg jsonb, contacts jsonb)
@@ -257,8 +278,10 @@ begin
     'chat_id', case when is_group then msg ->> 'group_id' else msg ->> 'from' end,
     'participant', case when is_group then msg ->> 'from' end,
     'phone', msg ->> 'from',
-    'push_name', (select c #>> '{profile,name}' from jsonb_array_elements(coalesce(contacts, '[]'::jsonb)) c
-                   where c ->> 'wa_id' = msg ->> 'from' limit 1),
+    -- Meta sends one contacts entry per sender; look further only if not first.
+    'push_name', case when contacts #>> '{0,wa_id}' = msg ->> 'from' then contacts #>> '{0,profile,name}'
+                      else (select c #>> '{profile,name}' from jsonb_array_elements(coalesce(contacts, '[]'::jsonb)) c
+                             where c ->> 'wa_id' = msg ->> 'from' limit 1) end,
     'from_me', false,
     'type', case when t = 'unknown' then 'unsupported' else t end,
     'provider_type', case when t = 'interactive' then 'interactive.' || (obj ->> 'type') else t end,
@@ -307,12 +330,20 @@ returns jsonb
 language plpgsql security definer set search_path = ''
 as $$
 declare
+  entries jsonb := coalesce(payload -> 'entry', '[]'::jsonb);
+  changes jsonb;
   change jsonb;
   v jsonb;
+  list jsonb;
+  i integer;
+  j integer;
+  k integer;
   target public.channels;
   msg jsonb;
   st jsonb;
-  results jsonb[] := '{}';
+  stored jsonb;
+  n_messages integer := 0;
+  n_duplicates integer := 0;
   statuses integer := 0;
   parked integer := 0;
   ignored integer := 0;
@@ -321,9 +352,11 @@ begin
     raise exception 'not a WhatsApp Business Account webhook (object = %)', coalesce(payload ->> 'object', 'null')
       using errcode = '22023';
   end if;
-  for change in select c from jsonb_array_elements(coalesce(payload -> 'entry', '[]'::jsonb)) e,
-                               jsonb_array_elements(coalesce(e -> 'changes', '[]'::jsonb)) c
-  loop
+  -- Index loops, not SELECT loops: no executor run per array (this is the hot path).
+  for i in 0 .. jsonb_array_length(entries) - 1 loop
+  changes := coalesce(entries -> i -> 'changes', '[]'::jsonb);
+  for j in 0 .. jsonb_array_length(changes) - 1 loop
+    change := changes -> j;
     v := change -> 'value';
     if change ->> 'field' <> 'messages' then
       ignored := ignored + 1;  -- template/account updates: kept raw, handled by their modules
@@ -341,12 +374,17 @@ begin
       end if;
     end if;
 
-    for msg in select x from jsonb_array_elements(coalesce(v -> 'messages', '[]'::jsonb)) x loop
-      results := results || private.store_message(target, private.cloud_api_message(msg, v -> 'contacts'));
+    list := coalesce(v -> 'messages', '[]'::jsonb);
+    for k in 0 .. jsonb_array_length(list) - 1 loop
+      msg := list -> k;
+      stored := private.store_message(target, private.cloud_api_message(msg, v -> 'contacts'));
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
     end loop;
 
-    for st in select x from jsonb_array_elements(coalesce(v -> 'statuses', '[]'::jsonb)) x loop
-      if st ->> 'status' = any (enum_range(null::public.message_status)::text[]) then
+    list := coalesce(v -> 'statuses', '[]'::jsonb);
+    for k in 0 .. jsonb_array_length(list) - 1 loop
+      st := list -> k;
+      if st ->> 'status' in ('sent', 'delivered', 'read', 'failed', 'deleted') then
         statuses := statuses + 1;
         if not private.apply_message_status(target.id, st ->> 'id', (st ->> 'status')::public.message_status,
                                             private.provider_ts(st -> 'timestamp'), st #> '{errors,0}') then
@@ -361,7 +399,8 @@ begin
               v -> 'errors', false, v #>> '{errors,0,title}');
     end if;
   end loop;
-  return private.count_stored(results) || jsonb_build_object('statuses', statuses, 'parked_statuses', parked,
+  end loop;
+  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates) || jsonb_build_object('statuses', statuses, 'parked_statuses', parked,
                                                              'ignored_changes', ignored);
 end
 $$;
@@ -484,7 +523,9 @@ declare
   ev text := replace(lower(payload ->> 'event'), '_', '.');
   d jsonb;
   item jsonb;
-  results jsonb[] := '{}';
+  stored jsonb;
+  n_messages integer := 0;
+  n_duplicates integer := 0;
   statuses integer := 0;
   st public.message_status;
   target_id text;
@@ -515,7 +556,8 @@ begin
         statuses := statuses + 1;
         continue;
       end if;
-      results := results || private.store_message(ch, private.evolution_message(item));
+      stored := private.store_message(ch, private.evolution_message(item));
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
     end loop;
 
   elsif ev = 'messages.update' then
@@ -566,7 +608,7 @@ begin
     for item in select private.as_array(d) loop
       target_id := coalesce(item ->> 'remoteJid', item ->> 'id');
       if target_id like '%@s.whatsapp.net' then
-        perform private.resolve_contact(ch, target_id, private.jid_phone(target_id), item ->> 'pushName');
+        perform private.resolve_contact(ch, target_id, private.jid_phone(target_id), item ->> 'pushName', null);
         update public.contact_identities i
            set profile_picture_url = coalesce(item ->> 'profilePicUrl', item ->> 'profilePictureUrl', i.profile_picture_url)
          where i.channel_id = ch.id and i.external_id = target_id;
@@ -613,7 +655,7 @@ begin
      where g.channel_id = ch.id and g.group_jid = d ->> 'id';
     touched := 1;
   end if;
-  return private.count_stored(results) || jsonb_build_object('event', ev, 'statuses', statuses, 'updated', touched);
+  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates) || jsonb_build_object('event', ev, 'statuses', statuses, 'updated', touched);
 end
 $$;
 
@@ -650,7 +692,9 @@ as $$
 declare
   ev text := lower(payload ->> 'event');
   p jsonb := coalesce(payload -> 'payload', '{}'::jsonb);
-  results jsonb[] := '{}';
+  stored jsonb;
+  n_messages integer := 0;
+  n_duplicates integer := 0;
   statuses integer := 0;
   mid text;
   st public.message_status;
@@ -659,7 +703,8 @@ begin
     raise exception 'bridge payload without event' using errcode = '22023';
   end if;
   if ev = 'message' then
-    results := results || private.store_message(ch, private.whatsmeow_message(p));
+    stored := private.store_message(ch, private.whatsmeow_message(p));
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
   elsif ev = 'receipt' then
     st := case lower(p ->> 'type') when 'delivered' then 'delivered' when 'read' then 'read'
                                    when 'played' then 'played' when 'sent' then 'sent' end::public.message_status;
@@ -685,15 +730,21 @@ begin
            connection_retries = c.connection_retries + 1
      where c.id = ch.id;
   end if;
-  return private.count_stored(results) || jsonb_build_object('event', ev, 'statuses', statuses);
+  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates) || jsonb_build_object('event', ev, 'statuses', statuses);
 end
 $$;
 
 -- Entry points -----------------------------------------------------------------
+-- Every statement below is a lookup by key. The entry points pin
+-- enable_seqscan = off (inherited by everything they call) because PL/pgSQL
+-- caches plans per session: a plan made while a table was still empty (a
+-- fresh deploy) would keep scanning it sequentially as it grows, until
+-- autovacuum re-analyzes it.
 
+-- Processes a stored event again (the tick's retries).
 create function private.process_webhook_event(p_event bigint)
 returns jsonb
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
   ev public.webhook_events;
@@ -707,8 +758,7 @@ begin
     result := case ev.provider
       when 'cloud_api' then private.process_cloud_api(ch, ev.payload)
       when 'evolution' then private.process_evolution(ch, ev.payload)
-      when 'whatsmeow' then private.process_whatsmeow(ch, ev.payload)
-    end;
+      else private.process_whatsmeow(ch, ev.payload) end;
     update public.webhook_events w set processed = true, processed_at = now(), error = null where w.id = p_event;
     return jsonb_build_object('status', 'processed', 'event_id', p_event) || result;
   exception when others then
@@ -720,16 +770,20 @@ begin
 end
 $$;
 
--- One call per verified webhook: store, then process. A byte-identical
+-- One call per verified webhook. The event is processed, then written once
+-- with its outcome (a failure keeps it raw for the tick to retry). A
 -- redelivery of an event already processed is acknowledged and skipped.
 create function private.ingest_webhook(p_provider public.channel_provider, p_channel uuid, p_payload jsonb)
 returns jsonb
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
   ch public.channels;
   -- Evolution puts the instance API key in every body: never store it.
   clean jsonb := case when p_provider = 'evolution' then p_payload - 'apikey' else p_payload end;
+  digest bytea := sha256(convert_to(clean::text, 'UTF8'));
+  result jsonb;
+  failure text;
   ev bigint;
 begin
   select * into ch from public.channels c where c.id = p_channel;
@@ -738,21 +792,66 @@ begin
   elsif ch.provider is distinct from p_provider then
     raise exception 'channel % is a % channel, not %', p_channel, ch.provider, p_provider using errcode = '22023';
   end if;
-  insert into public.webhook_events as w (workspace_id, channel_id, provider, event_type, payload, body_sha256)
-  values (ch.workspace_id, ch.id, p_provider,
-          case p_provider
-            when 'cloud_api' then coalesce((select string_agg(distinct c ->> 'field', ',')
-                                              from jsonb_array_elements(coalesce(clean -> 'entry', '[]'::jsonb)) e,
-                                                   jsonb_array_elements(coalesce(e -> 'changes', '[]'::jsonb)) c), 'unknown')
-            else coalesce(clean ->> 'event', 'unknown') end,
-          clean, sha256(convert_to(clean::text, 'UTF8')))
-  on conflict (channel_id, body_sha256) do update set retry_count = w.retry_count + 1
-    where not w.processed
-  returning id into ev;
-  if ev is null then
+  if exists (select 1 from public.webhook_events w
+              where w.channel_id = ch.id and w.workspace_id = ch.workspace_id and w.body_sha256 = digest and w.processed) then
     return jsonb_build_object('status', 'duplicate');
   end if;
-  return private.process_webhook_event(ev);
+
+  begin
+    result := case p_provider
+      when 'cloud_api' then private.process_cloud_api(ch, clean)
+      when 'evolution' then private.process_evolution(ch, clean)
+      else private.process_whatsmeow(ch, clean) end;
+  exception when others then
+    get stacked diagnostics failure = message_text;  -- derived rows rolled back
+  end;
+
+  insert into public.webhook_events as w (workspace_id, channel_id, provider, event_type, payload, body_sha256,
+                                          processed, processed_at, error)
+  values (ch.workspace_id, ch.id, p_provider,
+          case p_provider
+            when 'cloud_api' then coalesce(clean #>> '{entry,0,changes,0,field}', 'unknown')
+            else coalesce(clean ->> 'event', 'unknown') end,
+          clean, digest, failure is null, case when failure is null then now() end, failure)
+  on conflict (channel_id, workspace_id, body_sha256) do update
+    set processed = w.processed or excluded.processed,
+        processed_at = coalesce(w.processed_at, excluded.processed_at),
+        error = case when w.processed or excluded.processed then null else excluded.error end,
+        retry_count = w.retry_count + 1
+  returning id into ev;
+
+  if failure is not null then
+    return jsonb_build_object('status', 'failed', 'event_id', ev, 'error', failure);
+  end if;
+  return jsonb_build_object('status', 'processed', 'event_id', ev) || result;
+end
+$$;
+
+-- Many verified webhooks in one transaction (the webhook function's group
+-- commit). Each keeps its own outcome: an error in one is reported for that
+-- one only. batch: [{"provider": ..., "channel": ..., "payload": {...}}].
+create function private.ingest_webhooks(batch jsonb)
+returns jsonb
+language plpgsql security definer set search_path = '' set enable_seqscan = off
+as $$
+declare
+  item jsonb;
+  out jsonb := '[]'::jsonb;
+  r jsonb;
+  code text;
+  msg text;
+begin
+  for item in select x from jsonb_array_elements(batch) x loop
+    begin
+      r := private.ingest_webhook((item ->> 'provider')::public.channel_provider, (item ->> 'channel')::uuid,
+                                  item -> 'payload');
+    exception when others then
+      get stacked diagnostics code = returned_sqlstate, msg = message_text;
+      r := jsonb_build_object('status', 'error', 'code', code, 'error', msg);
+    end;
+    out := out || jsonb_build_array(r);
+  end loop;
+  return out;
 end
 $$;
 
@@ -771,7 +870,7 @@ begin
   end if;
   insert into public.webhook_events as w (workspace_id, channel_id, provider, event_type, raw_body, body_sha256, error)
   values (ch.workspace_id, ch.id, p_provider, 'unparseable', p_raw, sha256(convert_to(coalesce(p_raw, ''), 'UTF8')), p_error)
-  on conflict (channel_id, body_sha256) do update set retry_count = w.retry_count + 1
+  on conflict (channel_id, workspace_id, body_sha256) do update set retry_count = w.retry_count + 1
   returning id into ev;
   return ev;
 end
@@ -810,17 +909,17 @@ as $$
     from public.channels c where c.id = p_channel
 $$;
 
-revoke all on function private.jid_phone(text), private.provider_ts(jsonb), private.as_message_type(text),
-  private.resolve_contact(public.channels, text, text, text), private.resolve_group(public.channels, text, text),
-  private.resolve_conversation(public.channels, text, public.conversation_type, uuid, uuid),
-  private.store_message(public.channels, jsonb), private.count_stored(jsonb[]),
+revoke all on function private.jid_phone(text), private.provider_ts(jsonb),
+  private.resolve_contact(public.channels, text, text, text, timestamptz), private.resolve_group(public.channels, text, text),
+  private.resolve_conversation(public.channels, text, public.conversation_type, uuid, uuid, jsonb),
+  private.store_message(public.channels, jsonb),
   private.cloud_api_message(jsonb, jsonb), private.process_cloud_api(public.channels, jsonb),
   private.evolution_status(jsonb), private.evolution_message(jsonb), private.as_array(jsonb),
   private.process_evolution(public.channels, jsonb), private.whatsmeow_message(jsonb),
   private.process_whatsmeow(public.channels, jsonb), private.process_webhook_event(bigint),
-  private.ingest_webhook(public.channel_provider, uuid, jsonb),
+  private.ingest_webhook(public.channel_provider, uuid, jsonb), private.ingest_webhooks(jsonb),
   private.record_webhook_failure(public.channel_provider, uuid, text, text),
   private.retry_webhook_events(integer, integer), private.webhook_channel(uuid) from public;
-grant execute on function private.ingest_webhook(public.channel_provider, uuid, jsonb),
+grant execute on function private.ingest_webhook(public.channel_provider, uuid, jsonb), private.ingest_webhooks(jsonb),
   private.record_webhook_failure(public.channel_provider, uuid, text, text),
   private.webhook_channel(uuid) to service_role;

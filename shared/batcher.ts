@@ -1,0 +1,61 @@
+// Application-level group commit: while `concurrency` batches are being
+// written, new items wait and go together in the next one. At low load a
+// batch is one item and nothing waits; under load, per-transaction costs
+// (commit flush, executor setup) are shared by the whole batch.
+export function createBatcher<I, O>(opts: {
+  run: (items: I[]) => Promise<O[]>;
+  maxBatch?: number;
+  concurrency?: number;
+  // With a batch already in flight, wait up to this long for a small batch
+  // to fill before sending it (0: never wait). An idle batcher never waits.
+  lingerMs?: number;
+}) {
+  const maxBatch = opts.maxBatch ?? 64;
+  const concurrency = opts.concurrency ?? 2;
+  const lingerMs = opts.lingerMs ?? 0;
+  let lingering: ReturnType<typeof setTimeout> | undefined;
+  type Entry = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
+  let queue: Entry[] = [];
+  let inFlight = 0;
+
+  function pump() {
+    if (lingering) return;
+    if (lingerMs > 0 && inFlight > 0 && queue.length < maxBatch / 4) {
+      lingering = setTimeout(() => {
+        lingering = undefined;
+        send();
+      }, lingerMs);
+      return;
+    }
+    send();
+  }
+
+  function send() {
+    while (inFlight < concurrency && queue.length > 0) {
+      const batch = queue.slice(0, maxBatch);
+      queue = queue.slice(batch.length);
+      inFlight++;
+      opts.run(batch.map((e) => e.item))
+        .then((out) => {
+          if (out.length !== batch.length) {
+            throw new Error(`batch returned ${out.length} results for ${batch.length} items`);
+          }
+          batch.forEach((e, i) => e.resolve(out[i]));
+        })
+        .catch((err) => batch.forEach((e) => e.reject(err)))
+        .finally(() => {
+          inFlight--;
+          pump();
+        });
+    }
+  }
+
+  return {
+    submit(item: I): Promise<O> {
+      return new Promise<O>((resolve, reject) => {
+        queue.push({ item, resolve, reject });
+        pump();
+      });
+    },
+  };
+}
