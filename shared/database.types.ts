@@ -317,24 +317,17 @@ export type Database = {
         };
         Relationships: [
           {
-            foreignKeyName: "contact_identities_channel_id_fkey";
-            columns: ["channel_id"];
+            foreignKeyName: "contact_identities_channel_id_workspace_id_fkey";
+            columns: ["channel_id", "workspace_id"];
             isOneToOne: false;
             referencedRelation: "channels";
-            referencedColumns: ["id"];
+            referencedColumns: ["id", "workspace_id"];
           },
           {
             foreignKeyName: "contact_identities_contact_id_fkey";
             columns: ["contact_id"];
             isOneToOne: false;
             referencedRelation: "contacts";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "contact_identities_workspace_id_fkey";
-            columns: ["workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "workspaces";
             referencedColumns: ["id"];
           },
         ];
@@ -558,11 +551,11 @@ export type Database = {
             referencedColumns: ["id"];
           },
           {
-            foreignKeyName: "conversations_channel_id_fkey";
-            columns: ["channel_id"];
+            foreignKeyName: "conversations_channel_id_workspace_id_fkey";
+            columns: ["channel_id", "workspace_id"];
             isOneToOne: false;
             referencedRelation: "channels";
-            referencedColumns: ["id"];
+            referencedColumns: ["id", "workspace_id"];
           },
           {
             foreignKeyName: "conversations_contact_id_fkey";
@@ -576,13 +569,6 @@ export type Database = {
             columns: ["group_id"];
             isOneToOne: false;
             referencedRelation: "whatsapp_groups";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "conversations_workspace_id_fkey";
-            columns: ["workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "workspaces";
             referencedColumns: ["id"];
           },
         ];
@@ -836,13 +822,6 @@ export type Database = {
         };
         Relationships: [
           {
-            foreignKeyName: "messages_channel_id_fkey";
-            columns: ["channel_id"];
-            isOneToOne: false;
-            referencedRelation: "channels";
-            referencedColumns: ["id"];
-          },
-          {
             foreignKeyName: "messages_contact_id_fkey";
             columns: ["contact_id"];
             isOneToOne: false;
@@ -850,11 +829,11 @@ export type Database = {
             referencedColumns: ["id"];
           },
           {
-            foreignKeyName: "messages_conversation_id_fkey";
-            columns: ["conversation_id"];
+            foreignKeyName: "messages_conversation_id_workspace_id_channel_id_fkey";
+            columns: ["conversation_id", "workspace_id", "channel_id"];
             isOneToOne: false;
             referencedRelation: "conversations";
-            referencedColumns: ["id"];
+            referencedColumns: ["id", "workspace_id", "channel_id"];
           },
           {
             foreignKeyName: "messages_created_by_fkey";
@@ -868,13 +847,6 @@ export type Database = {
             columns: ["quoted_message_id"];
             isOneToOne: false;
             referencedRelation: "messages";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "messages_workspace_id_fkey";
-            columns: ["workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "workspaces";
             referencedColumns: ["id"];
           },
         ];
@@ -1064,7 +1036,7 @@ export type Database = {
       "webhook_events": {
         Row: {
           "body_sha256": string;
-          "channel_id": string | null;
+          "channel_id": string;
           "created_at": string;
           "error": string | null;
           "event_type": string;
@@ -1075,12 +1047,12 @@ export type Database = {
           "provider": Database["public"]["Enums"]["channel_provider"];
           "raw_body": string | null;
           "retry_count": number;
-          "workspace_id": string | null;
+          "workspace_id": string;
         };
         ComputedFields: never;
         Insert: {
           "body_sha256": string;
-          "channel_id"?: string | null;
+          "channel_id": string;
           "created_at"?: string;
           "error"?: string | null;
           "event_type": string;
@@ -1091,11 +1063,11 @@ export type Database = {
           "provider": Database["public"]["Enums"]["channel_provider"];
           "raw_body"?: string | null;
           "retry_count"?: number;
-          "workspace_id"?: string | null;
+          "workspace_id": string;
         };
         Update: {
           "body_sha256"?: string;
-          "channel_id"?: string | null;
+          "channel_id"?: string;
           "created_at"?: string;
           "error"?: string | null;
           "event_type"?: string;
@@ -1106,22 +1078,15 @@ export type Database = {
           "provider"?: Database["public"]["Enums"]["channel_provider"];
           "raw_body"?: string | null;
           "retry_count"?: number;
-          "workspace_id"?: string | null;
+          "workspace_id"?: string;
         };
         Relationships: [
           {
-            foreignKeyName: "webhook_events_channel_id_fkey";
-            columns: ["channel_id"];
+            foreignKeyName: "webhook_events_channel_id_workspace_id_fkey";
+            columns: ["channel_id", "workspace_id"];
             isOneToOne: false;
             referencedRelation: "channels";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "webhook_events_workspace_id_fkey";
-            columns: ["workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "workspaces";
-            referencedColumns: ["id"];
+            referencedColumns: ["id", "workspace_id"];
           },
         ];
       };
@@ -1189,18 +1154,11 @@ export type Database = {
         };
         Relationships: [
           {
-            foreignKeyName: "whatsapp_groups_channel_id_fkey";
-            columns: ["channel_id"];
+            foreignKeyName: "whatsapp_groups_channel_id_workspace_id_fkey";
+            columns: ["channel_id", "workspace_id"];
             isOneToOne: false;
             referencedRelation: "channels";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "whatsapp_groups_workspace_id_fkey";
-            columns: ["workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "workspaces";
-            referencedColumns: ["id"];
+            referencedColumns: ["id", "workspace_id"];
           },
         ];
       };

@@ -7,7 +7,9 @@ import { cloudText } from "../../tests/fixtures/payloads.ts";
 
 const env = Object.fromEntries(
   (await Deno.readTextFile(new URL("../../.threadline/run/stack.env", import.meta.url)))
-    .split("\n").filter(Boolean).map((l) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
+    .split("\n").filter(Boolean).map((
+      l,
+    ) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
 );
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "8");
 const concurrency = Number(Deno.env.get("BENCH_CONCURRENCY") ?? "32");
@@ -17,7 +19,9 @@ const sql = postgres(env.THREADLINE_DB_URL, { max: 2, onnotice: () => {} });
 const SECRET = "bench-app-secret";
 const PNID = `PN-BENCH-${Date.now()}`;
 const [{ id: ws }] = await sql`
-  insert into public.workspaces (name, slug, plan) values ('Bench', ${"bench-" + Date.now()}, 'enterprise') returning id`;
+  insert into public.workspaces (name, slug, plan) values ('Bench', ${
+  "bench-" + Date.now()
+}, 'enterprise') returning id`;
 const [{ id: channel }] = await sql`
   insert into public.channels (workspace_id, provider, name, phone_number_id) values (${ws}, 'cloud_api', 'Bench', ${PNID}) returning id`;
 await sql`select vault.create_secret(${SECRET}, ${"channel:" + channel + ":app_secret"})`;
@@ -25,7 +29,12 @@ await sql`create schema if not exists bench`;
 await sql`create table if not exists bench.baseline (id bigserial primary key, body jsonb not null, created_at timestamptz not null default now())`;
 
 const server = new Deno.Command(Deno.execPath(), {
-  args: ["run", "-A", `--config=${new URL("../../deno.json", import.meta.url).pathname}`, new URL("./ingest-server.ts", import.meta.url).pathname],
+  args: [
+    "run",
+    "-A",
+    `--config=${new URL("../../deno.json", import.meta.url).pathname}`,
+    new URL("./ingest-server.ts", import.meta.url).pathname,
+  ],
   env: { SUPABASE_DB_URL: env.THREADLINE_DB_URL, BENCH_PORT: String(port) },
   stdout: "inherit",
   stderr: "inherit",
@@ -62,16 +71,30 @@ async function run(url: string, secs: number): Promise<Result> {
     while (performance.now() < deadline) {
       const { body, sig } = await nextRequest();
       const t0 = performance.now();
-      const res = await fetch(url, { method: "POST", body, headers: { "x-hub-signature-256": sig, "content-type": "application/json" } });
+      const res = await fetch(url, {
+        method: "POST",
+        body,
+        headers: { "x-hub-signature-256": sig, "content-type": "application/json" },
+      });
       const text = await res.text();
-      if (res.status !== 200 || (url.includes("ingest") || url.includes("functions")) && !text.includes('"processed"')) failed++;
+      if (
+        res.status !== 200 ||
+        (url.includes("ingest") || url.includes("functions")) && !text.includes('"processed"')
+      ) failed++;
       else latencies.push(performance.now() - t0);
     }
   }));
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
-  const q = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
-  return { ok: latencies.length, failed, perSecond: latencies.length / elapsed, p50: q(0.5), p99: q(0.99) };
+  const q = (p: number) =>
+    latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] ?? 0;
+  return {
+    ok: latencies.length,
+    failed,
+    perSecond: latencies.length / elapsed,
+    p50: q(0.5),
+    p99: q(0.99),
+  };
 }
 
 const base = `http://127.0.0.1:${port}`;
@@ -82,21 +105,42 @@ try {
   // Alternate so that drift on a shared machine hits both sides alike.
   const rounds: { baseline: Result; ingest: Result }[] = [];
   for (let r = 0; r < 2; r++) {
-    rounds.push({ baseline: await run(`${base}/baseline`, seconds / 2), ingest: await run(ingestUrl, seconds / 2) });
+    rounds.push({
+      baseline: await run(`${base}/baseline`, seconds / 2),
+      ingest: await run(ingestUrl, seconds / 2),
+    });
   }
-  const gateway = await run(`${env.SUPABASE_URL}/functions/v1/whatsapp-webhook/${channel}`, Math.max(2, seconds / 4));
+  const gateway = await run(
+    `${env.SUPABASE_URL}/functions/v1/whatsapp-webhook/${channel}`,
+    Math.max(2, seconds / 4),
+  );
 
-  const sum = (k: "baseline" | "ingest") => rounds.reduce((a, r) => a + r[k].perSecond, 0) / rounds.length;
+  const sum = (k: "baseline" | "ingest") =>
+    rounds.reduce((a, r) => a + r[k].perSecond, 0) / rounds.length;
   const maxP99 = (k: "baseline" | "ingest") => Math.max(...rounds.map((r) => r[k].p99));
-  const failures = rounds.reduce((a, r) => a + r.ingest.failed + r.baseline.failed, 0) + gateway.failed;
-  const [{ messages }] = await sql`select count(*)::int as messages from public.messages where channel_id = ${channel}`;
+  const failures = rounds.reduce((a, r) => a + r.ingest.failed + r.baseline.failed, 0) +
+    gateway.failed;
+  const [{ messages }] =
+    await sql`select count(*)::int as messages from public.messages where channel_id = ${channel}`;
   const msgsPerS = sum("ingest");
   const baselinePerS = sum("baseline");
 
-  console.log(`concurrency ${concurrency}, ${seconds}s per side in ${rounds.length} alternating rounds`);
-  console.log(`baseline (bare insert): ${baselinePerS.toFixed(0)} req/s, p99 ${maxP99("baseline").toFixed(1)} ms`);
-  console.log(`full ingestion:         ${msgsPerS.toFixed(0)} msg/s, p99 ${maxP99("ingest").toFixed(1)} ms`);
-  console.log(`via the local gateway:  ${gateway.perSecond.toFixed(0)} msg/s, p99 ${gateway.p99.toFixed(1)} ms`);
+  console.log(
+    `concurrency ${concurrency}, ${seconds}s per side in ${rounds.length} alternating rounds`,
+  );
+  console.log(
+    `baseline (bare insert): ${baselinePerS.toFixed(0)} req/s, p99 ${
+      maxP99("baseline").toFixed(1)
+    } ms`,
+  );
+  console.log(
+    `full ingestion:         ${msgsPerS.toFixed(0)} msg/s, p99 ${maxP99("ingest").toFixed(1)} ms`,
+  );
+  console.log(
+    `via the local gateway:  ${gateway.perSecond.toFixed(0)} msg/s, p99 ${
+      gateway.p99.toFixed(1)
+    } ms`,
+  );
   console.log(`messages stored: ${messages}, failed requests: ${failures}`);
   console.log(JSON.stringify({
     bench: "ingest",
