@@ -64,3 +64,25 @@ select vault.create_secret(v.secret, 'channel:00000000-0000-4000-d000-0000000000
                     where s.name = 'channel:00000000-0000-4000-d000-000000000001:' || v.kind);
 update public.channels set credentials_set = '{access_token,app_secret,verify_token}'
  where id = '00000000-0000-4000-d000-000000000001';
+
+-- A customer with a conversation and a message we sent her, so the README
+-- can show statuses arriving for it (wamid.DEMO-OUT-1).
+insert into public.contacts (id, workspace_id, name, phone, email, status, opted_in, source, tags, added_by)
+values ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-b000-000000000001', 'Ana Souza', '5511987654321',
+        'ana@example.com', 'active', true, 'manual', '{vip}', '00000000-0000-4000-a000-000000000003')
+on conflict (id) do nothing;
+insert into public.contact_identities (id, workspace_id, contact_id, channel_id, external_id, phone, push_name)
+values ('00000000-0000-4000-e000-000000000002', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000001',
+        '00000000-0000-4000-d000-000000000001', '5511987654321', '5511987654321', 'Ana Souza')
+on conflict (id) do nothing;
+insert into public.conversations (id, workspace_id, channel_id, type, chat_id, contact_id, assignee_id)
+values ('00000000-0000-4000-e000-000000000003', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+        'individual', '5511987654321', '00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000003')
+on conflict (id) do nothing;
+insert into public.messages (id, workspace_id, channel_id, conversation_id, contact_id, direction, type, content,
+                             provider_message_id, status, sent_at, created_by)
+values ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+        '00000000-0000-4000-e000-000000000003', '00000000-0000-4000-e000-000000000001', 'outbound', 'text',
+        'Hi Ana! Your dress is ready for its fitting.', 'wamid.DEMO-OUT-1', 'sent', now(),
+        '00000000-0000-4000-a000-000000000003')
+on conflict (id) do nothing;
