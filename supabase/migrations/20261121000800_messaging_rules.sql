@@ -156,6 +156,24 @@ begin
 end
 $$;
 
+-- Applies the statuses parked for a provider message id, now that the
+-- message is known.
+create function private.apply_parked_statuses(p_channel uuid, p_provider_message_id text)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  p record;
+begin
+  for p in delete from private.pending_message_statuses s
+            where s.channel_id = p_channel and s.provider_message_id = p_provider_message_id
+           returning s.status, s.status_at, s.error
+  loop
+    perform private.apply_message_status(p_channel, p_provider_message_id, p.status, p.status_at, p.error);
+  end loop;
+end
+$$;
+
 -- Conversation and contact follow each new message -----------------------------
 
 create function private.on_message_recorded()
@@ -165,7 +183,6 @@ as $$
 declare
   ts timestamptz := coalesce(new.provider_timestamp, new.created_at);
   counts boolean := new.type not in ('reaction', 'system');
-  p record;
 begin
   update public.conversations c set
     last_message_id = case when counts and (c.last_message_at is null or ts >= c.last_message_at) then new.id else c.last_message_id end,
@@ -191,12 +208,7 @@ begin
 
   -- Statuses that were waiting for this message (only ours get statuses).
   if new.provider_message_id is not null and new.direction = 'outbound' then
-    for p in delete from private.pending_message_statuses s
-              where s.channel_id = new.channel_id and s.provider_message_id = new.provider_message_id
-             returning s.status, s.status_at, s.error
-    loop
-      perform private.apply_message_status(new.channel_id, new.provider_message_id, p.status, p.status_at, p.error);
-    end loop;
+    perform private.apply_parked_statuses(new.channel_id, new.provider_message_id);
   end if;
   return null;
 end
@@ -210,15 +222,8 @@ create function private.on_provider_id_recorded()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
-declare
-  p record;
 begin
-  for p in delete from private.pending_message_statuses s
-            where s.channel_id = new.channel_id and s.provider_message_id = new.provider_message_id
-           returning s.status, s.status_at, s.error
-  loop
-    perform private.apply_message_status(new.channel_id, new.provider_message_id, p.status, p.status_at, p.error);
-  end loop;
+  perform private.apply_parked_statuses(new.channel_id, new.provider_message_id);
   return null;
 end
 $$;
@@ -229,4 +234,5 @@ create trigger on_provider_id_recorded after update of provider_message_id on pu
 revoke all on function private.next_number(uuid, text), private.drop_workspace_sequences(), private.assign_conversation_number(), private.check_assignee(),
   private.stamp_contact(), private.status_rank(public.message_status),
   private.apply_message_status(uuid, text, public.message_status, timestamptz, jsonb),
+  private.apply_parked_statuses(uuid, text),
   private.on_message_recorded(), private.on_provider_id_recorded() from public;
