@@ -100,7 +100,6 @@ create table public.contact_identities (
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
 create index contact_identities_contact_id_idx on public.contact_identities (contact_id);
-create index contact_identities_workspace_id_idx on public.contact_identities (workspace_id);
 comment on table public.contact_identities is 'A contact''s address on one channel: wa_id (Cloud API) or JID (Baileys, whatsmeow), with what the provider tells about it.';
 comment on column public.contact_identities.external_id is 'wa_id for Cloud API, JID (…@s.whatsapp.net) for Evolution and whatsmeow.';
 comment on column public.contact_identities.is_blocked is 'We refuse to message this address (and ignore nothing inbound: it is still recorded).';
@@ -127,7 +126,6 @@ create table public.whatsapp_groups (
   unique (channel_id, workspace_id, group_jid),
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
-create index whatsapp_groups_workspace_id_idx on public.whatsapp_groups (workspace_id);
 comment on table public.whatsapp_groups is 'WhatsApp groups a channel takes part in (Baileys/whatsmeow).';
 comment on column public.whatsapp_groups.participants is 'JSON array of {jid, role} as the provider last reported.';
 
@@ -160,7 +158,6 @@ create table public.conversations (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (channel_id, workspace_id, chat_id),
-  unique (workspace_id, display_id),
   -- Messages reference all three, so a message always sits in its
   -- conversation's channel and workspace.
   unique (id, workspace_id, channel_id),
@@ -170,7 +167,15 @@ create table public.conversations (
 create index conversations_contact_id_idx on public.conversations (contact_id) where contact_id is not null;
 create index conversations_group_id_idx on public.conversations (group_id) where group_id is not null;
 create index conversations_assignee_id_idx on public.conversations (assignee_id) where assignee_id is not null;
-create index conversations_inbox_idx on public.conversations (workspace_id, last_message_at desc nulls last);
+-- The two workspace-led indexes are partial on purpose: a lookup by channel
+-- and chat (every inbound message) cannot use them, so a plan cached while
+-- statistics still said "empty" cannot pick them and scan a whole workspace.
+-- Inbox queries filter last_message_at is not null; lookups by number use
+-- display_id = n, which implies its predicate.
+create unique index conversations_display_id_key on public.conversations (workspace_id, display_id)
+  where display_id is not null;
+create index conversations_inbox_idx on public.conversations (workspace_id, last_message_at desc)
+  where last_message_at is not null;
 comment on table public.conversations is 'A thread with one contact or group on one channel: the inbox row.';
 comment on column public.conversations.display_id is 'Per-workspace human number (#1, #2, ...), assigned by the database.';
 comment on column public.conversations.chat_id is 'The provider''s chat identifier (wa_id or JID).';
@@ -289,7 +294,7 @@ create table public.webhook_events (
 );
 -- Deduplication and the channel foreign key share one index.
 create unique index webhook_events_dedupe_key on public.webhook_events (channel_id, workspace_id, body_sha256);
-create index webhook_events_workspace_idx on public.webhook_events (workspace_id, created_at desc);
+create index webhook_events_created_idx on public.webhook_events (created_at desc);
 create index webhook_events_unprocessed_idx on public.webhook_events (created_at) where not processed;
 comment on table public.webhook_events is 'Every verified webhook as received (secrets redacted), before and after processing. A byte-identical retry is recognised by body_sha256.';
 comment on column public.webhook_events.raw_body is 'The body as text when it could not be parsed as JSON; kept for replay.';
