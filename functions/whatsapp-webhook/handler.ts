@@ -138,6 +138,11 @@ export function createHandler(deps: Deps) {
       });
     }
     const result = await deps.ingest(provider, id, text);
+    if (result.status === "rejected") {
+      return jsonError(400, "payload rejected by the database; stored for replay", {
+        details: result.error,
+      });
+    }
     if (result.status === "error") {
       // The channel vanished between verification and ingestion, or the
       // database refused: let the provider retry.
@@ -151,29 +156,70 @@ export function createHandler(deps: Deps) {
 
 export function sqlDeps(sql: () => Sql): Deps {
   type Item = { provider: Provider; channel: string; body: string };
+  type Result = Record<string, unknown>;
+
+  async function recordFailure(provider: Provider, channel: string, raw: string, error: string) {
+    await sql()`select private.record_webhook_failure(${provider}::public.channel_provider, ${channel}::uuid, ${raw}, ${error})`;
+  }
+
+  // One body the database refuses (valid JSON that jsonb cannot hold, such as
+  // \u0000) must not fail its neighbours: after a failed batch, each item is
+  // tried alone, and one that still fails is stored raw and rejected.
+  async function one(item: Item): Promise<Result> {
+    try {
+      const [row] = await sql()<{ result: Result }[]>`
+        select private.ingest_webhook(${item.provider}::public.channel_provider, ${item.channel}::uuid,
+                                      ${item.body}::text::jsonb) as result`;
+      return row.result;
+    } catch (e) {
+      const err = e as { code?: string; message?: string };
+      if (err.code === "P0002") return { status: "error", code: err.code, error: err.message };
+      await recordFailure(
+        item.provider,
+        item.channel,
+        item.body,
+        `rejected by the database: ${err.message}`,
+      );
+      return { status: "rejected", code: err.code, error: err.message };
+    }
+  }
+
   // Concurrent webhooks share one transaction (see shared/batcher.ts); the
   // bodies are verified JSON, embedded as they came.
-  const batcher = createBatcher<Item, Record<string, unknown>>({
-    maxBatch: 64,
+  const batcher = createBatcher<Item, Result>({
+    // Each event takes two subtransactions; 32 keeps a batch within the 64 a
+    // backend caches before every snapshot has to consult pg_subtrans.
+    maxBatch: 32,
     concurrency: Number(readEnv("THREADLINE_INGEST_BATCHES") ?? "2"),
     lingerMs: Number(readEnv("THREADLINE_INGEST_LINGER_MS") ?? "2"),
     async run(items) {
       const batch = `[${
         items.map((i) =>
           `{"provider":"${i.provider}","channel":"${i.channel}","payload":${i.body}}`
-        ).join(",")
+        )
+          .join(",")
       }]`;
-      const [row] = await sql()<{ results: Record<string, unknown>[] }[]>`
-        select private.ingest_webhooks(${batch}::text::jsonb) as results`;
-      return row.results;
+      try {
+        const [row] = await sql()<{ results: Result[] }[]>`
+          select private.ingest_webhooks(${batch}::text::jsonb) as results`;
+        return row.results;
+      } catch (e) {
+        if (items.length === 1) return [await one(items[0])];
+        console.error(
+          `[whatsapp-webhook] batch of ${items.length} failed, retrying one by one: ${
+            (e as Error).message
+          }`,
+        );
+        const out: Result[] = [];
+        for (const item of items) out.push(await one(item));
+        return out;
+      }
     },
   });
   return {
     channels: channelCache(sql),
     ingest: (provider, channel, body) => batcher.submit({ provider, channel, body }),
-    async recordFailure(provider, channelId, raw, error) {
-      await sql()`select private.record_webhook_failure(${provider}::public.channel_provider, ${channelId}::uuid, ${raw}, ${error})`;
-    },
+    recordFailure,
   };
 }
 
