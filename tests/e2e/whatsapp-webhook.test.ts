@@ -169,8 +169,16 @@ describe("Meta Cloud API", () => {
   });
 
   it("stores a body Postgres cannot take (a \\u0000 escape) raw with a 400, without failing its batch", async () => {
-    const poison = cloudText(pnid, { from: "5511987650007", id: "wamid.E2E-NUL", body: "nul \u0000 inside" });
-    const fine = cloudText(pnid, { from: "5511987650008", id: "wamid.E2E-NEIGHBOUR", body: "fine" });
+    const poison = cloudText(pnid, {
+      from: "5511987650007",
+      id: "wamid.E2E-NUL",
+      body: "nul \u0000 inside",
+    });
+    const fine = cloudText(pnid, {
+      from: "5511987650008",
+      id: "wamid.E2E-NEIGHBOUR",
+      body: "fine",
+    });
     const [bad, good] = await Promise.all([
       signedPost(ids.cloud, poison, "e2e-app-secret"),
       signedPost(ids.cloud, fine, "e2e-app-secret"),
@@ -182,7 +190,10 @@ describe("Meta Cloud API", () => {
     const [ev] = await sql`select raw_body, error from public.webhook_events
       where channel_id = ${ids.cloud} and raw_body like '%wamid.E2E-NUL%'`;
     expect(ev.error).toMatch(/unsupported Unicode escape sequence|\\u0000/);
-    expect((await sql`select 1 from public.messages where provider_message_id = 'wamid.E2E-NEIGHBOUR'`).length).toBe(1);
+    expect(
+      (await sql`select 1 from public.messages where provider_message_id = 'wamid.E2E-NEIGHBOUR'`)
+        .length,
+    ).toBe(1);
   });
 
   it("accepts the new app secret right after it is rotated", async () => {
