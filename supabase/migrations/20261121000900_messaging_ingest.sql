@@ -400,7 +400,7 @@ begin
     end if;
   end loop;
   end loop;
-  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates) || jsonb_build_object('statuses', statuses, 'parked_statuses', parked,
+  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'statuses', statuses, 'parked_statuses', parked,
                                                              'ignored_changes', ignored);
 end
 $$;
@@ -655,7 +655,8 @@ begin
      where g.channel_id = ch.id and g.group_jid = d ->> 'id';
     touched := 1;
   end if;
-  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates) || jsonb_build_object('event', ev, 'statuses', statuses, 'updated', touched);
+  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'event', ev, 'statuses', statuses,
+                            'updated', touched);
 end
 $$;
 
@@ -730,7 +731,7 @@ begin
            connection_retries = c.connection_retries + 1
      where c.id = ch.id;
   end if;
-  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates) || jsonb_build_object('event', ev, 'statuses', statuses);
+  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'event', ev, 'statuses', statuses);
 end
 $$;
 
@@ -740,6 +741,19 @@ $$;
 -- caches plans per session: a plan made while a table was still empty (a
 -- fresh deploy) would keep scanning it sequentially as it grows, until
 -- autovacuum re-analyzes it.
+
+-- The provider's processor for a payload: the one place that knows them all.
+create function private.process_payload(ch public.channels, provider public.channel_provider, payload jsonb)
+returns jsonb
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  return case provider
+    when 'cloud_api' then private.process_cloud_api(ch, payload)
+    when 'evolution' then private.process_evolution(ch, payload)
+    else private.process_whatsmeow(ch, payload) end;
+end
+$$;
 
 -- Processes a stored event again (the tick's retries).
 create function private.process_webhook_event(p_event bigint)
@@ -755,10 +769,7 @@ begin
   select * into ev from public.webhook_events w where w.id = p_event for update;
   select * into ch from public.channels c where c.id = ev.channel_id;
   begin
-    result := case ev.provider
-      when 'cloud_api' then private.process_cloud_api(ch, ev.payload)
-      when 'evolution' then private.process_evolution(ch, ev.payload)
-      else private.process_whatsmeow(ch, ev.payload) end;
+    result := private.process_payload(ch, ev.provider, ev.payload);
     update public.webhook_events w set processed = true, processed_at = now(), error = null where w.id = p_event;
     return jsonb_build_object('status', 'processed', 'event_id', p_event) || result;
   exception when others then
@@ -798,10 +809,7 @@ begin
   end if;
 
   begin
-    result := case p_provider
-      when 'cloud_api' then private.process_cloud_api(ch, clean)
-      when 'evolution' then private.process_evolution(ch, clean)
-      else private.process_whatsmeow(ch, clean) end;
+    result := private.process_payload(ch, p_provider, clean);
   exception when others then
     get stacked diagnostics failure = message_text;  -- derived rows rolled back
   end;
@@ -916,7 +924,8 @@ revoke all on function private.jid_phone(text), private.provider_ts(jsonb),
   private.cloud_api_message(jsonb, jsonb), private.process_cloud_api(public.channels, jsonb),
   private.evolution_status(jsonb), private.evolution_message(jsonb), private.as_array(jsonb),
   private.process_evolution(public.channels, jsonb), private.whatsmeow_message(jsonb),
-  private.process_whatsmeow(public.channels, jsonb), private.process_webhook_event(bigint),
+  private.process_whatsmeow(public.channels, jsonb),
+  private.process_payload(public.channels, public.channel_provider, jsonb), private.process_webhook_event(bigint),
   private.ingest_webhook(public.channel_provider, uuid, jsonb), private.ingest_webhooks(jsonb),
   private.record_webhook_failure(public.channel_provider, uuid, text, text),
   private.retry_webhook_events(integer, integer), private.webhook_channel(uuid) from public;
