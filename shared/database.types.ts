@@ -656,6 +656,76 @@ export type Database = {
           },
         ];
       };
+      "message_templates": {
+        Row: {
+          "category": Database["public"]["Enums"]["template_category"];
+          "channel_id": string;
+          "components": NonNullable<Json>;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "language": string;
+          "last_synced_at": string | null;
+          "name": string;
+          "parameter_format": string | null;
+          "provider_template_id": string | null;
+          "rejected_reason": string | null;
+          "status": Database["public"]["Enums"]["template_status"];
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category": Database["public"]["Enums"]["template_category"];
+          "channel_id": string;
+          "components"?: NonNullable<Json>;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "language": string;
+          "last_synced_at"?: string | null;
+          "name": string;
+          "parameter_format"?: string | null;
+          "provider_template_id"?: string | null;
+          "rejected_reason"?: string | null;
+          "status"?: Database["public"]["Enums"]["template_status"];
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "category"?: Database["public"]["Enums"]["template_category"];
+          "channel_id"?: string;
+          "components"?: NonNullable<Json>;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "language"?: string;
+          "last_synced_at"?: string | null;
+          "name"?: string;
+          "parameter_format"?: string | null;
+          "provider_template_id"?: string | null;
+          "rejected_reason"?: string | null;
+          "status"?: Database["public"]["Enums"]["template_status"];
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "message_templates_channel_id_workspace_id_fkey";
+            columns: ["channel_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id", "workspace_id"];
+          },
+          {
+            foreignKeyName: "message_templates_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "messages": {
         Row: {
           "channel_id": string;
@@ -675,6 +745,7 @@ export type Database = {
           "failed_at": string | null;
           "forward_score": number;
           "id": string;
+          "idempotency_key": string | null;
           "is_forwarded": boolean;
           "is_starred": boolean;
           "location_address": string | null;
@@ -707,6 +778,8 @@ export type Database = {
           "sender_identifier": string | null;
           "sent_at": string | null;
           "status": Database["public"]["Enums"]["message_status"];
+          "template_id": string | null;
+          "template_params": Json | null;
           "type": Database["public"]["Enums"]["message_type"];
           "updated_at": string;
           "workspace_id": string;
@@ -730,6 +803,7 @@ export type Database = {
           "failed_at"?: string | null;
           "forward_score"?: number;
           "id"?: string;
+          "idempotency_key"?: string | null;
           "is_forwarded"?: boolean;
           "is_starred"?: boolean;
           "location_address"?: string | null;
@@ -762,6 +836,8 @@ export type Database = {
           "sender_identifier"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["message_status"];
+          "template_id"?: string | null;
+          "template_params"?: Json | null;
           "type"?: Database["public"]["Enums"]["message_type"];
           "updated_at"?: string;
           "workspace_id": string;
@@ -784,6 +860,7 @@ export type Database = {
           "failed_at"?: string | null;
           "forward_score"?: number;
           "id"?: string;
+          "idempotency_key"?: string | null;
           "is_forwarded"?: boolean;
           "is_starred"?: boolean;
           "location_address"?: string | null;
@@ -816,6 +893,8 @@ export type Database = {
           "sender_identifier"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["message_status"];
+          "template_id"?: string | null;
+          "template_params"?: Json | null;
           "type"?: Database["public"]["Enums"]["message_type"];
           "updated_at"?: string;
           "workspace_id"?: string;
@@ -847,6 +926,13 @@ export type Database = {
             columns: ["quoted_message_id"];
             isOneToOne: false;
             referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_template_id_fkey";
+            columns: ["template_id"];
+            isOneToOne: false;
+            referencedRelation: "message_templates";
             referencedColumns: ["id"];
           },
         ];
@@ -1497,12 +1583,155 @@ export type Database = {
       };
       "mark_notifications_read": { Args: { "ids"?: (string)[] }; Returns: number };
       "remove_member": { Args: { "user_id": string; "workspace_id": string }; Returns: undefined };
+      "retry_message": {
+        Args: { "message_id": string };
+        Returns: {
+          "channel_id": string;
+          "contact_id": string | null;
+          "content": string | null;
+          "conversation_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "deleted_at": string | null;
+          "delivered_at": string | null;
+          "direction": Database["public"]["Enums"]["message_direction"];
+          "edited_at": string | null;
+          "error_code": number | null;
+          "error_message": string | null;
+          "error_title": string | null;
+          "errors": Json | null;
+          "failed_at": string | null;
+          "forward_score": number;
+          "id": string;
+          "idempotency_key": string | null;
+          "is_forwarded": boolean;
+          "is_starred": boolean;
+          "location_address": string | null;
+          "location_latitude": number | null;
+          "location_longitude": number | null;
+          "location_name": string | null;
+          "media_duration": number | null;
+          "media_filename": string | null;
+          "media_id": string | null;
+          "media_mime_type": string | null;
+          "media_sha256": string | null;
+          "media_size": number | null;
+          "media_url": string | null;
+          "mentions": (string)[];
+          "participant_jid": string | null;
+          "payload": Json | null;
+          "provider_message_id": string | null;
+          "provider_timestamp": string | null;
+          "provider_type": string | null;
+          "push_name": string | null;
+          "quoted_content": string | null;
+          "quoted_message_id": string | null;
+          "quoted_provider_message_id": string | null;
+          "reaction_emoji": string | null;
+          "reaction_target_id": string | null;
+          "reactions": NonNullable<Json>;
+          "read_at": string | null;
+          "recipient_identifier": string | null;
+          "remote_jid": string | null;
+          "sender_identifier": string | null;
+          "sent_at": string | null;
+          "status": Database["public"]["Enums"]["message_status"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "type": Database["public"]["Enums"]["message_type"];
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "revoke_api_key": { Args: { "key_id": string }; Returns: undefined };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
+      "send_message": {
+        Args: {
+          "content"?: string;
+          "conversation_id": string;
+          "idempotency_key"?: string;
+          "media_type"?: Database["public"]["Enums"]["message_type"];
+          "media_url"?: string;
+          "reply_to"?: string;
+          "template_language"?: string;
+          "template_name"?: string;
+          "template_params"?: Json;
+        };
+        Returns: {
+          "channel_id": string;
+          "contact_id": string | null;
+          "content": string | null;
+          "conversation_id": string;
+          "created_at": string;
+          "created_by": string | null;
+          "deleted_at": string | null;
+          "delivered_at": string | null;
+          "direction": Database["public"]["Enums"]["message_direction"];
+          "edited_at": string | null;
+          "error_code": number | null;
+          "error_message": string | null;
+          "error_title": string | null;
+          "errors": Json | null;
+          "failed_at": string | null;
+          "forward_score": number;
+          "id": string;
+          "idempotency_key": string | null;
+          "is_forwarded": boolean;
+          "is_starred": boolean;
+          "location_address": string | null;
+          "location_latitude": number | null;
+          "location_longitude": number | null;
+          "location_name": string | null;
+          "media_duration": number | null;
+          "media_filename": string | null;
+          "media_id": string | null;
+          "media_mime_type": string | null;
+          "media_sha256": string | null;
+          "media_size": number | null;
+          "media_url": string | null;
+          "mentions": (string)[];
+          "participant_jid": string | null;
+          "payload": Json | null;
+          "provider_message_id": string | null;
+          "provider_timestamp": string | null;
+          "provider_type": string | null;
+          "push_name": string | null;
+          "quoted_content": string | null;
+          "quoted_message_id": string | null;
+          "quoted_provider_message_id": string | null;
+          "reaction_emoji": string | null;
+          "reaction_target_id": string | null;
+          "reactions": NonNullable<Json>;
+          "read_at": string | null;
+          "recipient_identifier": string | null;
+          "remote_jid": string | null;
+          "sender_identifier": string | null;
+          "sent_at": string | null;
+          "status": Database["public"]["Enums"]["message_status"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "type": Database["public"]["Enums"]["message_type"];
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "messages";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "set_channel_credentials": {
         Args: { "channel_id": string; "credentials": Json };
         Returns: (string)[];
       };
+      "sync_templates": { Args: { "channel_id": string }; Returns: boolean };
     };
     Enums: {
       "account_type": "business" | "customer";
@@ -1556,6 +1785,8 @@ export type Database = {
       "priority_level": "low" | "medium" | "high" | "urgent";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
       "subscription_status": "trialing" | "active" | "past_due" | "suspended" | "cancelled";
+      "template_category": "MARKETING" | "UTILITY" | "AUTHENTICATION";
+      "template_status": "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED";
       "verification_status": "sent" | "delivered" | "failed" | "verified";
       "verification_type": "email" | "sms" | "whatsapp";
       "workspace_plan": "free" | "basic" | "premium" | "enterprise";
@@ -1724,6 +1955,8 @@ export const Constants = {
       "priority_level": ["low", "medium", "high", "urgent"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
       "subscription_status": ["trialing", "active", "past_due", "suspended", "cancelled"],
+      "template_category": ["MARKETING", "UTILITY", "AUTHENTICATION"],
+      "template_status": ["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"],
       "verification_status": ["sent", "delivered", "failed", "verified"],
       "verification_type": ["email", "sms", "whatsapp"],
       "workspace_plan": ["free", "basic", "premium", "enterprise"],

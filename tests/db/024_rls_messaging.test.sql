@@ -60,7 +60,7 @@ select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', format('d
 select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', 'update public.webhook_events set processed = false'), :nobody, 'webhook_events update: nobody');
 select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', 'delete from public.webhook_events'), :nobody, 'webhook_events delete: nobody');
 select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', format('insert into public.messages (workspace_id, channel_id, conversation_id, direction, content) values (%L, %L, %L, %L, %L)', :'ws', 'c1000000-0000-0000-0000-000000000001', :'conv', 'outbound', 'x')), :nobody,
-  'messages insert: not yet (outbound sending and its rules come with the outbound issue)');
+  'messages insert naming workspace, channel or direction: nobody (the database derives them; see 030 for sending)');
 select ok((select count(*) = 2 from pg_publication_tables where pubname = 'supabase_realtime' and tablename in ('messages', 'conversations')),
   'messages and conversations stream through Realtime');
 

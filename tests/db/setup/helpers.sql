@@ -304,3 +304,47 @@ as $$
 $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+-- Like try_as, with the error's message: 'ok:<rows>' or '<SQLSTATE> <message>'.
+create or replace function tests.error_as(who text, statement text)
+returns text
+language plpgsql
+as $$
+declare
+  n bigint;
+  result text;
+begin
+  begin
+    perform tests.act_as(who);
+    execute statement;
+    get diagnostics n = row_count;
+    result := 'ok:' || n;
+    raise exception using errcode = 'TROLL', message = result;
+  exception
+    when sqlstate 'TROLL' then
+      return result;
+    when others then
+      return sqlstate || ' ' || sqlerrm;
+  end;
+end
+$$;
+
+-- A Cloud API channel in a workspace whose conversation with wa_id is open
+-- (the customer wrote just now). Returns the conversation id.
+create or replace function tests.open_cloud_conversation(ws uuid, channel uuid, phone_number_id text, wa_id text,
+                                                         wamid text default null)
+returns uuid
+language plpgsql
+as $$
+begin
+  if not exists (select 1 from public.channels c where c.id = channel) then
+    insert into public.channels (id, workspace_id, provider, name, phone_number_id)
+    values (channel, ws, 'cloud_api', 'Cloud ' || phone_number_id, phone_number_id);
+    perform vault.create_secret('test-access-token', private.channel_secret_name(channel, 'access_token'));
+  end if;
+  perform private.ingest_webhook('cloud_api', channel, tests.cloud_message(phone_number_id, wa_id, 'Customer ' || wa_id,
+    jsonb_build_object('id', coalesce(wamid, 'wamid.in-' || wa_id || '-' || gen_random_uuid()), 'type', 'text',
+                       'timestamp', floor(extract(epoch from now()))::text, 'text', jsonb_build_object('body', 'hello'))));
+  return (select c.id from public.conversations c where c.channel_id = channel and c.chat_id = wa_id);
+end
+$$;
