@@ -1,4 +1,16 @@
+import { z } from "zod";
 import { json } from "../../shared/http.ts";
+import type { Fetch } from "../../shared/outbound/types.ts";
+import { callbackRegistry, CallbackSpec } from "./fake-provider-callbacks.ts";
+import {
+  bridgeSend,
+  cloudSend,
+  EVOLUTION_ENDPOINTS,
+  evolutionSend,
+  graphError,
+  type SendResult,
+} from "./fake-provider-sends.ts";
+import { TemplateSet, templateStore } from "./fake-provider-templates.ts";
 
 export type LoggedRequest = {
   seq: number;
@@ -7,32 +19,66 @@ export type LoggedRequest = {
   path: string;
   headers: Record<string, string>;
   body: unknown;
+  // 499: the client went away before the answer, so nothing was sent
   status: number;
 };
 
-export type Fault = {
-  kind: "rate_limit" | "http_429" | "server_error" | "bad_request" | "latency";
+const FaultSpec = z.object({
+  kind: z.enum([
+    "rate_limit",
+    "http_429",
+    "server_error",
+    "bad_request",
+    "latency",
+    "pair_rate_limit",
+  ]),
   // how many matching requests it affects; absent = until cleared
-  times?: number;
+  times: z.number().int().positive().optional(),
   // only requests whose path contains this string
-  match?: string;
-  status?: number;
-  delay_ms?: number;
+  match: z.string().optional(),
+  status: z.number().int().min(200).max(599).optional(),
+  delay_ms: z.number().min(0).optional(),
+});
+export type Fault = z.infer<typeof FaultSpec>;
+
+export type FakeProviderOptions = {
+  // how status callbacks are posted; tests pass a stub
+  fetch?: Fetch;
 };
 
-const graphError = (message: string, code: number, type = "OAuthException") => ({
-  error: { message, type, code, fbtrace_id: crypto.randomUUID().replace(/-/g, "").slice(0, 22) },
-});
-
-function randomId(prefix: string, bytes: number): string {
-  const b = crypto.getRandomValues(new Uint8Array(bytes));
-  return prefix + Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("").toUpperCase();
+function faultResponse(f: Fault): Response | null {
+  switch (f.kind) {
+    case "rate_limit":
+      return json(graphError("(#130429) Rate limit hit", 130429), f.status ?? 400);
+    case "http_429":
+      return json(graphError("(#80007) Rate limit issues", 80007), 429, { "retry-after": "1" });
+    case "server_error":
+      return json(
+        graphError("Service temporarily unavailable", 2, "OAuthException"),
+        f.status ?? 503,
+      );
+    case "bad_request":
+      return json(graphError("(#100) Invalid parameter", 100), f.status ?? 400);
+    case "pair_rate_limit":
+      return json(
+        graphError("(#131056) (Business Account, Consumer Account) pair rate limit hit", 131056),
+        f.status ?? 400,
+      );
+    case "latency":
+      return null;
+  }
 }
 
-export function createFakeProvider() {
+type RouteResult = SendResult & { phoneNumberId?: string };
+
+const invalidJson = (error: z.ZodError) => json({ error: z.prettifyError(error) }, 400);
+
+export function createFakeProvider(opts: FakeProviderOptions = {}) {
   const log: LoggedRequest[] = [];
   let faults: Fault[] = [];
   let seq = 0;
+  const templates = templateStore();
+  const callbacks = callbackRegistry(opts.fetch ?? globalThis.fetch);
 
   function takeFault(path: string): Fault | undefined {
     const f = faults.find((x) => !x.match || path.includes(x.match));
@@ -43,90 +89,98 @@ export function createFakeProvider() {
     return f;
   }
 
-  function faultResponse(f: Fault): Response | null {
-    switch (f.kind) {
-      case "rate_limit":
-        return json(graphError("(#130429) Rate limit hit", 130429), f.status ?? 400);
-      case "http_429":
-        return json(graphError("(#80007) Rate limit issues", 80007), 429, { "retry-after": "1" });
-      case "server_error":
-        return json(
-          graphError("Service temporarily unavailable", 2, "OAuthException"),
-          f.status ?? 503,
-        );
-      case "bad_request":
-        return json(graphError("(#100) Invalid parameter", 100), f.status ?? 400);
-      case "latency":
-        return null;
+  // A benchmark leaves tens of thousands of entries: `since` skips to the
+  // tail by binary search (seq only grows), the other filters scan what is left.
+  function query(url: URL): LoggedRequest[] {
+    const since = Number(url.searchParams.get("since") ?? "0") || 0;
+    const path = url.searchParams.get("path");
+    const status = url.searchParams.get("status");
+    let lo = 0;
+    let hi = log.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (log[mid].seq <= since) lo = mid + 1;
+      else hi = mid;
     }
+    const tail = lo === 0 ? log : log.slice(lo);
+    if (!path && !status) return tail;
+    return tail.filter((r) =>
+      (!path || r.path.includes(path)) && (!status || r.status === Number(status))
+    );
   }
 
-  function cloudSend(phoneNumberId: string, headers: Headers, body: unknown): Response {
-    if (!bearer(headers)) return json(graphError("An access token is required", 190), 401);
-    const b = body as Record<string, unknown> | null;
-    if (!b || b.messaging_product !== "whatsapp" || typeof b.to !== "string" || !b.to) {
-      return json(graphError("(#100) The parameter messaging_product is required", 100), 400);
-    }
-    const wamid = "wamid." + btoa(`${phoneNumberId}:${b.to}:${randomId("", 12)}`);
-    return json({
-      messaging_product: "whatsapp",
-      contacts: [{ input: b.to, wa_id: String(b.to).replace(/^\+/, "") }],
-      messages: [{ id: wamid }],
-    });
-  }
-
-  function evolutionSend(instance: string, headers: Headers, body: unknown): Response {
-    if (!headers.get("apikey")) return json({ status: 401, error: "Unauthorized" }, 401);
-    const b = body as Record<string, unknown> | null;
-    if (!b || typeof b.number !== "string" || typeof b.text !== "string") {
-      return json({
-        status: 400,
-        error: "Bad Request",
-        response: { message: ["number and text are required"] },
-      }, 400);
-    }
-    const jid = b.number.includes("@") ? b.number : `${b.number.replace(/\D/g, "")}@s.whatsapp.net`;
-    return json({
-      key: { remoteJid: jid, fromMe: true, id: randomId("BAE5", 6) },
-      pushName: "",
-      message: { extendedTextMessage: { text: b.text } },
-      messageType: "extendedTextMessage",
-      messageTimestamp: Math.floor(Date.now() / 1000),
-      instanceId: instance,
-      status: "PENDING",
-    }, 201);
-  }
-
-  function bearer(headers: Headers): boolean {
-    return /^Bearer\s+\S+/.test(headers.get("authorization") ?? "");
-  }
-
-  async function admin(req: Request, path: string): Promise<Response> {
-    if (path === "/__fake/requests" && req.method === "GET") return json(log);
-    if (path === "/__fake/requests" && req.method === "DELETE") {
-      log.length = 0;
-      return json({ cleared: true });
-    }
-    if (path === "/__fake/faults" && req.method === "GET") return json(faults);
-    if (path === "/__fake/faults" && req.method === "POST") {
-      const f = (await req.json()) as Fault;
-      if (!["rate_limit", "http_429", "server_error", "bad_request", "latency"].includes(f.kind)) {
-        return json({ error: `unknown fault kind ${String(f.kind)}` }, 400);
+  async function admin(req: Request, url: URL): Promise<Response> {
+    const route = `${req.method} ${url.pathname}`;
+    const body = async () => req.method === "POST" ? await req.json().catch(() => null) : null;
+    switch (route) {
+      case "GET /__fake/requests":
+        return json(query(url));
+      case "GET /__fake/count":
+        return json({ count: query(url).length });
+      case "DELETE /__fake/requests":
+        log.length = 0;
+        return json({ cleared: true });
+      case "GET /__fake/faults":
+        return json(faults);
+      case "POST /__fake/faults": {
+        const raw = await body();
+        const f = FaultSpec.safeParse(raw);
+        if (!f.success) {
+          return json({ error: `unknown fault kind or bad fault: ${JSON.stringify(raw)}` }, 400);
+        }
+        faults.push(f.data);
+        return json(faults, 201);
       }
-      faults.push(f);
-      return json(faults, 201);
-    }
-    if (path === "/__fake/faults" && req.method === "DELETE") {
-      faults = [];
-      return json({ cleared: true });
+      case "DELETE /__fake/faults":
+        faults = [];
+        return json({ cleared: true });
+      case "POST /__fake/templates": {
+        const t = TemplateSet.safeParse(await body());
+        if (!t.success) return invalidJson(t.error);
+        templates.set(t.data.waba_id, t.data.templates);
+        return json({ waba_id: t.data.waba_id, count: t.data.templates.length }, 201);
+      }
+      case "DELETE /__fake/templates":
+        templates.clear();
+        return json({ cleared: true });
+      case "POST /__fake/callbacks": {
+        const c = CallbackSpec.safeParse(await body());
+        if (!c.success) return invalidJson(c.error);
+        callbacks.register(c.data);
+        return json(c.data, 201);
+      }
+      case "DELETE /__fake/callbacks":
+        callbacks.clear();
+        return json({ cleared: true });
     }
     return json({ error: "not found" }, 404);
+  }
+
+  function route(req: Request, url: URL, body: unknown): RouteResult {
+    const path = url.pathname;
+    const post = req.method === "POST";
+    const cloud = path.match(/^\/(v\d+\.\d+)\/([^/]+)\/messages$/);
+    if (cloud && post) {
+      return { ...cloudSend(cloud[2], req.headers, body), phoneNumberId: cloud[2] };
+    }
+    const listing = path.match(/^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/);
+    if (listing && req.method === "GET") return { res: templates.list(req, url, listing[2]) };
+    const evo = path.match(/^\/message\/([A-Za-z]+)\/([^/]+)$/);
+    if (evo && post && EVOLUTION_ENDPOINTS.includes(evo[1])) {
+      return evolutionSend(evo[1], decodeURIComponent(evo[2]), req.headers, body);
+    }
+    if (path === "/api/send" && post) return bridgeSend(req.headers, body);
+    if (path === "/echo") return { res: json({ method: req.method, query: url.search, body }) };
+    return { res: json(graphError(`Unknown path components: ${path}`, 2500), 404) };
   }
 
   async function handle(req: Request): Promise<Response> {
     const url = new URL(req.url);
     const path = url.pathname;
-    if (path.startsWith("/__fake/")) return admin(req, path);
+    if (path.startsWith("/__fake/")) return admin(req, url);
+    // Deno.serve only tracks a disconnect on a signal that exists when it
+    // happens, so take it now, not after the delay.
+    const signal = req.signal;
 
     const text = await req.text();
     let body: unknown = text;
@@ -134,19 +188,15 @@ export function createFakeProvider() {
       body = text ? JSON.parse(text) : null;
     } catch { /* keep raw text */ }
 
-    let res: Response | null = null;
     const fault = takeFault(path);
     if (fault?.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
-    if (fault) res = faultResponse(fault);
-
-    if (!res) {
-      const cloud = path.match(/^\/(v\d+\.\d+)\/([^/]+)\/messages$/);
-      const evo = path.match(/^\/message\/sendText\/([^/]+)$/);
-      if (cloud && req.method === "POST") res = cloudSend(cloud[2], req.headers, body);
-      else if (evo && req.method === "POST") res = evolutionSend(evo[1], req.headers, body);
-      else if (path === "/echo") res = json({ method: req.method, query: url.search, body });
-      else res = json(graphError(`Unknown path components: ${path}`, 2500), 404);
-    }
+    const injected = fault ? faultResponse(fault) : null;
+    // A dispatcher killed mid-request never learns an id: nothing may count as sent.
+    const { res, sent, phoneNumberId } = signal.aborted
+      ? { res: json({ error: "client closed request" }, 499) } as RouteResult
+      : injected
+      ? { res: injected } as RouteResult
+      : route(req, url, body);
     log.push({
       seq: ++seq,
       at: new Date().toISOString(),
@@ -156,6 +206,7 @@ export function createFakeProvider() {
       body,
       status: res.status,
     });
+    if (sent && phoneNumberId) callbacks.afterSend(phoneNumberId, sent.id, sent.to);
     return res;
   }
 

@@ -1,0 +1,67 @@
+import { cloudApiClient } from "./cloud-api.ts";
+import { evolutionClient } from "./evolution.ts";
+import { failed } from "./http-outcome.ts";
+import type {
+  ChannelTarget,
+  Fetch,
+  OutboundMessage,
+  ProviderTemplate,
+  SendOutcome,
+} from "./types.ts";
+import { whatsmeowClient } from "./whatsmeow.ts";
+
+// One entry point for the dispatcher: the channel's provider picks the client,
+// and every call is bounded in time so a hung provider cannot hold a claim.
+
+export type ProviderClientsOptions = {
+  graphBaseUrl: string;
+  graphVersion: string;
+  fetch?: Fetch;
+  timeoutMs?: number;
+};
+
+export type ProviderClients = {
+  send(channel: ChannelTarget, msg: OutboundMessage, signal?: AbortSignal): Promise<SendOutcome>;
+  // Cloud API channels only; the others have no provider-side templates.
+  listTemplates(channel: ChannelTarget, signal?: AbortSignal): Promise<ProviderTemplate[]>;
+};
+
+export function providerClients(opts: ProviderClientsOptions): ProviderClients {
+  const timeoutMs = opts.timeoutMs ?? 15_000;
+  const cloud = cloudApiClient({
+    baseUrl: opts.graphBaseUrl,
+    version: opts.graphVersion,
+    fetch: opts.fetch,
+  });
+  const evolution = evolutionClient({ fetch: opts.fetch });
+  const whatsmeow = whatsmeowClient({ fetch: opts.fetch });
+
+  const bounded = (signal?: AbortSignal) => {
+    const timeout = AbortSignal.timeout(timeoutMs);
+    return signal ? AbortSignal.any([signal, timeout]) : timeout;
+  };
+
+  return {
+    send(channel, msg, signal) {
+      switch (channel.provider) {
+        case "cloud_api":
+          return cloud.send(channel, msg, bounded(signal));
+        case "evolution":
+          return evolution.send(channel, msg, bounded(signal));
+        case "whatsmeow":
+          return whatsmeow.send(channel, msg, bounded(signal));
+        default:
+          return Promise.resolve(failed(`unknown provider ${String(channel.provider)}`));
+      }
+    },
+    listTemplates(channel, signal) {
+      if (channel.provider !== "cloud_api") {
+        return Promise.reject(
+          new Error(`templates are listed only for Cloud API channels, not ${channel.provider}`),
+        );
+      }
+      // One bound for the whole listing, all pages included.
+      return cloud.listTemplates(channel, bounded(signal));
+    },
+  };
+}
