@@ -84,6 +84,10 @@ push_migrations() {
     || { cat "$log" >&2 2>/dev/null; die "supabase db push failed"; }
   psql_url "$url" -f "$ROOT/supabase/seed.sql" >>"$log" 2>&1 \
     || { tail -n 20 "$log" >&2; die "supabase/seed.sql failed"; }
+  # How the database reaches the dispatch function (pg_net, the tick).
+  echo "select private.configure_functions(:'url', :'key')" \
+    | psql_url "$url" -v url="$SUPABASE_URL/functions/v1" -v key="$SUPABASE_SERVICE_ROLE_KEY" >>"$log" 2>&1 \
+    || { tail -n 20 "$log" >&2; die "configuring the functions URL failed"; }
 }
 
 free_port() {
@@ -98,6 +102,8 @@ stack_env() {
   export THREADLINE_DB_URL="postgresql://postgres:postgres@127.0.0.1:$dbp/postgres"
   export PGPASSWORD=postgres
   export THREADLINE_FAKE_PROVIDER_URL="http://127.0.0.1:$fake"
+  # Cloud API sends go to the fake provider locally (Graph on hosted).
+  export THREADLINE_GRAPH_API_URL="${THREADLINE_GRAPH_API_URL:-$THREADLINE_FAKE_PROVIDER_URL}"
   export SUPABASE_URL="http://127.0.0.1:$api"
   export SUPABASE_DB_URL="$THREADLINE_DB_URL"
   eval "$("$BIN/deno" run --quiet --allow-env --config="$ROOT/deno.json" "$ROOT/scripts/keys.ts")"
@@ -109,7 +115,7 @@ write_env_file() {
   {
     for v in SUPABASE_URL SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY SUPABASE_DB_URL \
       THREADLINE_API_PORT THREADLINE_DB_PORT THREADLINE_FAKE_PROVIDER_PORT THREADLINE_DB_URL \
-      THREADLINE_FAKE_PROVIDER_URL THREADLINE_JWT_SECRET; do
+      THREADLINE_FAKE_PROVIDER_URL THREADLINE_GRAPH_API_URL THREADLINE_JWT_SECRET; do
       printf '%s=%s\n' "$v" "${!v}"
     done
   } > "$f"
@@ -119,7 +125,7 @@ write_env_file() {
 # so stopping it takes its children (the function processes) too.
 start_service() {
   local run="$1" name="$2" script="$3"
-  setsid "$BIN/deno" run --allow-all --no-prompt --config="$ROOT/deno.json" "$ROOT/$script" \
+  setsid "$BIN/deno" run --allow-all --no-prompt --unstable-no-legacy-abort --config="$ROOT/deno.json" "$ROOT/$script" \
     >"$run/$name.log" 2>&1 < /dev/null &
   echo $! > "$run/$name.pid"
 }

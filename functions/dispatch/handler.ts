@@ -1,0 +1,105 @@
+import { decodeJwt } from "jose";
+import { z } from "zod";
+import { db, type Sql } from "../../shared/db.ts";
+import { bearerToken } from "../../shared/jwt.ts";
+import { json, jsonError } from "../../shared/http.ts";
+import { readEnv } from "../../shared/env.ts";
+import { type ProviderClients, providerClients } from "../../shared/outbound/clients.ts";
+import type { ChannelTarget } from "../../shared/outbound/types.ts";
+import { createDispatcher } from "./dispatcher.ts";
+
+// POST /dispatch (service role only). An empty body, as the database's poke
+// and the minute tick send it, starts draining the outbox in the background
+// and answers 202 at once; pokes during a drain just make it look again.
+// {"action": "sync_templates", "channel_id"} fetches a Cloud API channel's
+// templates from Meta and stores them.
+
+const Body = z.union([
+  z.object({ action: z.literal("drain").optional() }).strict(),
+  z.object({ action: z.literal("sync_templates"), channel_id: z.uuid() }).strict(),
+]);
+
+export type Deps = {
+  sql: () => Sql;
+  clients: ProviderClients;
+  dispatcher: { drain(): Promise<unknown>; readonly running: boolean };
+  background: (p: Promise<unknown>) => void;
+};
+
+export function createHandler(deps: Deps) {
+  return async (req: Request): Promise<Response> => {
+    if (req.method !== "POST") return jsonError(405, "use POST");
+    const token = bearerToken(req.headers.get("authorization"));
+    let role: unknown;
+    try {
+      role = token ? decodeJwt(token).role : undefined;
+    } catch { /* malformed: refused below */ }
+    if (role !== "service_role") return jsonError(403, "dispatch is for the service role only");
+
+    const text = await req.text();
+    let raw: unknown = {};
+    try {
+      raw = text.trim() ? JSON.parse(text) : {};
+    } catch {
+      return jsonError(400, "body must be JSON");
+    }
+    const parsed = Body.safeParse(raw);
+    if (!parsed.success) {
+      return jsonError(400, 'expected {} or {action: "sync_templates", channel_id}');
+    }
+
+    if (parsed.data.action === "sync_templates") {
+      return await syncTemplates(deps, parsed.data.channel_id);
+    }
+    const already = deps.dispatcher.running;
+    deps.background(deps.dispatcher.drain());
+    return json({ accepted: true, already_running: already }, 202);
+  };
+}
+
+async function syncTemplates(deps: Deps, channelId: string): Promise<Response> {
+  const sql = deps.sql();
+  const [row] = await sql<{ c: ChannelTarget | null }[]>`
+    select private.dispatch_channel(${channelId}::uuid) as c`;
+  const channel = row?.c;
+  if (!channel) return jsonError(404, "channel not found");
+  if (channel.provider !== "cloud_api") {
+    return jsonError(400, "only Cloud API channels have templates");
+  }
+  let templates;
+  try {
+    templates = await deps.clients.listTemplates(channel);
+  } catch (err) {
+    return jsonError(502, `listing templates failed: ${err instanceof Error ? err.message : err}`);
+  }
+  const [res] = await sql<{ r: { synced: number; disabled: number } }[]>`
+    select private.sync_templates(${channelId}::uuid, ${
+    JSON.stringify(templates)
+  }::text::jsonb) as r`;
+  return json(res.r);
+}
+
+export function defaultDeps(): Deps {
+  const clients = providerClients({
+    graphBaseUrl: readEnv("THREADLINE_GRAPH_API_URL") ?? "https://graph.facebook.com",
+    graphVersion: readEnv("THREADLINE_GRAPH_API_VERSION") ?? "v23.0",
+  });
+  const dispatcher = createDispatcher({
+    sql: db(),
+    send: clients.send,
+    workerId: `dispatch-${crypto.randomUUID().slice(0, 8)}`,
+    log: (event, data) => console.log(JSON.stringify({ event, ...data })),
+  });
+  const runtime =
+    (globalThis as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime;
+  return {
+    sql: db,
+    clients,
+    dispatcher,
+    // Hosted Edge Functions keep a worker alive for what it registers here.
+    background: (p) => {
+      const settled = p.catch((err) => console.error("drain failed", err));
+      runtime?.waitUntil(settled);
+    },
+  };
+}

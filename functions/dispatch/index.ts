@@ -1,0 +1,4 @@
+import { createHandler, defaultDeps } from "./handler.ts";
+
+const handler = createHandler(defaultDeps());
+Deno.serve(handler);

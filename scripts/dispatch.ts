@@ -1,0 +1,27 @@
+// A dispatcher as its own process, draining the outbox until nothing is due
+// soon, then printing its summary as one JSON line. Tests start several at
+// once, or kill one mid-batch; the Edge Function runs the same code.
+import { db } from "../shared/db.ts";
+import { readEnv } from "../shared/env.ts";
+import { providerClients } from "../shared/outbound/clients.ts";
+import { createDispatcher } from "../functions/dispatch/dispatcher.ts";
+
+const num = (name: string, fallback: number) => Number(readEnv(name) ?? fallback);
+
+const clients = providerClients({
+  graphBaseUrl: readEnv("THREADLINE_GRAPH_API_URL") ?? "https://graph.facebook.com",
+  graphVersion: readEnv("THREADLINE_GRAPH_API_VERSION") ?? "v23.0",
+});
+const dispatcher = createDispatcher({
+  sql: db(),
+  send: clients.send,
+  workerId: readEnv("THREADLINE_DISPATCH_WORKER") ?? `cli-${Deno.pid}`,
+  leaseSeconds: num("THREADLINE_DISPATCH_LEASE_S", 60),
+  idleExitMs: num("THREADLINE_DISPATCH_IDLE_EXIT_MS", 2000),
+  sendTimeoutMs: num("THREADLINE_DISPATCH_SEND_TIMEOUT_MS", 15_000),
+  log: readEnv("THREADLINE_DISPATCH_VERBOSE") ? (e, d) => console.error(e, d) : undefined,
+});
+Deno.addSignalListener("SIGTERM", () => void dispatcher.stop());
+const summary = await dispatcher.drain();
+console.log(JSON.stringify({ dispatch: summary }));
+await db().end({ timeout: 5 });
