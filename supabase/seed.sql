@@ -86,3 +86,22 @@ values ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-b000-0000000
         'Hi Ana! Your dress is ready for its fitting.', 'wamid.DEMO-OUT-1', 'sent', now(),
         '00000000-0000-4000-a000-000000000003')
 on conflict (id) do nothing;
+
+-- Templates of the demo number, as a sync from Meta would leave them: two
+-- approved (one sends outside the 24-hour window, as the README shows), one
+-- still in review.
+insert into public.message_templates (id, workspace_id, channel_id, name, language, category, status, components,
+                                      parameter_format, provider_template_id, last_synced_at)
+values
+  ('00000000-0000-4000-f000-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+   'order_ready', 'en_US', 'UTILITY', 'APPROVED',
+   '[{"type":"BODY","text":"Hi {{1}}, your order {{2}} is ready for pickup."},{"type":"FOOTER","text":"Atelier Demo"}]',
+   'POSITIONAL', '900000000000001', now()),
+  ('00000000-0000-4000-f000-000000000002', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+   'fitting_reminder', 'pt_BR', 'UTILITY', 'APPROVED',
+   '[{"type":"HEADER","format":"TEXT","text":"Prova marcada"},{"type":"BODY","text":"Olá {{first_name}}, sua prova é {{when}}."},{"type":"BUTTONS","buttons":[{"type":"URL","text":"Remarcar","url":"https://demo.threadline.dev/r/{{1}}"}]}]',
+   'NAMED', '900000000000002', now()),
+  ('00000000-0000-4000-f000-000000000003', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+   'spring_sale', 'en_US', 'MARKETING', 'PENDING', '[{"type":"BODY","text":"Spring sale: 20% off until Sunday."}]',
+   'POSITIONAL', '900000000000003', now())
+on conflict (id) do nothing;

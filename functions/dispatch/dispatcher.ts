@@ -299,6 +299,8 @@ export function createDispatcher(opts: DispatcherOptions) {
       // What was just answered must be on record before asking what is due.
       await Promise.all([...recording]);
       const due = await nextDue();
+      // A poke during that query may be for a message it did not see yet.
+      if (woken) continue;
       if (due === null) break;
       const wait = due - Date.now();
       if (wait > idleExitMs) break;

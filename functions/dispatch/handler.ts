@@ -16,7 +16,7 @@ import { createDispatcher } from "./dispatcher.ts";
 
 const Body = z.union([
   z.object({ action: z.literal("drain").optional() }).strict(),
-  z.object({ action: z.literal("sync_templates"), channel_id: z.uuid() }).strict(),
+  z.object({ action: z.literal("sync_templates"), channel_id: z.guid() }).strict(),
 ]);
 
 export type Deps = {
