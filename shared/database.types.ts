@@ -144,6 +144,219 @@ export type Database = {
           },
         ];
       };
+      "campaign_messages": {
+        Row: {
+          "campaign_id": string;
+          "chat_id": string;
+          "contact_id": string | null;
+          "conversation_id": string | null;
+          "created_at": string;
+          "delivered_at": string | null;
+          "error": string | null;
+          "failed_at": string | null;
+          "group_id": string | null;
+          "id": number;
+          "message_id": string | null;
+          "read_at": string | null;
+          "sent_at": string | null;
+          "status": Database["public"]["Enums"]["campaign_recipient_status"];
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "campaign_id": string;
+          "chat_id": string;
+          "contact_id"?: string | null;
+          "conversation_id"?: string | null;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "error"?: string | null;
+          "failed_at"?: string | null;
+          "group_id"?: string | null;
+          "id"?: never;
+          "message_id"?: string | null;
+          "read_at"?: string | null;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["campaign_recipient_status"];
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "campaign_id"?: string;
+          "chat_id"?: string;
+          "contact_id"?: string | null;
+          "conversation_id"?: string | null;
+          "created_at"?: string;
+          "delivered_at"?: string | null;
+          "error"?: string | null;
+          "failed_at"?: string | null;
+          "group_id"?: string | null;
+          "id"?: never;
+          "message_id"?: string | null;
+          "read_at"?: string | null;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["campaign_recipient_status"];
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "campaign_messages_campaign_id_fkey";
+            columns: ["campaign_id"];
+            isOneToOne: false;
+            referencedRelation: "campaigns";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "campaign_messages_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "campaign_messages_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "campaign_messages_group_id_fkey";
+            columns: ["group_id"];
+            isOneToOne: false;
+            referencedRelation: "whatsapp_groups";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "campaign_messages_message_id_fkey";
+            columns: ["message_id"];
+            isOneToOne: true;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "campaigns": {
+        Row: {
+          "cancelled_at": string | null;
+          "channel_id": string;
+          "completed_at": string | null;
+          "counted_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "delivered_count": number;
+          "description": string | null;
+          "failed_count": number;
+          "id": string;
+          "last_error": string | null;
+          "media_type": Database["public"]["Enums"]["message_type"] | null;
+          "media_url": string | null;
+          "message_content": string | null;
+          "name": string;
+          "paused_at": string | null;
+          "read_count": number;
+          "scheduled_at": string | null;
+          "sent_count": number;
+          "skipped_count": number;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["campaign_status"];
+          "target_criteria": NonNullable<Json>;
+          "target_type": Database["public"]["Enums"]["campaign_target"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "total_recipients": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "cancelled_at"?: string | null;
+          "channel_id": string;
+          "completed_at"?: string | null;
+          "counted_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "delivered_count"?: number;
+          "description"?: string | null;
+          "failed_count"?: number;
+          "id"?: string;
+          "last_error"?: string | null;
+          "media_type"?: Database["public"]["Enums"]["message_type"] | null;
+          "media_url"?: string | null;
+          "message_content"?: string | null;
+          "name": string;
+          "paused_at"?: string | null;
+          "read_count"?: number;
+          "scheduled_at"?: string | null;
+          "sent_count"?: number;
+          "skipped_count"?: number;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["campaign_status"];
+          "target_criteria"?: NonNullable<Json>;
+          "target_type"?: Database["public"]["Enums"]["campaign_target"];
+          "template_id"?: string | null;
+          "template_params"?: Json | null;
+          "total_recipients"?: number;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "cancelled_at"?: string | null;
+          "channel_id"?: string;
+          "completed_at"?: string | null;
+          "counted_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "delivered_count"?: number;
+          "description"?: string | null;
+          "failed_count"?: number;
+          "id"?: string;
+          "last_error"?: string | null;
+          "media_type"?: Database["public"]["Enums"]["message_type"] | null;
+          "media_url"?: string | null;
+          "message_content"?: string | null;
+          "name"?: string;
+          "paused_at"?: string | null;
+          "read_count"?: number;
+          "scheduled_at"?: string | null;
+          "sent_count"?: number;
+          "skipped_count"?: number;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["campaign_status"];
+          "target_criteria"?: NonNullable<Json>;
+          "target_type"?: Database["public"]["Enums"]["campaign_target"];
+          "template_id"?: string | null;
+          "template_params"?: Json | null;
+          "total_recipients"?: number;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "campaigns_channel_id_workspace_id_fkey";
+            columns: ["channel_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id", "workspace_id"];
+          },
+          {
+            foreignKeyName: "campaigns_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "campaigns_template_id_fkey";
+            columns: ["template_id"];
+            isOneToOne: false;
+            referencedRelation: "message_templates";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "channels": {
         Row: {
           "api_base_url": string | null;
@@ -728,6 +941,7 @@ export type Database = {
       };
       "messages": {
         Row: {
+          "campaign_id": string | null;
           "channel_id": string;
           "contact_id": string | null;
           "content": string | null;
@@ -786,6 +1000,7 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          "campaign_id"?: string | null;
           "channel_id": string;
           "contact_id"?: string | null;
           "content"?: string | null;
@@ -843,6 +1058,7 @@ export type Database = {
           "workspace_id": string;
         };
         Update: {
+          "campaign_id"?: string | null;
           "channel_id"?: string;
           "contact_id"?: string | null;
           "content"?: string | null;
@@ -900,6 +1116,13 @@ export type Database = {
           "workspace_id"?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: "messages_campaign_id_fkey";
+            columns: ["campaign_id"];
+            isOneToOne: false;
+            referencedRelation: "campaigns";
+            referencedColumns: ["id"];
+          },
           {
             foreignKeyName: "messages_contact_id_fkey";
             columns: ["contact_id"];
@@ -1467,7 +1690,29 @@ export type Database = {
       };
     };
     Views: {
-      [_ in never]: never;
+      "campaign_progress": {
+        Row: {
+          "campaign_id": string;
+          "delivered": number | null;
+          "failed": number | null;
+          "queued": number | null;
+          "read": number | null;
+          "sending": number | null;
+          "sent": number | null;
+          "skipped": number | null;
+          "total": number | null;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "campaign_messages_campaign_id_fkey";
+            columns: ["campaign_id"];
+            isOneToOne: false;
+            referencedRelation: "campaigns";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
     };
     Functions: {
       "accept_invitation": {
@@ -1487,6 +1732,46 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "workspace_members";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "cancel_campaign": {
+        Args: { "campaign_id": string };
+        Returns: {
+          "cancelled_at": string | null;
+          "channel_id": string;
+          "completed_at": string | null;
+          "counted_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "delivered_count": number;
+          "description": string | null;
+          "failed_count": number;
+          "id": string;
+          "last_error": string | null;
+          "media_type": Database["public"]["Enums"]["message_type"] | null;
+          "media_url": string | null;
+          "message_content": string | null;
+          "name": string;
+          "paused_at": string | null;
+          "read_count": number;
+          "scheduled_at": string | null;
+          "sent_count": number;
+          "skipped_count": number;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["campaign_status"];
+          "target_criteria": NonNullable<Json>;
+          "target_type": Database["public"]["Enums"]["campaign_target"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "total_recipients": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "campaigns";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -1582,10 +1867,91 @@ export type Database = {
         }[];
       };
       "mark_notifications_read": { Args: { "ids"?: (string)[] }; Returns: number };
+      "pause_campaign": {
+        Args: { "campaign_id": string };
+        Returns: {
+          "cancelled_at": string | null;
+          "channel_id": string;
+          "completed_at": string | null;
+          "counted_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "delivered_count": number;
+          "description": string | null;
+          "failed_count": number;
+          "id": string;
+          "last_error": string | null;
+          "media_type": Database["public"]["Enums"]["message_type"] | null;
+          "media_url": string | null;
+          "message_content": string | null;
+          "name": string;
+          "paused_at": string | null;
+          "read_count": number;
+          "scheduled_at": string | null;
+          "sent_count": number;
+          "skipped_count": number;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["campaign_status"];
+          "target_criteria": NonNullable<Json>;
+          "target_type": Database["public"]["Enums"]["campaign_target"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "total_recipients": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "campaigns";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "remove_member": { Args: { "user_id": string; "workspace_id": string }; Returns: undefined };
+      "resume_campaign": {
+        Args: { "campaign_id": string };
+        Returns: {
+          "cancelled_at": string | null;
+          "channel_id": string;
+          "completed_at": string | null;
+          "counted_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "delivered_count": number;
+          "description": string | null;
+          "failed_count": number;
+          "id": string;
+          "last_error": string | null;
+          "media_type": Database["public"]["Enums"]["message_type"] | null;
+          "media_url": string | null;
+          "message_content": string | null;
+          "name": string;
+          "paused_at": string | null;
+          "read_count": number;
+          "scheduled_at": string | null;
+          "sent_count": number;
+          "skipped_count": number;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["campaign_status"];
+          "target_criteria": NonNullable<Json>;
+          "target_type": Database["public"]["Enums"]["campaign_target"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "total_recipients": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "campaigns";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "retry_message": {
         Args: { "message_id": string };
         Returns: {
+          "campaign_id": string | null;
           "channel_id": string;
           "contact_id": string | null;
           "content": string | null;
@@ -1651,6 +2017,46 @@ export type Database = {
       };
       "revoke_api_key": { Args: { "key_id": string }; Returns: undefined };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
+      "schedule_campaign": {
+        Args: { "campaign_id": string; "scheduled_at": string };
+        Returns: {
+          "cancelled_at": string | null;
+          "channel_id": string;
+          "completed_at": string | null;
+          "counted_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "delivered_count": number;
+          "description": string | null;
+          "failed_count": number;
+          "id": string;
+          "last_error": string | null;
+          "media_type": Database["public"]["Enums"]["message_type"] | null;
+          "media_url": string | null;
+          "message_content": string | null;
+          "name": string;
+          "paused_at": string | null;
+          "read_count": number;
+          "scheduled_at": string | null;
+          "sent_count": number;
+          "skipped_count": number;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["campaign_status"];
+          "target_criteria": NonNullable<Json>;
+          "target_type": Database["public"]["Enums"]["campaign_target"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "total_recipients": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "campaigns";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "send_message": {
         Args: {
           "content"?: string;
@@ -1664,6 +2070,7 @@ export type Database = {
           "template_params"?: Json;
         };
         Returns: {
+          "campaign_id": string | null;
           "channel_id": string;
           "contact_id": string | null;
           "content": string | null;
@@ -1731,6 +2138,46 @@ export type Database = {
         Args: { "channel_id": string; "credentials": Json };
         Returns: (string)[];
       };
+      "start_campaign": {
+        Args: { "campaign_id": string };
+        Returns: {
+          "cancelled_at": string | null;
+          "channel_id": string;
+          "completed_at": string | null;
+          "counted_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "delivered_count": number;
+          "description": string | null;
+          "failed_count": number;
+          "id": string;
+          "last_error": string | null;
+          "media_type": Database["public"]["Enums"]["message_type"] | null;
+          "media_url": string | null;
+          "message_content": string | null;
+          "name": string;
+          "paused_at": string | null;
+          "read_count": number;
+          "scheduled_at": string | null;
+          "sent_count": number;
+          "skipped_count": number;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["campaign_status"];
+          "target_criteria": NonNullable<Json>;
+          "target_type": Database["public"]["Enums"]["campaign_target"];
+          "template_id": string | null;
+          "template_params": Json | null;
+          "total_recipients": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "campaigns";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "sync_templates": { Args: { "channel_id": string }; Returns: boolean };
     };
     Enums: {
@@ -1743,6 +2190,23 @@ export type Database = {
         | "retail"
         | "services"
         | "other";
+      "campaign_recipient_status":
+        | "queued"
+        | "sending"
+        | "sent"
+        | "delivered"
+        | "read"
+        | "failed"
+        | "skipped";
+      "campaign_status":
+        | "draft"
+        | "scheduled"
+        | "running"
+        | "paused"
+        | "completed"
+        | "cancelled"
+        | "failed";
+      "campaign_target": "all_contacts" | "selected_contacts" | "groups" | "labels";
       "channel_provider": "cloud_api" | "evolution" | "whatsmeow";
       "channel_status":
         | "connected"
@@ -1911,6 +2375,25 @@ export const Constants = {
         "services",
         "other",
       ],
+      "campaign_recipient_status": [
+        "queued",
+        "sending",
+        "sent",
+        "delivered",
+        "read",
+        "failed",
+        "skipped",
+      ],
+      "campaign_status": [
+        "draft",
+        "scheduled",
+        "running",
+        "paused",
+        "completed",
+        "cancelled",
+        "failed",
+      ],
+      "campaign_target": ["all_contacts", "selected_contacts", "groups", "labels"],
       "channel_provider": ["cloud_api", "evolution", "whatsmeow"],
       "channel_status": [
         "connected",
