@@ -83,6 +83,8 @@ export function createDispatcher(opts: DispatcherOptions) {
   let woken = false;
   let loop: Promise<DrainSummary> | null = null;
   let stats = emptyStats();
+  let fedAt = 0;
+  let feeding: Promise<void> | null = null;
 
   function emptyStats() {
     return { claimed: 0, sent: 0, retried: 0, throttled: 0, failed: 0, released: 0 };
@@ -287,6 +289,18 @@ export function createDispatcher(opts: DispatcherOptions) {
     stats = emptyStats();
     while (!abort.signal.aborted) {
       woken = false;
+      // Running campaigns turn their next recipients into queued messages,
+      // alongside the claims (a large chunk takes a while).
+      if (!feeding && Date.now() - fedAt >= horizonMs / 2) {
+        fedAt = Date.now();
+        feeding = sql<{ n: number }[]>`select private.feed_campaigns() as n`
+          .then(([r]) => {
+            if (r.n > 0) signal();
+          }, (err) => log("feed_failed", { error: String(err) }))
+          .finally(() => {
+            feeding = null;
+          });
+      }
       const room = Math.min(claimLimit, maxPending - pending.size);
       const got = room > 0 ? await claim(room) : [];
       stats.claimed += got.length;
@@ -298,12 +312,21 @@ export function createDispatcher(opts: DispatcherOptions) {
       }
       // What was just answered must be on record before asking what is due.
       await Promise.all([...recording]);
+      if (feeding) {
+        await feeding;
+        continue;
+      }
       const due = await nextDue();
       // A poke during that query may be for a message it did not see yet.
       if (woken) continue;
-      if (due === null) break;
+      if (due === null || due - Date.now() > idleExitMs) {
+        // Before going idle: a campaign started since the last feed?
+        fedAt = Date.now();
+        const [fed] = await sql<{ n: number }[]>`select private.feed_campaigns() as n`;
+        if (fed.n > 0 || woken) continue;
+        break;
+      }
       const wait = due - Date.now();
-      if (wait > idleExitMs) break;
       await waitFor(Math.max(wait, 10));
     }
     while (pending.size > 0) await waitFor(100);
