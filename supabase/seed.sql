@@ -105,3 +105,19 @@ values
    'spring_sale', 'en_US', 'MARKETING', 'PENDING', '[{"type":"BODY","text":"Spring sale: 20% off until Sunday."}]',
    'POSITIONAL', '900000000000003', now())
 on conflict (id) do nothing;
+
+-- A draft campaign to the VIP label (the README starts it): each recipient
+-- gets order_ready with their own first name.
+insert into public.contacts (id, workspace_id, name, phone, status, opted_in, source, labels, added_by)
+values
+  ('00000000-0000-4000-e000-000000000011', '00000000-0000-4000-b000-000000000001', 'Carla Mendes', '5511976543210', 'active', true, 'import', '{vip}', '00000000-0000-4000-a000-000000000003'),
+  ('00000000-0000-4000-e000-000000000012', '00000000-0000-4000-b000-000000000001', 'Diego Rocha', '5521998765432', 'active', true, 'import', '{vip}', '00000000-0000-4000-a000-000000000003'),
+  ('00000000-0000-4000-e000-000000000013', '00000000-0000-4000-b000-000000000001', 'Elena Costa', '5531987651234', 'prospect', false, 'import', '{vip}', '00000000-0000-4000-a000-000000000003')
+on conflict (id) do nothing;
+update public.contacts set labels = '{vip}' where id = '00000000-0000-4000-e000-000000000001' and labels = '{}';
+insert into public.campaigns (id, workspace_id, channel_id, name, description, template_id, template_params, target_type,
+                              target_criteria, created_by)
+values ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+        'VIP pickups', 'Tell VIP customers their orders are ready.', '00000000-0000-4000-f000-000000000001',
+        '["{{contact.first_name}}", "#2041"]', 'labels', '{"labels": ["vip"]}', '00000000-0000-4000-a000-000000000001')
+on conflict (id) do nothing;
