@@ -85,6 +85,7 @@ export function createDispatcher(opts: DispatcherOptions) {
   let stats = emptyStats();
   let fedAt = 0;
   let feeding: Promise<void> | null = null;
+  let lingered = false;
 
   function emptyStats() {
     return { claimed: 0, sent: 0, retried: 0, throttled: 0, failed: 0, released: 0 };
@@ -293,7 +294,8 @@ export function createDispatcher(opts: DispatcherOptions) {
       // alongside the claims (a large chunk takes a while).
       if (!feeding && Date.now() - fedAt >= horizonMs / 2) {
         fedAt = Date.now();
-        feeding = sql<{ n: number }[]>`select private.feed_campaigns() as n`
+        feeding = sql<{ n: number }[]>`
+          select private.feed_campaigns() as n, private.apply_stranded_statuses() as s`
           .then(([r]) => {
             if (r.n > 0) signal();
           }, (err) => log("feed_failed", { error: String(err) }))
@@ -320,12 +322,23 @@ export function createDispatcher(opts: DispatcherOptions) {
       // A poke during that query may be for a message it did not see yet.
       if (woken) continue;
       if (due === null || due - Date.now() > idleExitMs) {
-        // Before going idle: a campaign started since the last feed?
+        // Before going idle, one more look a second later: a campaign
+        // started since the last feed, a status that lost a race.
+        if (!lingered) {
+          lingered = true;
+          await waitFor(1000);
+          continue;
+        }
         fedAt = Date.now();
-        const [fed] = await sql<{ n: number }[]>`select private.feed_campaigns() as n`;
-        if (fed.n > 0 || woken) continue;
+        const [fed] = await sql<{ n: number }[]>`
+          select private.feed_campaigns() as n, private.apply_stranded_statuses() as s`;
+        if (fed.n > 0 || woken) {
+          lingered = false;
+          continue;
+        }
         break;
       }
+      lingered = false;
       const wait = due - Date.now();
       await waitFor(Math.max(wait, 10));
     }

@@ -1,7 +1,7 @@
 -- Who reads and writes message templates (and that approval is Meta's, not
 -- a client's), and what the minute tick does.
 begin;
-select plan(21);
+select plan(24);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.open_cloud_conversation(:'ws', 'c5000000-0000-0000-0000-000000000001', 'PN-T1', '5511900000001') as conv \gset
@@ -66,6 +66,16 @@ select is((select count(*) from public.messages where provider_message_id = 'wam
 select is((select count(*) from net.http_request_queue where url like '%/dispatch') - :pokes_before, 1::bigint, 'and wakes the dispatcher when sends are due');
 select is((select command from cron.job where jobname = 'threadline-tick'), 'select private.tick()', 'pg_cron runs it');
 select is((select schedule from cron.job where jobname = 'threadline-tick'), '* * * * *', 'every minute');
+
+-- A status that lost the race with the send's answer (parked while the
+-- dispatcher recorded the id) is applied by the sweep.
+insert into public.messages (workspace_id, channel_id, conversation_id, direction, content, provider_message_id, status)
+values (:'ws', 'c5000000-0000-0000-0000-000000000001', :'fresh', 'outbound', 'raced', 'wamid.raced', 'sent');
+insert into private.pending_message_statuses (channel_id, provider_message_id, status, status_at)
+values ('c5000000-0000-0000-0000-000000000001', 'wamid.raced', 'read', now());
+select is(private.apply_stranded_statuses(), 1, 'the sweep finds a parked status whose message has arrived');
+select is((select status::text from public.messages where provider_message_id = 'wamid.raced'), 'read', 'and applies it');
+select is((select count(*) from private.pending_message_statuses where provider_message_id = 'wamid.raced'), 0::bigint, 'once');
 
 select * from finish();
 rollback;
