@@ -1294,6 +1294,116 @@ export type Database = {
         };
         Relationships: [];
       };
+      "tasks": {
+        Row: {
+          "assignee_id": string | null;
+          "completed_at": string | null;
+          "contact_id": string | null;
+          "conversation_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string | null;
+          "due_date": string | null;
+          "id": string;
+          "overdue_notified_at": string | null;
+          "parent_task_id": string | null;
+          "position": number;
+          "priority": Database["public"]["Enums"]["priority_level"];
+          "reminded_at": string | null;
+          "status": Database["public"]["Enums"]["task_status"];
+          "sub_status": Database["public"]["Enums"]["task_sub_status"] | null;
+          "title": string;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "assignee_id"?: string | null;
+          "completed_at"?: string | null;
+          "contact_id"?: string | null;
+          "conversation_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "due_date"?: string | null;
+          "id"?: string;
+          "overdue_notified_at"?: string | null;
+          "parent_task_id"?: string | null;
+          "position"?: number;
+          "priority"?: Database["public"]["Enums"]["priority_level"];
+          "reminded_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["task_status"];
+          "sub_status"?: Database["public"]["Enums"]["task_sub_status"] | null;
+          "title": string;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "assignee_id"?: string | null;
+          "completed_at"?: string | null;
+          "contact_id"?: string | null;
+          "conversation_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "due_date"?: string | null;
+          "id"?: string;
+          "overdue_notified_at"?: string | null;
+          "parent_task_id"?: string | null;
+          "position"?: number;
+          "priority"?: Database["public"]["Enums"]["priority_level"];
+          "reminded_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["task_status"];
+          "sub_status"?: Database["public"]["Enums"]["task_sub_status"] | null;
+          "title"?: string;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "tasks_assignee_id_fkey";
+            columns: ["assignee_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "tasks_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "tasks_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "tasks_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "tasks_parent_task_id_workspace_id_fkey";
+            columns: ["parent_task_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "tasks";
+            referencedColumns: ["id", "workspace_id"];
+          },
+          {
+            foreignKeyName: "tasks_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "verification_logs": {
         Row: {
           "id": string;
@@ -2249,6 +2359,8 @@ export type Database = {
       "priority_level": "low" | "medium" | "high" | "urgent";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
       "subscription_status": "trialing" | "active" | "past_due" | "suspended" | "cancelled";
+      "task_status": "to_do" | "in_progress" | "done";
+      "task_sub_status": "waiting_reply" | "blocked" | "scheduled" | "review";
       "template_category": "MARKETING" | "UTILITY" | "AUTHENTICATION";
       "template_status": "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED";
       "verification_status": "sent" | "delivered" | "failed" | "verified";
@@ -2438,6 +2550,8 @@ export const Constants = {
       "priority_level": ["low", "medium", "high", "urgent"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
       "subscription_status": ["trialing", "active", "past_due", "suspended", "cancelled"],
+      "task_status": ["to_do", "in_progress", "done"],
+      "task_sub_status": ["waiting_reply", "blocked", "scheduled", "review"],
       "template_category": ["MARKETING", "UTILITY", "AUTHENTICATION"],
       "template_status": ["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"],
       "verification_status": ["sent", "delivered", "failed", "verified"],
