@@ -1,7 +1,7 @@
 -- Tasks: access, links kept inside the workspace, subtasks, and reminders
 -- from the tick that go out once.
 begin;
-select plan(22);
+select plan(23);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.open_cloud_conversation(:'ws', 'c7000000-0000-0000-0000-000000000001', 'PN-T7', '5511900000001') as conv \gset
@@ -37,6 +37,9 @@ select tests.run_as('acme_member', format('insert into public.tasks (id, workspa
 select is((select count(*) from public.tasks where parent_task_id = '7a000000-0000-0000-0000-000000000001'), 1::bigint, 'a subtask');
 select is(tests.error_as('acme_member', format('insert into public.tasks (workspace_id, parent_task_id, title) values (%L, %L, %L)', :'ws', '7a000000-0000-0000-0000-000000000002', 'Deeper')),
   '22023 subtasks go one level deep', 'one level deep');
+select tests.run_as('acme_member', format('insert into public.tasks (id, workspace_id, title) values (%L, %L, %L)', '7a000000-0000-0000-0000-000000000009', :'ws', 'Another'));
+select is(tests.error_as('acme_member', 'update public.tasks set parent_task_id = ''7a000000-0000-0000-0000-000000000009'' where id = ''7a000000-0000-0000-0000-000000000001'''),
+  '22023 subtasks go one level deep', 'a task with subtasks cannot become a subtask');
 select is(tests.try_as('beta_owner', format('insert into public.tasks (workspace_id, parent_task_id, title) values (%L, %L, %L)', :'beta', '7a000000-0000-0000-0000-000000000001', 'Hijack')),
   '23503', 'a subtask lives in its parent''s workspace');
 select tests.run_as('acme_member', 'update public.tasks set status = ''done'' where id = ''7a000000-0000-0000-0000-000000000002''');
