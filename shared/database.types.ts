@@ -144,6 +144,165 @@ export type Database = {
           },
         ];
       };
+      "automation_runs": {
+        Row: {
+          "automation_id": string;
+          "conversation_id": string | null;
+          "created_at": string;
+          "error": string | null;
+          "id": number;
+          "message_id": string | null;
+          "reply_message_id": string | null;
+          "status": Database["public"]["Enums"]["automation_run_status"];
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "automation_id": string;
+          "conversation_id"?: string | null;
+          "created_at"?: string;
+          "error"?: string | null;
+          "id"?: never;
+          "message_id"?: string | null;
+          "reply_message_id"?: string | null;
+          "status": Database["public"]["Enums"]["automation_run_status"];
+          "workspace_id": string;
+        };
+        Update: {
+          "automation_id"?: string;
+          "conversation_id"?: string | null;
+          "created_at"?: string;
+          "error"?: string | null;
+          "id"?: never;
+          "message_id"?: string | null;
+          "reply_message_id"?: string | null;
+          "status"?: Database["public"]["Enums"]["automation_run_status"];
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "automation_runs_automation_id_fkey";
+            columns: ["automation_id"];
+            isOneToOne: false;
+            referencedRelation: "automations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "automation_runs_conversation_id_fkey";
+            columns: ["conversation_id"];
+            isOneToOne: false;
+            referencedRelation: "conversations";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "automation_runs_message_id_fkey";
+            columns: ["message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "automation_runs_reply_message_id_fkey";
+            columns: ["reply_message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "automation_runs_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "automations": {
+        Row: {
+          "actions": NonNullable<Json>;
+          "channel_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string | null;
+          "error_count": number;
+          "id": string;
+          "is_active": boolean;
+          "last_error": string | null;
+          "last_run_at": string | null;
+          "name": string;
+          "priority": number;
+          "state": NonNullable<Json>;
+          "trigger_conditions": NonNullable<Json>;
+          "type": Database["public"]["Enums"]["automation_type"];
+          "updated_at": string;
+          "usage_count": number;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "actions"?: NonNullable<Json>;
+          "channel_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "error_count"?: number;
+          "id"?: string;
+          "is_active"?: boolean;
+          "last_error"?: string | null;
+          "last_run_at"?: string | null;
+          "name": string;
+          "priority"?: number;
+          "state"?: NonNullable<Json>;
+          "trigger_conditions"?: NonNullable<Json>;
+          "type": Database["public"]["Enums"]["automation_type"];
+          "updated_at"?: string;
+          "usage_count"?: number;
+          "workspace_id": string;
+        };
+        Update: {
+          "actions"?: NonNullable<Json>;
+          "channel_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "error_count"?: number;
+          "id"?: string;
+          "is_active"?: boolean;
+          "last_error"?: string | null;
+          "last_run_at"?: string | null;
+          "name"?: string;
+          "priority"?: number;
+          "state"?: NonNullable<Json>;
+          "trigger_conditions"?: NonNullable<Json>;
+          "type"?: Database["public"]["Enums"]["automation_type"];
+          "updated_at"?: string;
+          "usage_count"?: number;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "automations_channel_id_fkey";
+            columns: ["channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "automations_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "automations_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "campaign_messages": {
         Row: {
           "campaign_id": string;
@@ -941,6 +1100,7 @@ export type Database = {
       };
       "messages": {
         Row: {
+          "automation_id": string | null;
           "campaign_id": string | null;
           "channel_id": string;
           "contact_id": string | null;
@@ -1000,6 +1160,7 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          "automation_id"?: string | null;
           "campaign_id"?: string | null;
           "channel_id": string;
           "contact_id"?: string | null;
@@ -1058,6 +1219,7 @@ export type Database = {
           "workspace_id": string;
         };
         Update: {
+          "automation_id"?: string | null;
           "campaign_id"?: string | null;
           "channel_id"?: string;
           "contact_id"?: string | null;
@@ -1116,6 +1278,13 @@ export type Database = {
           "workspace_id"?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: "messages_automation_id_fkey";
+            columns: ["automation_id"];
+            isOneToOne: false;
+            referencedRelation: "automations";
+            referencedColumns: ["id"];
+          },
           {
             foreignKeyName: "messages_campaign_id_fkey";
             columns: ["campaign_id"];
@@ -2061,6 +2230,7 @@ export type Database = {
       "retry_message": {
         Args: { "message_id": string };
         Returns: {
+          "automation_id": string | null;
           "campaign_id": string | null;
           "channel_id": string;
           "contact_id": string | null;
@@ -2180,6 +2350,7 @@ export type Database = {
           "template_params"?: Json;
         };
         Returns: {
+          "automation_id": string | null;
           "campaign_id": string | null;
           "channel_id": string;
           "contact_id": string | null;
@@ -2292,6 +2463,8 @@ export type Database = {
     };
     Enums: {
       "account_type": "business" | "customer";
+      "automation_run_status": "succeeded" | "failed" | "skipped";
+      "automation_type": "keyword_reply" | "scheduled_message" | "auto_assign" | "follow_up";
       "business_type":
         | "tailor"
         | "fashion_designer"
@@ -2478,6 +2651,8 @@ export const Constants = {
   "public": {
     Enums: {
       "account_type": ["business", "customer"],
+      "automation_run_status": ["succeeded", "failed", "skipped"],
+      "automation_type": ["keyword_reply", "scheduled_message", "auto_assign", "follow_up"],
       "business_type": [
         "tailor",
         "fashion_designer",

@@ -121,3 +121,12 @@ values ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-b000-0000000
         'VIP pickups', 'Tell VIP customers their orders are ready.', '00000000-0000-4000-f000-000000000001',
         '["{{contact.first_name}}", "#2041"]', 'labels', '{"labels": ["vip"]}', '00000000-0000-4000-a000-000000000001')
 on conflict (id) do nothing;
+
+-- A keyword automation: ask the demo number about opening hours and it
+-- answers (the README shows it).
+insert into public.automations (id, workspace_id, name, description, type, trigger_conditions, actions, priority, created_by)
+values ('00000000-0000-4000-c000-000000000002', '00000000-0000-4000-b000-000000000001', 'Opening hours',
+        'Answers questions about opening hours.', 'keyword_reply', '{"keywords": ["hours", "open"], "match": "contains"}',
+        '{"reply": {"text": "We are open Monday to Saturday, 9:00 to 18:00. Book a fitting any time here."}}', 10,
+        '00000000-0000-4000-a000-000000000002')
+on conflict (id) do nothing;
