@@ -3,7 +3,7 @@
 -- logged (and a broken automation switched off), round-robin fairness,
 -- follow-up timing, cron schedules.
 begin;
-select plan(45);
+select plan(46);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 insert into public.channels (id, workspace_id, provider, name, phone_number_id)
@@ -73,7 +73,7 @@ select is(pg_temp.reply_to('wamid.k4'), null, 'exact means the whole message');
 select is((select count(*) from private.outbox o join public.messages m on m.id = o.message_id where m.automation_id is not null), 3::bigint, 'replies are queued like any message');
 select results_eq($$ select name, usage_count from public.automations where workspace_id = (select workspace_id from public.channels where id = 'c8000000-0000-0000-0000-000000000001') and type = 'keyword_reply' order by name $$,
   $$ values ('Greeting', 1), ('Off', 0), ('Orders', 1), ('Prices', 1) $$, 'every run is counted');
-select is((select count(*) from public.automation_runs where status = 'succeeded'), 3::bigint, 'and logged');
+select is((select count(*) from public.automation_runs where status = 'succeeded' and workspace_id = :'ws'), 3::bigint, 'and logged');
 
 select pg_temp.inbound('5511900000002', 'and the cost of shipping?', 'wamid.k5');
 select results_eq($$ select status::text, error from public.automation_runs where message_id = (select id from public.messages where provider_message_id = 'wamid.k5') $$,
@@ -112,6 +112,8 @@ select results_eq($$ select count(distinct c.assignee_id), min(n), max(n) from (
                     where chat_id like '55119000002%') c $$,
   $$ values (3::bigint, 3::bigint, 3::bigint) $$, 'nine new conversations: three each for the member, admin and owner (not the viewer)');
 select is((select usage_count from public.automations where id = 'a0000000-0000-0000-0000-000000000005'), 9, 'counted');
+select is((select count(*) from public.automation_runs where automation_id = 'a0000000-0000-0000-0000-000000000005' and status = 'succeeded' and conversation_id is not null),
+  9::bigint, 'and each assignment logged against its conversation');
 select is((select assignee_id from public.conversations where chat_id = '5511900000001'), null, 'existing conversations are left as they were');
 
 -- Follow-ups
