@@ -1,7 +1,7 @@
 -- Who reads and writes message templates (and that approval is Meta's, not
 -- a client's), and what the minute tick does.
 begin;
-select plan(24);
+select plan(26);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.open_cloud_conversation(:'ws', 'c5000000-0000-0000-0000-000000000001', 'PN-T1', '5511900000001') as conv \gset
@@ -76,6 +76,14 @@ values ('c5000000-0000-0000-0000-000000000001', 'wamid.raced', 'read', now());
 select is(private.apply_stranded_statuses(), 1, 'the sweep finds a parked status whose message has arrived');
 select is((select status::text from public.messages where provider_message_id = 'wamid.raced'), 'read', 'and applies it');
 select is((select count(*) from private.pending_message_statuses where provider_message_id = 'wamid.raced'), 0::bigint, 'once');
+
+-- A broken step is reported and the others still run.
+create function pg_temp.boom() returns integer language plpgsql as $$ begin raise exception 'step exploded'; end $$;
+select pg_my_temp_schema()::regnamespace::text as tmp \gset
+insert into private.tick_steps (name, fn, position) values ('boom', :'tmp' || '.boom', 1);
+select private.tick() as tick2 \gset
+select is(:'tick2'::jsonb -> 'boom', '{"error": "step exploded"}'::jsonb, 'a failing step is reported in the tick''s result');
+select ok(:'tick2'::jsonb ? 'scheduled_messages', 'and the steps after it still run');
 
 select * from finish();
 rollback;
