@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { adminSql, asUser, createUser, type Sql, type TestUser } from "../helpers/db.ts";
 import { stack } from "../helpers/stack.ts";
+import { fake, until } from "../helpers/e2e.ts";
 
 // A campaign through the real path: start_campaign as a member, the
 // dispatch function feeding and sending at the channel's rate, the fake
@@ -13,21 +14,6 @@ let ws: string;
 let channel: string;
 const pnid = `PN-CAMP-${run}`;
 const appSecret = "campaign-e2e-secret";
-const fake = (path: string, init?: RequestInit) => fetch(`${s.fakeProviderUrl}${path}`, init);
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 20_000,
-) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 type Campaign = {
   id: string;
@@ -160,7 +146,7 @@ describe("campaigns", () => {
       (tx) => tx<Campaign[]>`select * from public.start_campaign(${id})`,
     );
     expect(c0.total_recipients).toBe(300);
-    await until("some sent", async () => (await accepted(prefix)).size >= 30);
+    await until("some sent", async () => (await accepted(prefix)).size >= 30, 20_000);
     const [paused] = await asUser(
       sql,
       member,

@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { adminSql, asUser, createUser, type Sql, type TestUser } from "../helpers/db.ts";
 import { stack } from "../helpers/stack.ts";
+import { fake, until } from "../helpers/e2e.ts";
 import { cloudText } from "../fixtures/payloads.ts";
 
 // Outbound through the real path: a member's insert pokes the dispatch
@@ -19,7 +20,6 @@ let channel: string;
 const pnid = `PN-OUT-${run}`;
 const appSecret = "dispatch-e2e-secret";
 
-const fake = (path: string, init?: RequestInit) => fetch(`${s.fakeProviderUrl}${path}`, init);
 const fault = (f: Record<string, unknown>) =>
   fake("/__fake/faults", { method: "POST", body: JSON.stringify({ match: pnid, ...f }) });
 type Logged = { seq: number; at: string; status: number; body: { to?: string } };
@@ -27,20 +27,6 @@ const sends = async (to?: string): Promise<Logged[]> => {
   const all = (await (await fake(`/__fake/requests?path=${pnid}/messages`)).json()) as Logged[];
   return to ? all.filter((r) => r.body?.to === to) : all;
 };
-
-async function until<T>(
-  what: string,
-  fn: () => Promise<T | null | undefined | false>,
-  ms = 10_000,
-) {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 // A customer who just wrote: an open window.
 let seq = 0;
