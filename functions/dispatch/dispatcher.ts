@@ -285,6 +285,15 @@ export function createDispatcher(opts: DispatcherOptions) {
     return row?.at ? row.at.getTime() : null;
   }
 
+  // Running campaigns' next recipients become queued messages; statuses
+  // that lost a race with their send's answer are applied. Returns how many
+  // messages were fed.
+  async function feedAndSweep(): Promise<number> {
+    const [r] = await sql<{ n: number }[]>`
+      select private.feed_campaigns() as n, private.apply_stranded_statuses() as s`;
+    return r.n;
+  }
+
   async function run(): Promise<DrainSummary> {
     const started = Date.now();
     stats = emptyStats();
@@ -294,10 +303,9 @@ export function createDispatcher(opts: DispatcherOptions) {
       // alongside the claims (a large chunk takes a while).
       if (!feeding && Date.now() - fedAt >= horizonMs / 2) {
         fedAt = Date.now();
-        feeding = sql<{ n: number }[]>`
-          select private.feed_campaigns() as n, private.apply_stranded_statuses() as s`
-          .then(([r]) => {
-            if (r.n > 0) signal();
+        feeding = feedAndSweep()
+          .then((n) => {
+            if (n > 0) signal();
           }, (err) => log("feed_failed", { error: String(err) }))
           .finally(() => {
             feeding = null;
@@ -330,9 +338,7 @@ export function createDispatcher(opts: DispatcherOptions) {
           continue;
         }
         fedAt = Date.now();
-        const [fed] = await sql<{ n: number }[]>`
-          select private.feed_campaigns() as n, private.apply_stranded_statuses() as s`;
-        if (fed.n > 0 || woken) {
+        if ((await feedAndSweep()) > 0 || woken) {
           lingered = false;
           continue;
         }

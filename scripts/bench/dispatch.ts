@@ -4,13 +4,9 @@
 // lost) and the rate from the poke to the last message recorded sent.
 // Needs `npm start`.
 import postgres from "postgres";
+import { stackEnv } from "./stack-env.ts";
 
-const env = Object.fromEntries(
-  (await Deno.readTextFile(new URL("../../.threadline/run/stack.env", import.meta.url)))
-    .split("\n").filter(Boolean).map((
-      l,
-    ) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-);
+const env = await stackEnv();
 const total = Number(Deno.env.get("BENCH_MESSAGES") ?? "20000");
 const limit = Number(Deno.env.get("BENCH_LIMIT") ?? "1000");
 const sql = postgres(env.THREADLINE_DB_URL, { max: 2, onnotice: () => {} });

@@ -2,15 +2,11 @@
 // distinct senders) against the full ingestion path and a bare-insert
 // baseline served by the same HTTP server, in one run. Needs `npm start`.
 import postgres from "postgres";
+import { stackEnv } from "./stack-env.ts";
 import { hubSignature } from "../../shared/signature.ts";
 import { cloudText } from "../../tests/fixtures/payloads.ts";
 
-const env = Object.fromEntries(
-  (await Deno.readTextFile(new URL("../../.threadline/run/stack.env", import.meta.url)))
-    .split("\n").filter(Boolean).map((
-      l,
-    ) => [l.slice(0, l.indexOf("=")), l.slice(l.indexOf("=") + 1)]),
-);
+const env = await stackEnv();
 const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "8");
 const concurrency = Number(Deno.env.get("BENCH_CONCURRENCY") ?? "32");
 const port = 54340 + Math.floor(Math.random() * 50);
