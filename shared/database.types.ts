@@ -73,6 +73,148 @@ export type Database = {
           },
         ];
       };
+      "agent_channels": {
+        Row: {
+          "agent_id": number;
+          "channel_id": string;
+          "created_at": string;
+          "id": number;
+          "is_active": boolean;
+          "updated_at": string;
+          "user_id": string | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "agent_id": number;
+          "channel_id": string;
+          "created_at"?: string;
+          "id"?: number;
+          "is_active"?: boolean;
+          "updated_at"?: string;
+          "user_id"?: string | null;
+          "workspace_id": string;
+        };
+        Update: {
+          "agent_id"?: number;
+          "channel_id"?: string;
+          "created_at"?: string;
+          "id"?: number;
+          "is_active"?: boolean;
+          "updated_at"?: string;
+          "user_id"?: string | null;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "agent_channels_agent_id_workspace_id_fkey";
+            columns: ["agent_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "agents";
+            referencedColumns: ["id", "workspace_id"];
+          },
+          {
+            foreignKeyName: "agent_channels_channel_id_workspace_id_fkey";
+            columns: ["channel_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["id", "workspace_id"];
+          },
+          {
+            foreignKeyName: "agent_channels_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "agent_tables": {
+        Row: {
+          "agent_id": number;
+          "created_at": string;
+          "kind": Database["public"]["Enums"]["agent_table_kind"];
+          "table_name": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "agent_id": number;
+          "created_at"?: string;
+          "kind": Database["public"]["Enums"]["agent_table_kind"];
+          "table_name": string;
+          "workspace_id": string;
+        };
+        Update: {
+          "agent_id"?: number;
+          "created_at"?: string;
+          "kind"?: Database["public"]["Enums"]["agent_table_kind"];
+          "table_name"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "agent_tables_agent_id_workspace_id_fkey";
+            columns: ["agent_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "agents";
+            referencedColumns: ["id", "workspace_id"];
+          },
+        ];
+      };
+      "agents": {
+        Row: {
+          "agent_prefix": string;
+          "created_at": string;
+          "created_by": string;
+          "id": number;
+          "name": string;
+          "user_id": string | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "agent_prefix"?: never;
+          "created_at"?: string;
+          "created_by": string;
+          "id"?: number;
+          "name": string;
+          "user_id"?: string | null;
+          "workspace_id": string;
+        };
+        Update: {
+          "agent_prefix"?: never;
+          "created_at"?: string;
+          "created_by"?: string;
+          "id"?: number;
+          "name"?: string;
+          "user_id"?: string | null;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "agents_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "agents_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "agents_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "api_keys": {
         Row: {
           "created_at": string;
@@ -2080,6 +2222,24 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "create_agent": {
+        Args: { "name"?: string; "user_id"?: string; "workspace_id": string };
+        Returns: {
+          "agent_prefix": string;
+          "created_at": string;
+          "created_by": string;
+          "id": number;
+          "name": string;
+          "user_id": string | null;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "agents";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "create_api_key": {
         Args: {
           "expires_at"?: string;
@@ -2128,6 +2288,24 @@ export type Database = {
         SetofOptions: {
           from: "*";
           to: "workspaces";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "drop_agent": {
+        Args: { "agent_id": number };
+        Returns: {
+          "agent_prefix": string;
+          "created_at": string;
+          "created_by": string;
+          "id": number;
+          "name": string;
+          "user_id": string | null;
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "agents";
           isOneToOne: true;
           isSetofReturn: false;
         };
@@ -2463,6 +2641,7 @@ export type Database = {
     };
     Enums: {
       "account_type": "business" | "customer";
+      "agent_table_kind": "customers" | "messages" | "orders" | "orders_items";
       "automation_run_status": "succeeded" | "failed" | "skipped";
       "automation_type": "keyword_reply" | "scheduled_message" | "auto_assign" | "follow_up";
       "business_type":
@@ -2506,6 +2685,7 @@ export type Database = {
       "invitation_status": "pending" | "accepted" | "revoked" | "expired";
       "log_level": "debug" | "info" | "warning" | "error" | "critical";
       "media_status": "pending" | "stored" | "failed";
+      "media_type": "none" | "image" | "video" | "audio" | "document" | "sticker";
       "member_role": "viewer" | "member" | "admin" | "owner";
       "member_status": "active" | "suspended";
       "message_direction": "inbound" | "outbound";
@@ -2528,6 +2708,14 @@ export type Database = {
         | "template"
         | "system"
         | "unsupported";
+      "order_status":
+        | "pending"
+        | "confirmed"
+        | "processing"
+        | "shipped"
+        | "delivered"
+        | "cancelled"
+        | "refunded";
       "platform_role": "user" | "admin" | "super_admin";
       "priority_level": "low" | "medium" | "high" | "urgent";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
@@ -2651,6 +2839,7 @@ export const Constants = {
   "public": {
     Enums: {
       "account_type": ["business", "customer"],
+      "agent_table_kind": ["customers", "messages", "orders", "orders_items"],
       "automation_run_status": ["succeeded", "failed", "skipped"],
       "automation_type": ["keyword_reply", "scheduled_message", "auto_assign", "follow_up"],
       "business_type": [
@@ -2698,6 +2887,7 @@ export const Constants = {
       "invitation_status": ["pending", "accepted", "revoked", "expired"],
       "log_level": ["debug", "info", "warning", "error", "critical"],
       "media_status": ["pending", "stored", "failed"],
+      "media_type": ["none", "image", "video", "audio", "document", "sticker"],
       "member_role": ["viewer", "member", "admin", "owner"],
       "member_status": ["active", "suspended"],
       "message_direction": ["inbound", "outbound"],
@@ -2720,6 +2910,15 @@ export const Constants = {
         "template",
         "system",
         "unsupported",
+      ],
+      "order_status": [
+        "pending",
+        "confirmed",
+        "processing",
+        "shipped",
+        "delivered",
+        "cancelled",
+        "refunded",
       ],
       "platform_role": ["user", "admin", "super_admin"],
       "priority_level": ["low", "medium", "high", "urgent"],
