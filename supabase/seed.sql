@@ -130,3 +130,47 @@ values ('00000000-0000-4000-c000-000000000002', '00000000-0000-4000-b000-0000000
         '{"reply": {"text": "We are open Monday to Saturday, 9:00 to 18:00. Book a fitting any time here."}}', 10,
         '00000000-0000-4000-a000-000000000002')
 on conflict (id) do nothing;
+
+-- An agent (seed 003): Maya works as agent on the demo number, so its
+-- messages also land in her tables agt_<id>_customers, _messages, _orders,
+-- _orders_items. Adam (admin) creates her, as the API would let him; her
+-- history below is written as already sent (threadline.agent_sync), so
+-- applying the seed sends nothing.
+do $$
+declare
+  agent bigint;
+  ana integer;
+  ord integer;
+begin
+  perform set_config('request.jwt.claims',
+    '{"sub": "00000000-0000-4000-a000-000000000002", "role": "authenticated"}', true);
+  select a.id into agent from public.create_agent('00000000-0000-4000-b000-000000000001',
+                                                  '00000000-0000-4000-a000-000000000003', 'Maya (tailoring)') a;
+  perform set_config('request.jwt.claims', '', true);
+  insert into public.agent_channels (agent_id, channel_id)
+  select agent, '00000000-0000-4000-d000-000000000001'
+   where not exists (select 1 from public.agent_channels b
+                      where b.channel_id = '00000000-0000-4000-d000-000000000001' and b.is_active);
+
+  execute format('select id from public.%I where phone = %L', 'agt_' || agent || '_customers', '+5511987654321') into ana;
+  if ana is not null then
+    return;  -- seeded before
+  end if;
+  perform set_config('threadline.agent_sync', 'on', true);
+  execute format($q$insert into public.%I (name, phone) values ('Ana Souza', '+5511987654321'), ('Carla Mendes', '+5511976543210')$q$,
+                 'agt_' || agent || '_customers');
+  execute format('select id from public.%I where phone = %L', 'agt_' || agent || '_customers', '+5511987654321') into ana;
+  execute format($q$insert into public.%I (customer_id, message, direction, "timestamp", is_read, media_type, media_url, caption)
+    values ($1, 'Hi Maya! Could you make two linen shirts like the blue one?', 'inbound', localtimestamp - interval '2 days', true, 'none', null, null),
+           ($1, 'Of course! Here is the fabric we have in stock.', 'outbound', localtimestamp - interval '2 days' + interval '5 minutes', true,
+            'image', 'https://demo.threadline.dev/media/linen.jpg', 'Linen, sky blue'),
+           ($1, 'Perfect, please go ahead.', 'inbound', localtimestamp - interval '1 day', false, 'none', null, null)$q$,
+                 'agt_' || agent || '_messages') using ana;
+  execute format($q$insert into public.%I (customer_id, notes, shipping_address) values ($1, 'Two linen shirts, sky blue', 'Rua Augusta 1500, São Paulo') returning id$q$,
+                 'agt_' || agent || '_orders') into ord using ana;
+  execute format($q$insert into public.%I (order_id, name, quantity, price) values ($1, 'Linen shirt, sky blue', 2, 180.00), ($1, 'Monogram', 2, 25.00)$q$,
+                 'agt_' || agent || '_orders_items') using ord;
+  execute format($q$update public.%I set status = 'confirmed' where id = $1$q$, 'agt_' || agent || '_orders') using ord;
+  perform set_config('threadline.agent_sync', '', true);
+end
+$$;
