@@ -83,13 +83,10 @@ try {
     await sql.unsafe(recent, [customer], { prepare: true });
     ownerMs.push(performance.now() - t);
   }
-  const [{ plan }] = await sql.begin(async (tx) => {
+  const plan = await sql.begin(async (tx) => {
     await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${claims}, true)`;
-    return await tx.unsafe(`explain (format text) ${recent.replace("$1", String(customer))}`).then((
-      r,
-    ) => [
-      { plan: r.map((x) => x["QUERY PLAN"]).join("\n") },
-    ]);
+    const rows = await tx.unsafe(`explain ${recent.replace("$1", String(customer))}`);
+    return rows.map((x) => x["QUERY PLAN"]).join("\n");
   });
 
   console.log(
