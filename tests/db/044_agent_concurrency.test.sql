@@ -7,6 +7,19 @@ select plan(6);
 create extension if not exists dblink with schema extensions;
 select format('host=127.0.0.1 port=%s dbname=%s user=postgres password=postgres', current_setting('port'), current_database()) as dsn \gset
 select extensions.dblink_connect('setup', :'dsn'), extensions.dblink_connect('one', :'dsn'), extensions.dblink_connect('two', :'dsn');
+-- A session waiting on the lock gives up after 20 s: a broken order fails the test instead of hanging it.
+select extensions.dblink_exec(c, 'set lock_timeout = ''20s''') from unnest(array['one', 'two']) c;
+
+-- Until some session holds the agents lock, so that the order of the calls is certain.
+create function pg_temp.await_agents_lock() returns void language plpgsql as $$
+begin
+  for i in 1..200 loop
+    exit when exists (select 1 from pg_locks l, hashtextextended('threadline:agents', 0) k
+                       where l.locktype = 'advisory' and l.granted and l.objsubid = 1
+                         and l.classid = ((k >> 32) & 4294967295)::oid and l.objid = (k & 4294967295)::oid);
+    perform pg_sleep(0.05);
+  end loop;
+end $$;
 
 select extensions.dblink_exec('setup', $$
   set role supabase_auth_admin;
@@ -24,15 +37,7 @@ select extensions.dblink_exec(c, $$begin; set local role authenticated;
   set local request.jwt.claims = '{"sub": "a9000000-0000-0000-0000-0000000000a1", "role": "authenticated"}'$$)
   from unnest(array['one', 'two']) c;
 select extensions.dblink_send_query('one', $$select id from public.create_agent('a9000000-0000-0000-0000-0000000000b1', null, 'Racer')$$);
--- Until the first holds the agents lock, so the order is certain.
-do $$ begin
-  for i in 1..100 loop
-    exit when exists (select 1 from pg_locks l, hashtextextended('threadline:agents', 0) k
-                       where l.locktype = 'advisory' and l.granted and l.objsubid = 1
-                         and l.classid = ((k >> 32) & 4294967295)::oid and l.objid = (k & 4294967295)::oid);
-    perform pg_sleep(0.05);
-  end loop;
-end $$;
+select pg_temp.await_agents_lock();
 select extensions.dblink_send_query('two', $$select id from public.create_agent('a9000000-0000-0000-0000-0000000000b1', null, 'RACER')$$);
 select pg_sleep(0.3);
 select is(extensions.dblink_is_busy('two'), 1, 'the second call waits while the first is open');
@@ -48,13 +53,14 @@ select is((select n from extensions.dblink('setup', $$select count(*) from publi
 select is((select n from extensions.dblink('setup', format($$select count(*) from pg_class where relkind = 'r' and relname like 'agt\_%s\_%%'$$, :first_id)) as r(n bigint)),
   4::bigint, 'with its four tables');
 
--- Different agents at the same time: both made, one after the other.
+-- Different agents at the same time: both made, one after the other (in the order
+-- the lock was taken, which the test fixes so it can collect the results in turn).
 select extensions.dblink_exec(c, $$begin; set local role authenticated;
   set local request.jwt.claims = '{"sub": "a9000000-0000-0000-0000-0000000000a1", "role": "authenticated"}'$$)
   from unnest(array['one', 'two']) c;
 select extensions.dblink_send_query('one', $$select id from public.create_agent('a9000000-0000-0000-0000-0000000000b1', null, 'Alpha')$$);
+select pg_temp.await_agents_lock();
 select extensions.dblink_send_query('two', $$select id from public.create_agent('a9000000-0000-0000-0000-0000000000b1', null, 'Beta')$$);
-select pg_sleep(0.2);
 select id as alpha from extensions.dblink_get_result('one') as r(id bigint) \gset
 select extensions.dblink_get_result('one', false);
 select extensions.dblink_exec('one', 'commit');
