@@ -9,22 +9,37 @@ export function createBatcher<I, O>(opts: {
   // With a batch already in flight, wait up to this long for a small batch
   // to fill before sending it (0: never wait). An idle batcher never waits.
   lingerMs?: number;
+  // Every batch waits up to this long to fill, idle or not (0: off). For
+  // writes nobody waits on, where fewer, larger batches are what counts.
+  gatherMs?: number;
 }) {
   const maxBatch = opts.maxBatch ?? 64;
   const concurrency = opts.concurrency ?? 2;
   const lingerMs = opts.lingerMs ?? 0;
+  const gatherMs = opts.gatherMs ?? 0;
   let lingering: ReturnType<typeof setTimeout> | undefined;
   type Entry = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
   let queue: Entry[] = [];
   let inFlight = 0;
 
   function pump() {
-    if (lingering) return;
-    if (lingerMs > 0 && inFlight > 0 && queue.length < maxBatch / 4) {
+    if (queue.length >= maxBatch) {
+      clearTimeout(lingering);
+      lingering = undefined;
+      send();
+      return;
+    }
+    if (lingering || queue.length === 0) return;
+    const wait = gatherMs > 0
+      ? gatherMs
+      : lingerMs > 0 && inFlight > 0 && queue.length < maxBatch / 4
+      ? lingerMs
+      : 0;
+    if (wait > 0) {
       lingering = setTimeout(() => {
         lingering = undefined;
         send();
-      }, lingerMs);
+      }, wait);
       return;
     }
     send();

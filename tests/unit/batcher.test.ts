@@ -57,6 +57,31 @@ describe("createBatcher", () => {
     expect(await b.submit(3)).toBe(3);
   });
 
+  it("with gatherMs, waits for a batch to fill even when idle, and sends a full one at once", async () => {
+    const batches: number[][] = [];
+    const b = createBatcher<number, number>({
+      maxBatch: 4,
+      concurrency: 1,
+      gatherMs: 30,
+      run: (items) => {
+        batches.push(items);
+        return Promise.resolve(items);
+      },
+    });
+    const started = Date.now();
+    const first = [1, 2].map((x) => b.submit(x));
+    await tick();
+    const second = [3].map((x) => b.submit(x));
+    await Promise.all([...first, ...second]);
+    expect(batches).toEqual([[1, 2, 3]]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+
+    const t0 = Date.now();
+    await Promise.all([5, 6, 7, 8].map((x) => b.submit(x)));
+    expect(batches[1]).toEqual([5, 6, 7, 8]);
+    expect(Date.now() - t0).toBeLessThan(25);
+  });
+
   it("refuses a batch that answers with the wrong number of results", async () => {
     const b = createBatcher<number, number>({ run: () => Promise.resolve([]) });
     await expect(b.submit(1)).rejects.toThrow(/0 results for 1 items/);
