@@ -76,6 +76,24 @@ console.log(
   `campaign ${status}: sent ${c.sent_count}, failed ${c.failed_count} in ${seconds.toFixed(1)} s`,
 );
 
+if (Deno.env.get("BENCH_TIMELINE")) {
+  const perSec = new Map<number, number>();
+  for (const r of accepted as unknown as { at: string }[]) {
+    const s = Math.floor(Date.parse(r.at) / 1000);
+    perSec.set(s, (perSec.get(s) ?? 0) + 1);
+  }
+  const keys = [...perSec.keys()].sort();
+  console.log(keys.map((k) => perSec.get(k)).join(" "));
+  const ats = (accepted as unknown as { at: string }[]).map((r) => Date.parse(r.at)).sort();
+  const [t] =
+    await sql`select started_at, completed_at from public.campaigns where id = ${campaign}`;
+  const s0 = (t.started_at as Date).getTime();
+  console.log(JSON.stringify({
+    first_send_s: (ats[0] - s0) / 1000,
+    last_send_s: (ats[ats.length - 1] - s0) / 1000,
+    completed_s: ((t.completed_at as Date).getTime() - s0) / 1000,
+  }));
+}
 await sql`delete from public.workspaces where id = ${ws}`;
 await sql.end();
 console.log(JSON.stringify({

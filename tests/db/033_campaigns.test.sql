@@ -2,7 +2,7 @@
 -- feeding (with checks again at send time), counters that follow
 -- out-of-order statuses, completion, and the tick starting due campaigns.
 begin;
-select plan(47);
+select plan(48);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.open_cloud_conversation(:'ws', 'c6000000-0000-0000-0000-000000000001', 'PN-C1', '5511900000001') as open_conv \gset
@@ -112,7 +112,10 @@ select private.record_send_results('t', jsonb_build_array(jsonb_build_object('ou
  where m.campaign_id = 'ca000000-0000-0000-0000-000000000001' and m.recipient_identifier = '5511900000002';
 select results_eq($$ select status::text, error from public.campaign_messages where chat_id = '5511900000002' and campaign_id = 'ca000000-0000-0000-0000-000000000001' $$,
   $$ values ('failed', 'Message undeliverable') $$, 'a failed send fails its recipient with the provider''s error');
-select is(private.fold_campaign('ca000000-0000-0000-0000-000000000001')::text, 'completed', 'every recipient final: completed');
+select private.feed_campaigns();
+select is((select status::text from public.campaigns where id = 'ca000000-0000-0000-0000-000000000001'), 'completed',
+  'every recipient final: the dispatcher''s next feed completes the campaign (no wait for the minute tick)');
+select is(private.fold_campaign('ca000000-0000-0000-0000-000000000001')::text, 'completed', 'and folding again keeps it completed');
 select results_eq($$ select total_recipients, sent_count, delivered_count, read_count, failed_count, completed_at is not null from public.campaigns where id = 'ca000000-0000-0000-0000-000000000001' $$,
   $$ values (2, 1, 1, 1, 1, true) $$, 'with exact counters');
 select results_eq($$ select total, sent, delivered, read, failed from public.campaign_progress where campaign_id = 'ca000000-0000-0000-0000-000000000001' $$,
