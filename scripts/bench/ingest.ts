@@ -164,7 +164,11 @@ try {
     failed: failures,
   }));
 } finally {
-  server.kill("SIGTERM");
+  try {
+    server.kill("SIGTERM");
+  } catch {
+    // already gone
+  }
   await server.status;
   await sql`delete from vault.secrets where name like ${"channel:" + channel + ":%"}`;
   await sql`delete from public.workspaces where id = ${ws}`;
