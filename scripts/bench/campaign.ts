@@ -63,6 +63,7 @@ const seconds = (performance.now() - sendStart) / 1000;
 
 const accepted =
   (await (await fake(`/__fake/requests?path=${PNID}/messages&status=200`)).json()) as {
+    at: string;
     body: { to: string };
   }[];
 const per = new Map<string, number>();
@@ -78,13 +79,17 @@ console.log(
 
 if (Deno.env.get("BENCH_TIMELINE")) {
   const perSec = new Map<number, number>();
-  for (const r of accepted as unknown as { at: string }[]) {
+  for (const r of accepted) {
     const s = Math.floor(Date.parse(r.at) / 1000);
     perSec.set(s, (perSec.get(s) ?? 0) + 1);
   }
-  const keys = [...perSec.keys()].sort();
-  console.log(keys.map((k) => perSec.get(k)).join(" "));
-  const ats = (accepted as unknown as { at: string }[]).map((r) => Date.parse(r.at)).sort();
+  // Every second from the first send to the last, so a stall shows as 0.
+  const first = Math.min(...perSec.keys());
+  const last = Math.max(...perSec.keys());
+  console.log(
+    Array.from({ length: last - first + 1 }, (_, i) => perSec.get(first + i) ?? 0).join(" "),
+  );
+  const ats = accepted.map((r) => Date.parse(r.at)).sort((a, b) => a - b);
   const [t] =
     await sql`select started_at, completed_at from public.campaigns where id = ${campaign}`;
   const s0 = (t.started_at as Date).getTime();
