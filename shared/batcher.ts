@@ -18,7 +18,7 @@ export function createBatcher<I, O>(opts: {
   const lingerMs = opts.lingerMs ?? 0;
   const gatherMs = opts.gatherMs ?? 0;
   let lingering: ReturnType<typeof setTimeout> | undefined;
-  type Entry = { item: I; resolve: (o: O) => void; reject: (e: unknown) => void };
+  type Entry = { item: I; at: number; resolve: (o: O) => void; reject: (e: unknown) => void };
   let queue: Entry[] = [];
   let inFlight = 0;
 
@@ -30,8 +30,10 @@ export function createBatcher<I, O>(opts: {
       return;
     }
     if (lingering || queue.length === 0) return;
+    // Gathering counts from the oldest queued item: what already waited
+    // behind a batch in flight does not wait again.
     const wait = gatherMs > 0
-      ? gatherMs
+      ? gatherMs - (Date.now() - queue[0].at)
       : lingerMs > 0 && inFlight > 0 && queue.length < maxBatch / 4
       ? lingerMs
       : 0;
@@ -68,7 +70,7 @@ export function createBatcher<I, O>(opts: {
   return {
     submit(item: I): Promise<O> {
       return new Promise<O>((resolve, reject) => {
-        queue.push({ item, resolve, reject });
+        queue.push({ item, at: Date.now(), resolve, reject });
         pump();
       });
     },

@@ -53,6 +53,7 @@ declare
   st record;
   rx record;
   stored uuid[];
+  statuses_by_item integer[];
   parked_by_item integer[];
   n integer := jsonb_array_length(batch);
   outcome jsonb;
@@ -271,6 +272,7 @@ begin
   end if;
 
   -- Delivery statuses, in order; one for a message not recorded yet is parked.
+  statuses_by_item := array_fill(0, array[n]);
   parked_by_item := array_fill(0, array[n]);
   for st in
     select e.item, e.channel_id, s.v
@@ -282,6 +284,7 @@ begin
        and s.v ->> 'status' in ('sent', 'delivered', 'read', 'failed', 'deleted')
      order by e.item, en.i, ch.j, s.k
   loop
+    statuses_by_item[st.item] := statuses_by_item[st.item] + 1;
     if not private.apply_message_status(st.channel_id, st.v ->> 'id', (st.v ->> 'status')::public.message_status,
                                         private.provider_ts(st.v -> 'timestamp'), st.v #> '{errors,0}') then
       parked_by_item[st.item] := parked_by_item[st.item] + 1;
@@ -305,10 +308,6 @@ begin
     select e.item,
            (select count(*) filter (where b.id = any (stored)) from unnest(msgs) b where b.item = e.item) as added,
            (select count(*) filter (where not b.id = any (stored)) from unnest(msgs) b where b.item = e.item) as dupes,
-           (select coalesce(sum((select count(*) from jsonb_array_elements(coalesce(ch #> '{value,statuses}', '[]')) s
-                                  where s ->> 'status' in ('sent', 'delivered', 'read', 'failed', 'deleted'))), 0)
-              from jsonb_array_elements(e.payload -> 'entry') en, jsonb_array_elements(coalesce(en -> 'changes', '[]')) ch
-             where ch ->> 'field' = 'messages') as statuses,
            (select count(*) from jsonb_array_elements(e.payload -> 'entry') en,
                                  jsonb_array_elements(coalesce(en -> 'changes', '[]')) ch
              where ch ->> 'field' is distinct from 'messages') as ignored
@@ -316,7 +315,7 @@ begin
   )
   select jsonb_agg(case when e.repeated then jsonb_build_object('status', 'duplicate')
                         else jsonb_build_object('status', 'processed', 'event_id', s.id, 'messages', k.added,
-                                                'duplicates', k.dupes, 'statuses', k.statuses,
+                                                'duplicates', k.dupes, 'statuses', statuses_by_item[e.item],
                                                 'parked_statuses', parked_by_item[e.item], 'ignored_changes', k.ignored)
                    end order by e.item)
     from unnest(events) e
