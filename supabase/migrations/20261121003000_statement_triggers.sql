@@ -18,56 +18,65 @@ as $$
 declare
   r record;
 begin
-  -- One statement: the conversation update runs even though nothing reads it.
-  with m as (
-    select i.id, i.conversation_id, i.contact_id, i.direction, i.type,
-           left(coalesce(i.content, '[' || i.type || ']'), 140) as preview,
-           coalesce(i.provider_timestamp, i.created_at) as ts,
-           i.type not in ('reaction', 'system') as counts,
-           row_number() over () as ord
-      from inserted i
-     -- Campaign chunks are recorded set-wise by the feeder itself.
-     where not (i.campaign_id is not null and i.provider_message_id is null)
-  ), per_conversation as (
-    -- The last counted message by time, the later one on a tie, is what a
-    -- message-by-message pass leaves as the conversation's last message.
-    select m.conversation_id,
-           max(m.ts) filter (where m.counts) as last_ts,
-           (array_agg(m.id order by m.ts desc, m.ord desc) filter (where m.counts))[1] as last_id,
-           (array_agg(m.preview order by m.ts desc, m.ord desc) filter (where m.counts))[1] as last_preview,
-           (array_agg(m.direction order by m.ts desc, m.ord desc) filter (where m.counts))[1] as last_direction,
-           count(*) filter (where m.direction = 'inbound' and m.counts) as unread,
-           -- The 24-hour window opens and refreshes only on the customer's messages.
-           max(m.ts) filter (where m.direction = 'inbound' and m.type <> 'system') as inbound_ts,
-           bool_or(m.direction = 'inbound') as any_inbound
-      from m
-     -- A conversation created for its first message already holds that
-     -- message's state.
-     where (select c.last_message_id from public.conversations c where c.id = m.conversation_id) is distinct from m.id
-     group by m.conversation_id
-  ), conversations as (
-    update public.conversations c set
-      last_message_id = case when p.last_id is not null and (c.last_message_at is null or p.last_ts >= c.last_message_at)
-                             then p.last_id else c.last_message_id end,
-      last_message_preview = case when p.last_id is not null and (c.last_message_at is null or p.last_ts >= c.last_message_at)
-                                  then p.last_preview else c.last_message_preview end,
-      last_message_direction = case when p.last_id is not null and (c.last_message_at is null or p.last_ts >= c.last_message_at)
-                                    then p.last_direction else c.last_message_direction end,
-      last_message_at = case when p.last_id is not null then greatest(c.last_message_at, p.last_ts) else c.last_message_at end,
-      unread_count = c.unread_count + p.unread,
-      last_inbound_at = case when p.inbound_ts is not null then greatest(c.last_inbound_at, p.inbound_ts) else c.last_inbound_at end,
-      window_expires_at = case when p.inbound_ts is not null
-                               then greatest(c.window_expires_at, p.inbound_ts + interval '24 hours') else c.window_expires_at end,
-      status = case when p.any_inbound and c.status in ('closed', 'expired') then 'open' else c.status end,
-      closed_at = case when p.any_inbound and c.status in ('closed', 'expired') then null else c.closed_at end
-      from per_conversation p
-     where c.id = p.conversation_id
-  ), per_contact as (
-    select m.contact_id, max(m.ts) as ts from m where m.contact_id is not null and m.counts group by m.contact_id
-  )
-  update public.contacts ct set last_message_at = p.ts
-    from per_contact p
-   where ct.id = p.contact_id and (ct.last_message_at is null or ct.last_message_at < p.ts);
+  -- The first message of a new conversation and contact (most of a webhook
+  -- batch under load) changes nothing: check that cheaply before grouping.
+  if exists (select 1 from inserted i
+              where not (i.campaign_id is not null and i.provider_message_id is null)
+                and ((select c.last_message_id from public.conversations c where c.id = i.conversation_id) is distinct from i.id
+                     or i.contact_id is not null and i.type not in ('reaction', 'system')
+                        and coalesce((select ct.last_message_at from public.contacts ct where ct.id = i.contact_id)
+                                     < coalesce(i.provider_timestamp, i.created_at), true))) then
+    -- One statement: the conversation update runs even though nothing reads it.
+    with m as (
+      select i.id, i.conversation_id, i.contact_id, i.direction, i.type,
+             left(coalesce(i.content, '[' || i.type || ']'), 140) as preview,
+             coalesce(i.provider_timestamp, i.created_at) as ts,
+             i.type not in ('reaction', 'system') as counts,
+             row_number() over () as ord
+        from inserted i
+       -- Campaign chunks are recorded set-wise by the feeder itself.
+       where not (i.campaign_id is not null and i.provider_message_id is null)
+    ), per_conversation as (
+      -- The last counted message by time, the later one on a tie, is what a
+      -- message-by-message pass leaves as the conversation's last message.
+      select m.conversation_id,
+             max(m.ts) filter (where m.counts) as last_ts,
+             (array_agg(m.id order by m.ts desc, m.ord desc) filter (where m.counts))[1] as last_id,
+             (array_agg(m.preview order by m.ts desc, m.ord desc) filter (where m.counts))[1] as last_preview,
+             (array_agg(m.direction order by m.ts desc, m.ord desc) filter (where m.counts))[1] as last_direction,
+             count(*) filter (where m.direction = 'inbound' and m.counts) as unread,
+             -- The 24-hour window opens and refreshes only on the customer's messages.
+             max(m.ts) filter (where m.direction = 'inbound' and m.type <> 'system') as inbound_ts,
+             bool_or(m.direction = 'inbound') as any_inbound
+        from m
+       -- A conversation created for its first message already holds that
+       -- message's state.
+       where (select c.last_message_id from public.conversations c where c.id = m.conversation_id) is distinct from m.id
+       group by m.conversation_id
+    ), conversations as (
+      update public.conversations c set
+        last_message_id = case when p.last_id is not null and (c.last_message_at is null or p.last_ts >= c.last_message_at)
+                               then p.last_id else c.last_message_id end,
+        last_message_preview = case when p.last_id is not null and (c.last_message_at is null or p.last_ts >= c.last_message_at)
+                                    then p.last_preview else c.last_message_preview end,
+        last_message_direction = case when p.last_id is not null and (c.last_message_at is null or p.last_ts >= c.last_message_at)
+                                      then p.last_direction else c.last_message_direction end,
+        last_message_at = case when p.last_id is not null then greatest(c.last_message_at, p.last_ts) else c.last_message_at end,
+        unread_count = c.unread_count + p.unread,
+        last_inbound_at = case when p.inbound_ts is not null then greatest(c.last_inbound_at, p.inbound_ts) else c.last_inbound_at end,
+        window_expires_at = case when p.inbound_ts is not null
+                                 then greatest(c.window_expires_at, p.inbound_ts + interval '24 hours') else c.window_expires_at end,
+        status = case when p.any_inbound and c.status in ('closed', 'expired') then 'open' else c.status end,
+        closed_at = case when p.any_inbound and c.status in ('closed', 'expired') then null else c.closed_at end
+        from per_conversation p
+       where c.id = p.conversation_id
+    ), per_contact as (
+      select m.contact_id, max(m.ts) as ts from m where m.contact_id is not null and m.counts group by m.contact_id
+    )
+    update public.contacts ct set last_message_at = p.ts
+      from per_contact p
+     where ct.id = p.contact_id and (ct.last_message_at is null or ct.last_message_at < p.ts);
+  end if;
 
   -- Statuses that were waiting for these messages (only ours get statuses).
   for r in
@@ -98,6 +107,11 @@ declare
   a public.automations;
   next_user uuid;
 begin
+  if not exists (select 1 from public.automations x
+                  where x.workspace_id in (select i.workspace_id from inserted i)
+                    and x.type = 'auto_assign' and x.is_active) then
+    return null;
+  end if;
   for conv in
     select n.id, n.workspace_id, n.channel_id
       from (select i.id, i.workspace_id, i.channel_id, row_number() over () as ord

@@ -123,7 +123,7 @@ select is((select reactions from public.messages where provider_message_id = 'wa
   'Bruno''s reaction landed on Ana''s message of the same batch');
 select is((select q.provider_message_id from public.messages m join public.messages q on q.id = m.quoted_message_id
             where m.provider_message_id = 'wamid.a4'), 'wamid.a2', 'Ana''s reply points at her image of the same batch');
-select is((select count(*)::int from public.messages where direction = 'inbound'), 12, '11 new messages and the earlier one');
+select is((select count(*)::int from public.messages where direction = 'inbound' and workspace_id = :'ws'), 12, '11 new messages and the earlier one');
 
 select results_eq($$ select external_id, push_name from public.contact_identities where workspace_id = pg_temp.ws() order by 1 $$,
   $$ values ('5511900000001', 'Ana Maria'), ('5511900000002', 'Bruno'), ('5511900000003', 'Rita Souza'), ('5511900000004', 'Bia'), ('5511900000005', 'Caio') $$,
