@@ -69,13 +69,16 @@ begin
         status = case when p.any_inbound and c.status in ('closed', 'expired') then 'open' else c.status end,
         closed_at = case when p.any_inbound and c.status in ('closed', 'expired') then null else c.closed_at end
         from per_conversation p
-       where c.id = p.conversation_id
+       -- The ids as an index condition: the join then starts from them
+       -- whatever the statistics say about the table's size.
+       where c.id = p.conversation_id and c.id = any (array(select q.conversation_id from per_conversation q))
     ), per_contact as (
       select m.contact_id, max(m.ts) as ts from m where m.contact_id is not null and m.counts group by m.contact_id
     )
     update public.contacts ct set last_message_at = p.ts
       from per_contact p
-     where ct.id = p.contact_id and (ct.last_message_at is null or ct.last_message_at < p.ts);
+     where ct.id = p.contact_id and ct.id = any (array(select q.contact_id from per_contact q))
+       and (ct.last_message_at is null or ct.last_message_at < p.ts);
   end if;
 
   -- Statuses that were waiting for these messages (only ours get statuses).
