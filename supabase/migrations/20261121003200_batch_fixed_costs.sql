@@ -15,9 +15,11 @@
 --   when some event carries statuses.
 -- * The answer. Each event's message counts come from one grouping instead
 --   of two scans of the batch's messages per event.
--- * Statement triggers on messages with nothing to do: a channel without an
---   agent and a workspace without keyword replies cost one probe each
---   instead of a lookup per message.
+-- * Statements with nothing to do: a channel without an agent and a
+--   workspace without keyword replies cost one probe each instead of a
+--   lookup per message, and the outbox and media inserts (an insert opens
+--   its table's indexes even when it selects nothing) run only when some
+--   row needs them.
 
 create or replace function private.ingest_cloud_api_batch(batch jsonb)
 returns jsonb
@@ -243,14 +245,16 @@ begin
          and t.provider_message_id is not null;
     end loop;
 
-    insert into public.media_files (workspace_id, channel_id, message_id, provider_media_id, source_url, mime_type,
-                                    file_name, size_bytes, sha256, duration_seconds)
-    select b.workspace_id, b.channel_id, b.id, b.m #>> '{media,id}', b.m #>> '{media,url}', b.m #>> '{media,mime_type}',
-           b.m #>> '{media,filename}', (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}',
-           (b.m #>> '{media,duration}')::integer
-      from unnest(msgs) b
-     where b.id = any (stored) and (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
-     order by b.pos;
+    if exists (select 1 from unnest(msgs) b where b.m ? 'media') then
+      insert into public.media_files (workspace_id, channel_id, message_id, provider_media_id, source_url, mime_type,
+                                      file_name, size_bytes, sha256, duration_seconds)
+      select b.workspace_id, b.channel_id, b.id, b.m #>> '{media,id}', b.m #>> '{media,url}', b.m #>> '{media,mime_type}',
+             b.m #>> '{media,filename}', (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}',
+             (b.m #>> '{media,duration}')::integer
+        from unnest(msgs) b
+       where b.id = any (stored) and (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
+       order by b.pos;
+    end if;
   end if;
 
   -- Delivery statuses, in order; one for a message not recorded yet is parked.
@@ -402,6 +406,29 @@ begin
       perform private.log_automation_run(a, r.conversation_id, r.message_id, null, 'failed', sqlerrm);
     end;
   end loop;
+  return null;
+end
+$$;
+
+-- Inbound traffic has nothing to queue; an insert that selects nothing still
+-- opens the outbox and its indexes, so look first.
+create or replace function private.enqueue_outbound()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if not exists (select 1 from inserted n
+                  where n.direction = 'outbound' and n.status = 'pending' and n.provider_message_id is null) then
+    return null;
+  end if;
+  insert into private.outbox (message_id, workspace_id, channel_id, conversation_id, recipient, priority)
+  select n.id, n.workspace_id, n.channel_id, n.conversation_id, n.recipient_identifier,
+         case when n.created_by is not null and n.campaign_id is null then 10 else 0 end
+    from inserted n
+   where n.direction = 'outbound' and n.status = 'pending' and n.provider_message_id is null;
+  if found then
+    perform private.poke_dispatcher();
+  end if;
   return null;
 end
 $$;
