@@ -115,13 +115,10 @@ begin
                     and x.type = 'auto_assign' and x.is_active) then
     return null;
   end if;
+  -- In insert order; a conversation whose workspace has no matching rule is
+  -- skipped by the lookup below.
   for conv in
-    select n.id, n.workspace_id, n.channel_id
-      from (select i.id, i.workspace_id, i.channel_id, row_number() over () as ord
-              from inserted i where i.assignee_id is null) n
-     where exists (select 1 from public.automations x
-                    where x.workspace_id = n.workspace_id and x.type = 'auto_assign' and x.is_active)
-     order by n.ord
+    select i.id, i.workspace_id, i.channel_id from inserted i where i.assignee_id is null
   loop
     select * into a from public.automations x
      where x.workspace_id = conv.workspace_id and x.type = 'auto_assign' and x.is_active

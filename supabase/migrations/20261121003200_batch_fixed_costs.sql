@@ -3,7 +3,7 @@
 -- Measured from the webhook function under load, a batch cost about 4.7 ms
 -- in the database before its first message and 0.15 ms a message after it,
 -- so with the batches that concurrent webhooks form (10 to 25 events) the
--- fixed part was most of the work. Three of its parts go:
+-- fixed part was most of the work. What goes:
 --
 -- * Plans. The batch arrives as array parameters; a custom plan sees each
 --   array's length, finds itself cheaper than the generic plan and wins, so
