@@ -103,6 +103,7 @@ db_lint() {
 
 deno_src() { (cd "$ROOT" && "$BIN/deno" "$@"); }
 
+check migrations deno_src run --quiet --allow-read scripts/check-migrations.ts
 stage_pgtap
 stage_vitest
 stage_advisors

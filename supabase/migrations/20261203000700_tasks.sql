@@ -1,9 +1,20 @@
--- Tasks: follow-ups for the team, with subtasks, linked to a conversation,
--- a contact and an assignee. The tick tells the assignee (or the creator)
--- once when a task is due within the hour and once when it is overdue.
+-- Module: tasks
+--
+-- Follow-ups for the team, with subtasks one level deep, linked to a
+-- conversation, a contact and an assignee. The tick tells the assignee (or
+-- the creator) once when a task is due within the hour and once when it is
+-- overdue.
+
+-- ==========================================================================
+-- Types
+-- ==========================================================================
 
 create type public.task_status as enum ('to_do', 'in_progress', 'done');
 create type public.task_sub_status as enum ('waiting_reply', 'blocked', 'scheduled', 'review');
+
+-- ==========================================================================
+-- Tables
+-- ==========================================================================
 
 create table public.tasks (
   id uuid primary key default gen_random_uuid(),
@@ -30,23 +41,33 @@ create table public.tasks (
   foreign key (parent_task_id, workspace_id) references public.tasks (id, workspace_id) on delete cascade,
   check (parent_task_id is distinct from id)
 );
+comment on table public.tasks is 'Team tasks and subtasks (parent_task_id), linked to a conversation, contact and assignee; the tick reminds the assignee when due and when overdue.';
+comment on column public.tasks.sub_status is 'Why an open task waits: waiting_reply, blocked, scheduled, review.';
+comment on column public.tasks.reminded_at is 'When the "due soon" notification went out (once per due date).';
+comment on column public.tasks.overdue_notified_at is 'When the "overdue" notification went out (once per due date).';
+
+-- ==========================================================================
+-- Indexes
+-- ==========================================================================
+
 create index tasks_workspace_idx on public.tasks (workspace_id, status, due_date);
 create index tasks_parent_idx on public.tasks (parent_task_id, workspace_id) where parent_task_id is not null;
 create index tasks_conversation_id_idx on public.tasks (conversation_id) where conversation_id is not null;
 create index tasks_contact_id_idx on public.tasks (contact_id) where contact_id is not null;
 create index tasks_assignee_id_idx on public.tasks (assignee_id) where assignee_id is not null;
 create index tasks_created_by_idx on public.tasks (created_by) where created_by is not null;
+
 -- What the tick looks at: open tasks with a due date.
 create index tasks_due_idx on public.tasks (due_date) where status <> 'done' and due_date is not null;
-comment on table public.tasks is 'Team tasks and subtasks (parent_task_id), linked to a conversation, contact and assignee; the tick reminds the assignee when due and when overdue.';
-comment on column public.tasks.sub_status is 'Why an open task waits: waiting_reply, blocked, scheduled, review.';
-comment on column public.tasks.reminded_at is 'When the "due soon" notification went out (once per due date).';
-comment on column public.tasks.overdue_notified_at is 'When the "overdue" notification went out (once per due date).';
 
-create trigger set_updated_at before update on public.tasks for each row execute function private.set_updated_at();
+-- ==========================================================================
+-- Functions
+-- ==========================================================================
 
--- Links stay in the task's workspace; the assignee is an active member; done
--- means completed_at; a new due date earns new reminders.
+-- Links stay in the task's workspace; the assignee is an active member;
+-- subtasks go one level deep both ways (a task that has subtasks cannot
+-- itself become one); done means completed_at; a new due date earns new
+-- reminders.
 create function private.check_task()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -66,8 +87,9 @@ begin
                         and m.role >= 'member') then
     raise exception 'the assignee must be an active member (not a viewer) of the workspace' using errcode = '22023';
   end if;
-  if new.parent_task_id is not null and exists (
-       select 1 from public.tasks p where p.id = new.parent_task_id and p.parent_task_id is not null) then
+  if new.parent_task_id is not null and (
+       exists (select 1 from public.tasks p where p.id = new.parent_task_id and p.parent_task_id is not null)
+       or (tg_op = 'UPDATE' and exists (select 1 from public.tasks s where s.parent_task_id = new.id))) then
     raise exception 'subtasks go one level deep' using errcode = '22023';
   end if;
   new.completed_at := case when new.status = 'done' then coalesce(new.completed_at, now()) end;
@@ -78,8 +100,6 @@ begin
   return new;
 end
 $$;
-create trigger check_task before insert or update on public.tasks
-  for each row execute function private.check_task();
 
 -- Due within the hour, and overdue: one notification each, to the assignee
 -- (or, unassigned, the creator).
@@ -119,45 +139,51 @@ begin
 end
 $$;
 
+-- ==========================================================================
+-- Access
+-- ==========================================================================
+
 alter table public.tasks enable row level security;
 revoke all on public.tasks from anon, authenticated;
 grant select, delete on public.tasks to authenticated;
+
 grant insert (id, workspace_id, parent_task_id, title, description, status, sub_status, priority, due_date, conversation_id,
   contact_id, assignee_id, position) on public.tasks to authenticated;
+
 grant update (parent_task_id, title, description, status, sub_status, priority, due_date, conversation_id, contact_id,
   assignee_id, position) on public.tasks to authenticated;
 
 create policy tasks_select on public.tasks for select to authenticated
   using (workspace_id in (select private.workspaces_with_role('viewer')));
+
 create policy tasks_insert on public.tasks for insert to authenticated
   with check (workspace_id in (select private.workspaces_with_role('member')));
+
 create policy tasks_update on public.tasks for update to authenticated
   using (workspace_id in (select private.workspaces_with_role('member')))
   with check (workspace_id in (select private.workspaces_with_role('member')));
+
 create policy tasks_delete on public.tasks for delete to authenticated
   using (workspace_id in (select private.workspaces_with_role('member')));
 
+-- ==========================================================================
+-- Triggers
+-- ==========================================================================
+
+create trigger set_updated_at before update on public.tasks for each row execute function private.set_updated_at();
+
+create trigger check_task before insert or update on public.tasks
+  for each row execute function private.check_task();
+
+-- ==========================================================================
+-- Grants
+-- ==========================================================================
+
 revoke all on function private.check_task(), private.task_reminders() from public;
 
-create or replace function private.tick()
-returns jsonb
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  out jsonb := '{}'::jsonb;
-begin
-  out := out || jsonb_build_object('released_claims', private.release_expired_claims());
-  out := out || jsonb_build_object('expired_conversations', private.expire_conversations());
-  out := out || jsonb_build_object('expired_invitations_and_codes', private.expire_invitations_and_codes());
-  out := out || jsonb_build_object('retried_webhook_events', private.retry_webhook_events());
-  out := out || jsonb_build_object('stranded_statuses', private.apply_stranded_statuses());
-  out := out || jsonb_build_object('started_campaigns', private.start_due_campaigns());
-  out := out || jsonb_build_object('fed_campaign_messages', private.feed_campaigns());
-  out := out || jsonb_build_object('folded_campaigns', private.fold_active_campaigns());
-  out := out || jsonb_build_object('task_reminders', private.task_reminders());
-  if exists (select 1 from private.outbox o where o.next_attempt_at <= now() + interval '1 minute') then
-    out := out || jsonb_build_object('dispatch_poked', private.poke_dispatcher());
-  end if;
-  return out;
-end
-$$;
+-- ==========================================================================
+-- Tick steps
+-- ==========================================================================
+
+insert into private.tick_steps (name, fn, position) values
+  ('task_reminders', 'private.task_reminders', 90);

@@ -1,14 +1,32 @@
--- Automations: keyword replies to inbound messages, round-robin assignment
--- of new conversations, follow-ups when a customer goes quiet, and messages
--- on a cron schedule. Every run is logged (automation_runs) and counted; a
--- run that fails is logged and never aborts what triggered it, and an
--- automation that fails five times in a row is switched off and its author
--- told. Replies are outbound messages, which no automation answers, and a
--- keyword reply waits out a cooldown per conversation, so two bots cannot
--- keep each other talking.
+-- Module: automations
+--
+-- Keyword replies to inbound messages, round-robin assignment of new
+-- conversations, follow-ups when a customer goes quiet, and messages on a
+-- cron schedule. Every run is logged (automation_runs), assignments
+-- included, and counted; a run that fails is logged and never aborts what
+-- triggered it, and an automation that fails five times in a row is
+-- switched off and its author told. Replies are outbound messages, which no
+-- automation answers, and a keyword reply waits out a cooldown per
+-- conversation, so two bots cannot keep each other talking.
+--
+-- Keyword replies and assignment run as statement triggers over the
+-- inserted rows (a webhook batch inserts its messages and conversations
+-- with one statement each). They look their neighbours up by key, one
+-- probe per inserted row, never by joining: trigger plans are cached per
+-- session from the statistics of the moment, and on a young database
+-- ("conversations holds a row or two") a join became a walk over every
+-- conversation for each batch.
+
+-- ==========================================================================
+-- Types
+-- ==========================================================================
 
 create type public.automation_type as enum ('keyword_reply', 'scheduled_message', 'auto_assign', 'follow_up');
 create type public.automation_run_status as enum ('succeeded', 'failed', 'skipped');
+
+-- ==========================================================================
+-- Tables
+-- ==========================================================================
 
 create table public.automations (
   id uuid primary key default gen_random_uuid(),
@@ -30,9 +48,6 @@ create table public.automations (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
-create index automations_active_idx on public.automations (workspace_id, type, priority desc) where is_active;
-create index automations_channel_id_idx on public.automations (channel_id) where channel_id is not null;
-create index automations_created_by_idx on public.automations (created_by) where created_by is not null;
 comment on table public.automations is 'Keyword replies, auto-assignment, follow-ups and scheduled messages, per workspace (optionally one channel).';
 comment on column public.automations.trigger_conditions is 'keyword_reply: {"keywords": [...], "match": "exact"|"contains"|"regex", "include_groups": false, "cooldown_seconds": 60}; follow_up: {"after_hours": n}; scheduled_message: {"cron": "m h dom mon dow"} (UTC); auto_assign: {}.';
 comment on column public.automations.actions is 'keyword_reply, follow_up: {"reply": {"text": ...} | {"template_name", "template_language", "template_params"}}; scheduled_message: {"reply": ..., "conversation_ids": [...]} or {"reply": ..., "labels": [...]}; auto_assign: {"members": [user ids]} (default: every active member).';
@@ -50,20 +65,27 @@ create table public.automation_runs (
   error text,
   created_at timestamptz not null default now()
 );
+comment on table public.automation_runs is 'Every run of every automation: what triggered it, what it sent, and whether it worked.';
+alter table public.messages add constraint messages_automation_id_fkey
+  foreign key (automation_id) references public.automations (id) on delete set null;
+
+-- ==========================================================================
+-- Indexes
+-- ==========================================================================
+
+create index automations_active_idx on public.automations (workspace_id, type, priority desc) where is_active;
+create index automations_channel_id_idx on public.automations (channel_id) where channel_id is not null;
+create index automations_created_by_idx on public.automations (created_by) where created_by is not null;
 create index automation_runs_automation_idx on public.automation_runs (automation_id, created_at desc);
 create index automation_runs_workspace_id_idx on public.automation_runs (workspace_id);
 create index automation_runs_conversation_idx on public.automation_runs (conversation_id, automation_id, created_at desc) where conversation_id is not null;
 create index automation_runs_message_id_idx on public.automation_runs (message_id) where message_id is not null;
 create index automation_runs_reply_message_id_idx on public.automation_runs (reply_message_id) where reply_message_id is not null;
-comment on table public.automation_runs is 'Every run of every automation: what triggered it, what it sent, and whether it worked.';
-
-alter table public.messages add column automation_id uuid references public.automations (id) on delete set null;
 create index messages_automation_id_idx on public.messages (automation_id) where automation_id is not null;
-comment on column public.messages.automation_id is 'The automation that sent this message.';
 
-create trigger set_updated_at before update on public.automations for each row execute function private.set_updated_at();
-create trigger audit after insert or delete or update of name, type, trigger_conditions, actions, is_active, priority
-  on public.automations for each row execute function private.audit_change('automation');
+-- ==========================================================================
+-- Functions
+-- ==========================================================================
 
 -- Cron ----------------------------------------------------------------------------------
 
@@ -130,7 +152,6 @@ end
 $$;
 
 -- Rules --------------------------------------------------------------------------------
-
 create function private.check_reply_action(reply jsonb)
 returns void
 language plpgsql immutable set search_path = ''
@@ -203,8 +224,6 @@ begin
   return new;
 end
 $$;
-create trigger check_automation before insert or update on public.automations
-  for each row execute function private.check_automation();
 
 -- Running ------------------------------------------------------------------------------
 
@@ -273,7 +292,8 @@ $$;
 
 -- One reply per inbound message: the highest-priority active keyword
 -- automation that matches, case-insensitively. Never our own messages
--- (they are outbound), never a group's unless the automation asks.
+-- (they are outbound), never a group's unless the automation asks. A
+-- workspace without keyword replies costs one probe per batch.
 create function private.run_keyword_automations()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -283,20 +303,32 @@ declare
   a public.automations;
   reply uuid;
 begin
+  -- Most workspaces have no keyword replies: one probe per statement.
+  if not exists (select 1 from public.automations x
+                  where x.workspace_id in (select i.workspace_id from inserted i)
+                    and x.type = 'keyword_reply' and x.is_active) then
+    return null;
+  end if;
   for r in
-    select distinct on (i.id) i.id as message_id, i.conversation_id, x.id as automation_id
-      from inserted i
-      join public.conversations c on c.id = i.conversation_id
-      join public.automations x on x.workspace_id = i.workspace_id and x.type = 'keyword_reply' and x.is_active
-                               and (x.channel_id is null or x.channel_id = i.channel_id)
-     where i.direction = 'inbound' and i.content is not null and i.type in ('text', 'button', 'interactive')
-       and (c.type = 'individual' or coalesce((x.trigger_conditions ->> 'include_groups')::boolean, false))
-       and exists (select 1 from jsonb_array_elements_text(x.trigger_conditions -> 'keywords') k
-                    where case coalesce(x.trigger_conditions ->> 'match', 'contains')
-                            when 'exact' then lower(btrim(i.content)) = lower(btrim(k))
-                            when 'contains' then strpos(lower(i.content), lower(k)) > 0
-                            else i.content ~* k end)
-     order by i.id, x.priority desc, x.created_at
+    -- The best match per message: highest priority, then the oldest.
+    select i.id as message_id, i.conversation_id, x.id as automation_id
+      from (select i.id, i.conversation_id, i.workspace_id, i.channel_id, i.content,
+                   (select c.type from public.conversations c where c.id = i.conversation_id) as chat_type
+              from inserted i
+             where i.direction = 'inbound' and i.content is not null and i.type in ('text', 'button', 'interactive')) i
+      cross join lateral (
+        select x.id from public.automations x
+         where x.workspace_id = i.workspace_id and x.type = 'keyword_reply' and x.is_active
+           and (x.channel_id is null or x.channel_id = i.channel_id)
+           and (i.chat_type = 'individual' or coalesce((x.trigger_conditions ->> 'include_groups')::boolean, false))
+           and exists (select 1 from jsonb_array_elements_text(x.trigger_conditions -> 'keywords') k
+                        where case coalesce(x.trigger_conditions ->> 'match', 'contains')
+                                when 'exact' then lower(btrim(i.content)) = lower(btrim(k))
+                                when 'contains' then strpos(lower(i.content), lower(k)) > 0
+                                else i.content ~* k end)
+         order by x.priority desc, x.created_at
+         limit 1) x
+     order by i.id
   loop
     select * into a from public.automations x where x.id = r.automation_id;
     if exists (select 1 from public.automation_runs ar
@@ -315,52 +347,6 @@ begin
   return null;
 end
 $$;
-create trigger run_keyword_automations after insert on public.messages
-  referencing new table as inserted
-  for each statement execute function private.run_keyword_automations();
-
--- New conversations go round-robin to the automation's members (or every
--- active member), in a stable order, after whoever got the last one.
-create function private.auto_assign_conversation()
-returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  a public.automations;
-  next_user uuid;
-begin
-  if new.assignee_id is not null then
-    return new;
-  end if;
-  select * into a from public.automations x
-   where x.workspace_id = new.workspace_id and x.type = 'auto_assign' and x.is_active
-     and (x.channel_id is null or x.channel_id = new.channel_id)
-   order by x.priority desc, x.created_at limit 1
-   for update;
-  if not found then
-    return new;
-  end if;
-  with pool as (
-    select m.user_id from public.workspace_members m
-     where m.workspace_id = new.workspace_id and m.status = 'active' and m.role >= 'member'
-       and (not a.actions ? 'members' or m.user_id::text in (select jsonb_array_elements_text(a.actions -> 'members')))
-  )
-  select coalesce((select p.user_id from pool p where p.user_id > (a.state ->> 'last_user')::uuid order by p.user_id limit 1),
-                  (select p.user_id from pool p order by p.user_id limit 1))
-    into next_user;
-  if next_user is null then
-    perform private.log_automation_run(a, null, null, null, 'failed', 'nobody to assign: no active member in the pool');
-    return new;
-  end if;
-  new.assignee_id := next_user;
-  update public.automations x set state = x.state || jsonb_build_object('last_user', next_user), usage_count = x.usage_count + 1,
-         last_run_at = now(), error_count = 0
-   where x.id = a.id;
-  return new;
-end
-$$;
-create trigger auto_assign before insert on public.conversations
-  for each row execute function private.auto_assign_conversation();
 
 -- Conversations whose customer has not answered our last message for
 -- after_hours: one follow-up per message of ours, never to a follow-up.
@@ -428,7 +414,7 @@ begin
          and (c.id::text in (select jsonb_array_elements_text(coalesce(a.actions -> 'conversation_ids', '[]')))
               or c.contact_id in (select ct.id from public.contacts ct
                                    where ct.workspace_id = a.workspace_id
-                                     and ct.labels && array(select jsonb_array_elements_text(coalesce(a.actions -> 'labels', '[]'))))) 
+                                     and ct.labels && array(select jsonb_array_elements_text(coalesce(a.actions -> 'labels', '[]')))))
     loop
       begin
         reply := private.automation_reply(a, conv);
@@ -443,57 +429,122 @@ begin
 end
 $$;
 
--- Access ----------------------------------------------------------------------------------
+-- Round-robin assignment of new conversations, in the order they were
+-- inserted; a workspace without an active rule costs one probe per batch.
+-- It runs after the insert so that the run's log can point at the
+-- conversation.
+create function private.auto_assign_conversations()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  conv record;
+  a public.automations;
+  next_user uuid;
+begin
+  if not exists (select 1 from public.automations x
+                  where x.workspace_id in (select i.workspace_id from inserted i)
+                    and x.type = 'auto_assign' and x.is_active) then
+    return null;
+  end if;
+  -- In insert order; a conversation whose workspace has no matching rule is
+  -- skipped by the lookup below.
+  for conv in
+    select i.id, i.workspace_id, i.channel_id from inserted i where i.assignee_id is null
+  loop
+    select * into a from public.automations x
+     where x.workspace_id = conv.workspace_id and x.type = 'auto_assign' and x.is_active
+       and (x.channel_id is null or x.channel_id = conv.channel_id)
+     order by x.priority desc, x.created_at limit 1
+     for update;
+    continue when not found;
+    with pool as (
+      select m.user_id from public.workspace_members m
+       where m.workspace_id = conv.workspace_id and m.status = 'active' and m.role >= 'member'
+         and (not a.actions ? 'members' or m.user_id::text in (select jsonb_array_elements_text(a.actions -> 'members')))
+    )
+    select coalesce((select p.user_id from pool p where p.user_id > (a.state ->> 'last_user')::uuid order by p.user_id limit 1),
+                    (select p.user_id from pool p order by p.user_id limit 1))
+      into next_user;
+    if next_user is null then
+      perform private.log_automation_run(a, conv.id, null, null, 'failed', 'nobody to assign: no active member in the pool');
+      continue;
+    end if;
+    update public.conversations c set assignee_id = next_user where c.id = conv.id;
+    update public.automations x set state = x.state || jsonb_build_object('last_user', next_user) where x.id = a.id;
+    perform private.log_automation_run(a, conv.id, null, null, 'succeeded', null);
+  end loop;
+  return null;
+end
+$$;
+
+-- ==========================================================================
+-- Access
+-- ==========================================================================
 
 alter table public.automations enable row level security;
+
 alter table public.automation_runs enable row level security;
 revoke all on public.automations, public.automation_runs from anon, authenticated;
 grant select, delete on public.automations to authenticated;
+
 grant insert (id, workspace_id, channel_id, name, description, type, trigger_conditions, actions, priority, is_active)
   on public.automations to authenticated;
+
 grant update (channel_id, name, description, trigger_conditions, actions, priority, is_active) on public.automations to authenticated;
 grant select on public.automation_runs to authenticated;
 
 create policy automations_select on public.automations for select to authenticated
   using (workspace_id in (select private.workspaces_with_role('viewer')));
+
 create policy automations_insert on public.automations for insert to authenticated
   with check (workspace_id in (select private.workspaces_with_role('admin')));
+
 create policy automations_update on public.automations for update to authenticated
   using (workspace_id in (select private.workspaces_with_role('admin')))
   with check (workspace_id in (select private.workspaces_with_role('admin')));
+
 create policy automations_delete on public.automations for delete to authenticated
   using (workspace_id in (select private.workspaces_with_role('admin')));
+
 create policy automation_runs_select on public.automation_runs for select to authenticated
   using (workspace_id in (select private.workspaces_with_role('viewer')));
+
+-- ==========================================================================
+-- Triggers
+-- ==========================================================================
+
+create trigger set_updated_at before update on public.automations for each row execute function private.set_updated_at();
+
+create trigger audit after insert or delete or update of name, type, trigger_conditions, actions, is_active, priority
+  on public.automations for each row execute function private.audit_change('automation');
+
+create trigger check_automation before insert or update on public.automations
+  for each row execute function private.check_automation();
+
+create trigger run_keyword_automations after insert on public.messages
+  referencing new table as inserted
+  for each statement execute function private.run_keyword_automations();
+
+create trigger auto_assign after insert on public.conversations
+  referencing new table as inserted
+  for each statement execute function private.auto_assign_conversations();
+
+-- ==========================================================================
+-- Grants
+-- ==========================================================================
 
 revoke all on function private.cron_field_matches(text, integer, integer, integer), private.cron_matches(text, timestamptz),
   private.check_reply_action(jsonb), private.check_automation(),
   private.automation_reply(public.automations, uuid),
   private.log_automation_run(public.automations, uuid, uuid, uuid, public.automation_run_status, text),
-  private.run_keyword_automations(), private.auto_assign_conversation(), private.run_follow_ups(integer),
+  private.run_keyword_automations(), private.auto_assign_conversations(), private.run_follow_ups(integer),
   private.run_scheduled_messages(timestamptz) from public;
 
-create or replace function private.tick()
-returns jsonb
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  out jsonb := '{}'::jsonb;
-begin
-  out := out || jsonb_build_object('released_claims', private.release_expired_claims());
-  out := out || jsonb_build_object('expired_conversations', private.expire_conversations());
-  out := out || jsonb_build_object('expired_invitations_and_codes', private.expire_invitations_and_codes());
-  out := out || jsonb_build_object('retried_webhook_events', private.retry_webhook_events());
-  out := out || jsonb_build_object('stranded_statuses', private.apply_stranded_statuses());
-  out := out || jsonb_build_object('started_campaigns', private.start_due_campaigns());
-  out := out || jsonb_build_object('fed_campaign_messages', private.feed_campaigns());
-  out := out || jsonb_build_object('folded_campaigns', private.fold_active_campaigns());
-  out := out || jsonb_build_object('task_reminders', private.task_reminders());
-  out := out || jsonb_build_object('follow_ups', private.run_follow_ups());
-  out := out || jsonb_build_object('scheduled_messages', private.run_scheduled_messages());
-  if exists (select 1 from private.outbox o where o.next_attempt_at <= now() + interval '1 minute') then
-    out := out || jsonb_build_object('dispatch_poked', private.poke_dispatcher());
-  end if;
-  return out;
-end
-$$;
+-- ==========================================================================
+-- Tick steps
+-- ==========================================================================
+
+insert into private.tick_steps (name, fn, position) values
+  ('follow_ups', 'private.run_follow_ups', 100),
+  ('scheduled_messages', 'private.run_scheduled_messages', 110);

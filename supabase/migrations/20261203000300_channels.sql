@@ -1,11 +1,21 @@
--- Channels: a workspace's WhatsApp numbers (Meta Cloud API, Evolution/Baileys
+-- Module: channels
+--
+-- A workspace's WhatsApp numbers (Meta Cloud API, Evolution/Baileys
 -- instances, whatsmeow bridges) and, for later, other channel types.
 -- Credentials never sit in a column: they go to Vault through an admin-only
 -- RPC, and only the service reads them back.
 
+-- ==========================================================================
+-- Types
+-- ==========================================================================
+
 create type public.channel_type as enum ('whatsapp', 'telegram', 'sms', 'email');
 create type public.channel_provider as enum ('cloud_api', 'evolution', 'whatsmeow');
 create type public.channel_status as enum ('connected', 'disconnected', 'connecting', 'error', 'qr_pending', 'pairing');
+
+-- ==========================================================================
+-- Tables
+-- ==========================================================================
 
 create table public.channels (
   id uuid primary key default gen_random_uuid(),
@@ -42,16 +52,17 @@ create table public.channels (
   check ((type = 'whatsapp') = (provider is not null)),
   check (provider is distinct from 'cloud_api' or phone_number_id is not null),
   check (provider is distinct from 'evolution' or instance_name is not null),
+  -- Send rates are the channel's to set, within what providers allow.
+  constraint channels_send_settings check (
+    (not settings ? 'rate_limit_per_second'
+     or (jsonb_typeof(settings -> 'rate_limit_per_second') = 'number'
+         and (settings ->> 'rate_limit_per_second')::numeric between 1 and 1000))
+    and (not settings ? 'recipient_interval_ms'
+     or (jsonb_typeof(settings -> 'recipient_interval_ms') = 'number'
+         and (settings ->> 'recipient_interval_ms')::numeric between 0 and 86400000))),
   -- Children reference (id, workspace_id): their workspace must be the channel's.
   unique (id, workspace_id)
 );
-create index channels_workspace_id_idx on public.channels (workspace_id);
-create index channels_connected_by_idx on public.channels (connected_by) where connected_by is not null;
--- Meta's phone number ids are global; an Evolution instance or a bridge
--- device is unique on its server, which the workspace owns.
-create unique index channels_phone_number_id_key on public.channels (phone_number_id) where phone_number_id is not null;
-create unique index channels_instance_key on public.channels (workspace_id, instance_name) where instance_name is not null;
-create unique index channels_device_key on public.channels (workspace_id, device_id) where device_id is not null;
 comment on table public.channels is 'A workspace''s messaging channels: WhatsApp numbers through Meta Cloud API, Evolution API instances or whatsmeow bridges. Credentials live in Vault (see set_channel_credentials).';
 comment on column public.channels.provider is 'How a WhatsApp channel is reached; null for other channel types.';
 comment on column public.channels.phone_number is 'The channel''s number in E.164 digits, without +.';
@@ -65,8 +76,23 @@ comment on column public.channels.settings is 'Channel settings, e.g. {"rate_lim
 comment on column public.channels.credentials_set is 'Which credentials are stored in Vault (names only, never values).';
 comment on column public.channels.qr_code is 'Latest pairing QR (Evolution/whatsmeow) while status is qr_pending.';
 
-create trigger set_updated_at before update on public.channels
-  for each row execute function private.set_updated_at();
+-- ==========================================================================
+-- Indexes
+-- ==========================================================================
+
+create index channels_workspace_id_idx on public.channels (workspace_id);
+create index channels_connected_by_idx on public.channels (connected_by) where connected_by is not null;
+
+-- Meta's phone number ids are global; an Evolution instance or a bridge
+-- device is unique on its server, which the workspace owns.
+create unique index channels_phone_number_id_key on public.channels (phone_number_id) where phone_number_id is not null;
+
+create unique index channels_instance_key on public.channels (workspace_id, instance_name) where instance_name is not null;
+create unique index channels_device_key on public.channels (workspace_id, device_id) where device_id is not null;
+
+-- ==========================================================================
+-- Functions
+-- ==========================================================================
 
 -- The plan's channel limit holds on every path.
 create function private.enforce_channel_limit()
@@ -85,24 +111,6 @@ begin
   return new;
 end
 $$;
-create trigger enforce_channel_limit before insert on public.channels
-  for each row execute function private.enforce_channel_limit();
-
-alter table public.channels enable row level security;
-revoke all on public.channels from anon, authenticated;
-grant select, insert, delete on public.channels to authenticated;
-grant update (name, is_active, phone_number, display_name, phone_number_id, business_account_id, instance_name,
-  device_id, api_base_url, email_address, webhook_events, settings) on public.channels to authenticated;
-
-create policy channels_select on public.channels for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
-create policy channels_insert on public.channels for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
-create policy channels_update on public.channels for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')))
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
-create policy channels_delete on public.channels for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
 
 -- Credentials ------------------------------------------------------------------
 
@@ -199,16 +207,83 @@ begin
   return old;
 end
 $$;
+
+-- Tick step: invitations past their date, and pairing QR codes past theirs.
+create function private.expire_invitations_and_codes()
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  a integer;
+  b integer;
+begin
+  update public.workspace_invitations i set status = 'expired'
+   where i.status = 'pending' and i.expires_at < now();
+  get diagnostics a = row_count;
+  update public.channels c set qr_code = null, qr_expires_at = null
+   where c.qr_code is not null and c.qr_expires_at < now();
+  get diagnostics b = row_count;
+  return a + b;
+end
+$$;
+
+-- ==========================================================================
+-- Access
+-- ==========================================================================
+
+alter table public.channels enable row level security;
+revoke all on public.channels from anon, authenticated;
+grant select, insert, delete on public.channels to authenticated;
+
+grant update (name, is_active, phone_number, display_name, phone_number_id, business_account_id, instance_name,
+  device_id, api_base_url, email_address, webhook_events, settings) on public.channels to authenticated;
+
+create policy channels_select on public.channels for select to authenticated
+  using (workspace_id in (select private.workspaces_with_role('viewer')));
+
+create policy channels_insert on public.channels for insert to authenticated
+  with check (workspace_id in (select private.workspaces_with_role('admin')));
+
+create policy channels_update on public.channels for update to authenticated
+  using (workspace_id in (select private.workspaces_with_role('admin')))
+  with check (workspace_id in (select private.workspaces_with_role('admin')));
+
+create policy channels_delete on public.channels for delete to authenticated
+  using (workspace_id in (select private.workspaces_with_role('admin')));
+
+-- ==========================================================================
+-- Triggers
+-- ==========================================================================
+
+create trigger set_updated_at before update on public.channels
+  for each row execute function private.set_updated_at();
+
+create trigger enforce_channel_limit before insert on public.channels
+  for each row execute function private.enforce_channel_limit();
+
 create trigger drop_channel_secrets after delete on public.channels
   for each row execute function private.drop_channel_secrets();
 
 create trigger audit after insert or update or delete on public.channels
   for each row execute function private.audit_change('channel');
 
+-- ==========================================================================
+-- Grants
+-- ==========================================================================
+
 revoke all on function private.enforce_channel_limit(), private.channel_credential_kinds(public.channel_provider),
   private.channel_secret_name(uuid, text), private.set_channel_credentials(uuid, jsonb),
-  private.channel_credentials(uuid), private.drop_channel_secrets() from public;
+  private.channel_credentials(uuid), private.drop_channel_secrets(),
+  private.expire_invitations_and_codes() from public;
+
 revoke all on function public.set_channel_credentials(uuid, jsonb) from public, anon;
 grant execute on function public.set_channel_credentials(uuid, jsonb) to authenticated, service_role;
 grant execute on function private.set_channel_credentials(uuid, jsonb) to authenticated, service_role;
 grant execute on function private.channel_credentials(uuid) to service_role;
+
+-- ==========================================================================
+-- Tick steps
+-- ==========================================================================
+
+insert into private.tick_steps (name, fn, position) values
+  ('expired_invitations_and_codes', 'private.expire_invitations_and_codes', 30);

@@ -1,4 +1,6 @@
--- Campaigns: one message to many recipients. Starting a campaign expands its
+-- Module: campaigns
+--
+-- One message to many recipients. Starting a campaign expands its
 -- recipients in one statement into campaign_messages (opted-in, not blocked,
 -- one per address, this workspace only). Messages are then fed to the
 -- outbox a few seconds' worth at a time (private.feed_campaigns, called by
@@ -7,9 +9,17 @@
 -- follow their message; the campaign's counters are folded from them in
 -- batches, never by each status update locking the campaign row.
 
+-- ==========================================================================
+-- Types
+-- ==========================================================================
+
 create type public.campaign_status as enum ('draft', 'scheduled', 'running', 'paused', 'completed', 'cancelled', 'failed');
 create type public.campaign_target as enum ('all_contacts', 'selected_contacts', 'groups', 'labels');
 create type public.campaign_recipient_status as enum ('queued', 'sending', 'sent', 'delivered', 'read', 'failed', 'skipped');
+
+-- ==========================================================================
+-- Tables
+-- ==========================================================================
 
 create table public.campaigns (
   id uuid primary key default gen_random_uuid(),
@@ -45,12 +55,6 @@ create table public.campaigns (
   check ((media_url is null) = (media_type is null)),
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
-create index campaigns_channel_idx on public.campaigns (channel_id, workspace_id);
-create index campaigns_workspace_idx on public.campaigns (workspace_id, created_at desc);
-create index campaigns_template_id_idx on public.campaigns (template_id) where template_id is not null;
-create index campaigns_created_by_idx on public.campaigns (created_by) where created_by is not null;
-create index campaigns_due_idx on public.campaigns (scheduled_at) where status = 'scheduled';
-create index campaigns_active_idx on public.campaigns (started_at) where status = 'running';
 comment on table public.campaigns is 'Bulk sends: a template (any time) or free content (only inside each recipient''s 24-hour window on Cloud API) to all contacts, selected contacts, labels/tags or groups.';
 comment on column public.campaigns.template_params is 'Template parameters for every recipient; the text {{contact.name}}, {{contact.first_name}} or {{contact.phone}} inside a value is replaced per recipient.';
 comment on column public.campaigns.target_criteria is '{"contact_ids": [...]} for selected_contacts, {"labels": [...], "tags": [...]} for labels (any match), {"group_ids": [...]} for groups.';
@@ -79,27 +83,43 @@ create table public.campaign_messages (
   -- so this also deduplicates contacts.
   unique (campaign_id, chat_id)
 );
+comment on table public.campaign_messages is 'One row per campaign recipient: the address, the message sent and its status (following the message''s delivery status).';
+alter table public.messages add constraint messages_campaign_id_fkey
+  foreign key (campaign_id) references public.campaigns (id) on delete set null;
+
+create view public.campaign_progress with (security_invoker = true) as
+  select cm.campaign_id,
+         count(*)::integer as total,
+         count(*) filter (where cm.status = 'queued')::integer as queued,
+         count(*) filter (where cm.status = 'sending')::integer as sending,
+         count(*) filter (where cm.status in ('sent', 'delivered', 'read'))::integer as sent,
+         count(*) filter (where cm.status in ('delivered', 'read'))::integer as delivered,
+         count(*) filter (where cm.status = 'read')::integer as read,
+         count(*) filter (where cm.status = 'failed')::integer as failed,
+         count(*) filter (where cm.status = 'skipped')::integer as skipped
+    from public.campaign_messages cm
+   group by cm.campaign_id;
+comment on view public.campaign_progress is 'Live per-campaign figures from campaign_messages (the campaigns row holds the last folded copy).';
+
+-- ==========================================================================
+-- Indexes
+-- ==========================================================================
+
+create index campaigns_channel_idx on public.campaigns (channel_id, workspace_id);
+create index campaigns_workspace_idx on public.campaigns (workspace_id, created_at desc);
+create index campaigns_template_id_idx on public.campaigns (template_id) where template_id is not null;
+create index campaigns_created_by_idx on public.campaigns (created_by) where created_by is not null;
+create index campaigns_due_idx on public.campaigns (scheduled_at) where status = 'scheduled';
+create index campaigns_active_idx on public.campaigns (started_at) where status = 'running';
 create index campaign_messages_queued_idx on public.campaign_messages (campaign_id, id) where status = 'queued';
 create index campaign_messages_contact_id_idx on public.campaign_messages (contact_id) where contact_id is not null;
 create index campaign_messages_group_id_idx on public.campaign_messages (group_id) where group_id is not null;
 create index campaign_messages_conversation_id_idx on public.campaign_messages (conversation_id) where conversation_id is not null;
-comment on table public.campaign_messages is 'One row per campaign recipient: the address, the message sent and its status (following the message''s delivery status).';
-
-alter table public.messages add column campaign_id uuid references public.campaigns (id) on delete set null;
 create index messages_campaign_id_idx on public.messages (campaign_id) where campaign_id is not null;
-comment on column public.messages.campaign_id is 'The campaign this message was sent for.';
 
-create trigger set_updated_at before update on public.campaigns for each row execute function private.set_updated_at();
-create trigger set_updated_at before update on public.campaign_messages for each row execute function private.set_updated_at();
-create trigger audit after insert or update of name, status, template_id, message_content, target_type, target_criteria, scheduled_at
-  or delete on public.campaigns for each row execute function private.audit_change('campaign');
-
--- Campaign messages are checked set-wise when fed, not one by one.
-drop trigger prepare_outbound on public.messages;
-create trigger prepare_outbound before insert on public.messages
-  for each row when ((new.direction is null or (new.direction = 'outbound' and new.provider_message_id is null))
-                     and new.campaign_id is null)
-  execute function private.prepare_outbound();
+-- ==========================================================================
+-- Functions
+-- ==========================================================================
 
 -- Rules ---------------------------------------------------------------------------------
 
@@ -160,9 +180,6 @@ as $$
                              phone)::jsonb
 $$;
 
-create trigger check_campaign before insert or update on public.campaigns
-  for each row execute function private.check_campaign();
-
 -- A recipient follows its message's delivery status (only this row is locked).
 create function private.follow_campaign_message()
 returns trigger
@@ -182,27 +199,6 @@ begin
   return null;
 end
 $$;
-create trigger follow_campaign_message after update of status, sent_at, delivered_at, read_at, failed_at on public.messages
-  for each row when (new.campaign_id is not null
-                     and (new.status, new.sent_at, new.delivered_at, new.read_at, new.failed_at)
-                         is distinct from (old.status, old.sent_at, old.delivered_at, old.read_at, old.failed_at))
-  execute function private.follow_campaign_message();
-
--- Counters and completion ----------------------------------------------------------------
-
-create view public.campaign_progress with (security_invoker = true) as
-  select cm.campaign_id,
-         count(*)::integer as total,
-         count(*) filter (where cm.status = 'queued')::integer as queued,
-         count(*) filter (where cm.status = 'sending')::integer as sending,
-         count(*) filter (where cm.status in ('sent', 'delivered', 'read'))::integer as sent,
-         count(*) filter (where cm.status in ('delivered', 'read'))::integer as delivered,
-         count(*) filter (where cm.status = 'read')::integer as read,
-         count(*) filter (where cm.status = 'failed')::integer as failed,
-         count(*) filter (where cm.status = 'skipped')::integer as skipped
-    from public.campaign_messages cm
-   group by cm.campaign_id;
-comment on view public.campaign_progress is 'Live per-campaign figures from campaign_messages (the campaigns row holds the last folded copy).';
 
 -- Folds recipients' statuses into the campaign's counters, and completes a
 -- running campaign whose every recipient is final.
@@ -237,6 +233,19 @@ $$;
 -- so outbox rows), keeping about p_seconds of sending per channel queued.
 -- Opt-outs, blocks and closed windows since the start are checked again
 -- here: such recipients are skipped, not sent.
+--
+-- Every lookup is driven by the chunk's ids, one index probe per
+-- recipient, in forms the planner cannot flatten into joins (scalar
+-- subqueries, LIMIT 1 laterals). As joins, on a young database whose
+-- statistics said "a handful of conversations", they ran inside out: every
+-- conversation of the channel walked for each chunk, single inserts of
+-- 5,000 messages taking up to 5 s, each feed slower than the last and
+-- bench:campaign at half the channel's rate. Chunk lookups also name the
+-- campaign: given only "id = any(ids) and status = 'queued'", the planner
+-- could walk the whole partial queued index (campaign_id, id) for each id
+-- (2.7 s per chunk in a 100,000 recipient run). A campaign with nothing
+-- left to feed is folded on every feed, so it completes right after its
+-- last send rather than at the next tick.
 create function private.feed_campaigns(p_seconds integer default 5)
 returns integer
 language plpgsql security definer set search_path = ''
@@ -257,6 +266,8 @@ begin
     select * into ch from public.channels where id = c.channel_id;
     select count(*) into backlog from private.outbox o where o.channel_id = c.channel_id;
     want := least(5000, ceil(private.channel_rate(ch) * p_seconds)::integer) - backlog;
+    <<chunk>>
+    begin
     if want > 0 then
       tpl := null;
       params := null;
@@ -273,7 +284,7 @@ begin
         from (select cm.id from public.campaign_messages cm
                where cm.campaign_id = c.id and cm.status = 'queued'
                order by cm.id limit want for update skip locked) x;
-      continue when ids is null;
+      exit chunk when ids is null;
 
       update public.campaign_messages cm set status = 'skipped', error = r.reason
         from (select k.id,
@@ -296,30 +307,34 @@ begin
       select ch.workspace_id, ch.id, k.chat_id, k.contact_id, k.group_id,
              case when k.group_id is not null then 'group' else 'individual' end::public.conversation_type
         from public.campaign_messages k
-       where k.id = any (ids) and k.status = 'queued'
+       where k.campaign_id = c.id and k.id = any (ids) and k.status = 'queued'
       on conflict (channel_id, workspace_id, chat_id) do nothing;
 
       select array_agg(k.id order by k.id), array_agg(private.uuid7() order by k.id) into ids, mids
-        from public.campaign_messages k where k.id = any (ids) and k.status = 'queued';
-      continue when ids is null;
+        from public.campaign_messages k where k.campaign_id = c.id and k.id = any (ids) and k.status = 'queued';
+      exit chunk when ids is null;
 
       insert into public.messages (id, workspace_id, channel_id, conversation_id, contact_id, direction, type, content,
                                    media_url, template_id, template_params, campaign_id, status, recipient_identifier,
                                    remote_jid, sender_identifier, created_by)
-      select u.mid, ch.workspace_id, ch.id, v.id, k.contact_id, 'outbound',
+      select u.mid, ch.workspace_id, ch.id,
+             (select x.id from public.conversations x
+               where x.channel_id = ch.id and x.workspace_id = ch.workspace_id and x.chat_id = k.chat_id),
+             k.contact_id, 'outbound',
              case when c.template_id is not null then 'template' else coalesce(c.media_type, 'text') end::public.message_type,
              private.personalize(body, ct.name, ct.phone),
              c.media_url, c.template_id, private.campaign_params_for(params, ct.name, ct.phone), c.id, 'pending', k.chat_id, k.chat_id,
              coalesce(ch.phone_number, ch.instance_name, ch.device_id), c.created_by
         from unnest(ids, mids) as u(cid, mid)
-        join public.campaign_messages k on k.id = u.cid
-        left join public.contacts ct on ct.id = k.contact_id
-        join public.conversations v on v.channel_id = ch.id and v.workspace_id = ch.workspace_id and v.chat_id = k.chat_id;
+        -- Probes that cannot be flattened into joins: one index lookup per
+        -- recipient, driven by the chunk, whatever the statistics say.
+        cross join lateral (select k.contact_id, k.chat_id from public.campaign_messages k where k.id = u.cid limit 1) k
+        left join lateral (select ct.name, ct.phone from public.contacts ct where ct.id = k.contact_id limit 1) ct on true;
 
       update public.campaign_messages cm set status = 'sending', message_id = u.mid, conversation_id = m.conversation_id
         from unnest(ids, mids) as u(cid, mid) join public.messages m on m.id = u.mid
        where cm.id = u.cid;
-      -- What on_message_recorded does for one message, for the chunk at once.
+      -- What advance_conversations does for inserted messages, for the chunk at once.
       update public.conversations v
          set last_message_id = m.id, last_message_at = m.created_at, last_message_preview = left(m.content, 140),
              last_message_direction = 'outbound'
@@ -330,6 +345,7 @@ begin
        where ct.id = m.contact_id and (ct.last_message_at is null or ct.last_message_at < now());
       fed := fed + cardinality(ids);
     end if;
+    end;
     if not exists (select 1 from public.campaign_messages cm where cm.campaign_id = c.id and cm.status = 'queued') then
       perform private.fold_campaign(c.id);
     end if;
@@ -339,7 +355,6 @@ end
 $$;
 
 -- RPCs ---------------------------------------------------------------------------------------
-
 create function private.campaign_for_update(p_campaign uuid)
 returns public.campaigns
 language plpgsql security definer set search_path = ''
@@ -531,12 +546,16 @@ $$;
 
 create function public.start_campaign(campaign_id uuid) returns public.campaigns
 language sql security invoker set search_path = '' as $$ select private.start_campaign(campaign_id) $$;
+
 create function public.schedule_campaign(campaign_id uuid, scheduled_at timestamptz) returns public.campaigns
 language sql security invoker set search_path = '' as $$ select private.schedule_campaign(campaign_id, scheduled_at) $$;
+
 create function public.pause_campaign(campaign_id uuid) returns public.campaigns
 language sql security invoker set search_path = '' as $$ select private.pause_campaign(campaign_id) $$;
+
 create function public.resume_campaign(campaign_id uuid) returns public.campaigns
 language sql security invoker set search_path = '' as $$ select private.resume_campaign(campaign_id) $$;
+
 create function public.cancel_campaign(campaign_id uuid) returns public.campaigns
 language sql security invoker set search_path = '' as $$ select private.cancel_campaign(campaign_id) $$;
 comment on function public.start_campaign(uuid) is 'Starts a draft or scheduled campaign now: expands its recipients and begins sending (members).';
@@ -569,7 +588,10 @@ end
 $$;
 
 -- Counters of campaigns that are running or recently finished (statuses
--- keep arriving for a while after the last send).
+-- keep arriving for a while after the last send). The tick never waits for
+-- a campaign a dispatcher is feeding (that feed folds it itself): waiting
+-- held the tick, and the row lock it then took made the next feeds skip the
+-- campaign, so sending stalled for seconds in the middle of a run.
 create function private.fold_active_campaigns()
 returns integer
 language plpgsql security definer set search_path = ''
@@ -581,6 +603,7 @@ begin
   for cid in select c.id from public.campaigns c
              where c.status = 'running'
                 or (c.status in ('completed', 'cancelled', 'failed', 'paused') and coalesce(c.completed_at, c.cancelled_at, c.paused_at, c.updated_at) > now() - interval '3 days')
+             for update skip locked
   loop
     perform private.fold_campaign(cid);
     n := n + 1;
@@ -589,29 +612,62 @@ begin
 end
 $$;
 
--- Access ----------------------------------------------------------------------------------------
+-- ==========================================================================
+-- Access
+-- ==========================================================================
 
 alter table public.campaigns enable row level security;
+
 alter table public.campaign_messages enable row level security;
 revoke all on public.campaigns, public.campaign_messages, public.campaign_progress from anon, authenticated;
 grant select, delete on public.campaigns to authenticated;
+
 grant insert (id, workspace_id, channel_id, name, description, template_id, template_params, message_content, media_url,
   media_type, target_type, target_criteria) on public.campaigns to authenticated;
+
 grant update (channel_id, name, description, template_id, template_params, message_content, media_url, media_type,
   target_type, target_criteria) on public.campaigns to authenticated;
+
 grant select on public.campaign_messages, public.campaign_progress to authenticated;
 
 create policy campaigns_select on public.campaigns for select to authenticated
   using (workspace_id in (select private.workspaces_with_role('viewer')));
+
 create policy campaigns_insert on public.campaigns for insert to authenticated
   with check (workspace_id in (select private.workspaces_with_role('member')));
+
 create policy campaigns_update on public.campaigns for update to authenticated
   using (workspace_id in (select private.workspaces_with_role('member')))
   with check (workspace_id in (select private.workspaces_with_role('member')));
+
 create policy campaigns_delete on public.campaigns for delete to authenticated
   using (workspace_id in (select private.workspaces_with_role('admin')) and status not in ('running', 'paused'));
+
 create policy campaign_messages_select on public.campaign_messages for select to authenticated
   using (workspace_id in (select private.workspaces_with_role('viewer')));
+
+-- ==========================================================================
+-- Triggers
+-- ==========================================================================
+
+create trigger set_updated_at before update on public.campaigns for each row execute function private.set_updated_at();
+create trigger set_updated_at before update on public.campaign_messages for each row execute function private.set_updated_at();
+
+create trigger audit after insert or update of name, status, template_id, message_content, target_type, target_criteria, scheduled_at
+  or delete on public.campaigns for each row execute function private.audit_change('campaign');
+
+create trigger check_campaign before insert or update on public.campaigns
+  for each row execute function private.check_campaign();
+
+create trigger follow_campaign_message after update of status, sent_at, delivered_at, read_at, failed_at on public.messages
+  for each row when (new.campaign_id is not null
+                     and (new.status, new.sent_at, new.delivered_at, new.read_at, new.failed_at)
+                         is distinct from (old.status, old.sent_at, old.delivered_at, old.read_at, old.failed_at))
+  execute function private.follow_campaign_message();
+
+-- ==========================================================================
+-- Grants
+-- ==========================================================================
 
 revoke all on function private.check_campaign(), private.campaign_params_for(jsonb, text, text), private.personalize(text, text, text),
   private.follow_campaign_message(), private.fold_campaign(uuid), private.feed_campaigns(integer),
@@ -619,93 +675,23 @@ revoke all on function private.check_campaign(), private.campaign_params_for(jso
   private.unfeed_campaign(uuid, public.campaign_recipient_status, text), private.schedule_campaign(uuid, timestamptz),
   private.pause_campaign(uuid), private.resume_campaign(uuid), private.cancel_campaign(uuid),
   private.start_due_campaigns(), private.fold_active_campaigns() from public;
+
 revoke all on function public.start_campaign(uuid), public.schedule_campaign(uuid, timestamptz), public.pause_campaign(uuid),
   public.resume_campaign(uuid), public.cancel_campaign(uuid) from public, anon;
+
 grant execute on function public.start_campaign(uuid), public.schedule_campaign(uuid, timestamptz), public.pause_campaign(uuid),
   public.resume_campaign(uuid), public.cancel_campaign(uuid) to authenticated, service_role;
+
 grant execute on function private.start_campaign(uuid), private.schedule_campaign(uuid, timestamptz), private.pause_campaign(uuid),
   private.resume_campaign(uuid), private.cancel_campaign(uuid) to authenticated, service_role;
+
 grant execute on function private.feed_campaigns(integer) to service_role;
 
--- The tick gains its campaign steps.
-create or replace function private.tick()
-returns jsonb
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  out jsonb := '{}'::jsonb;
-begin
-  out := out || jsonb_build_object('released_claims', private.release_expired_claims());
-  out := out || jsonb_build_object('expired_conversations', private.expire_conversations());
-  out := out || jsonb_build_object('expired_invitations_and_codes', private.expire_invitations_and_codes());
-  out := out || jsonb_build_object('retried_webhook_events', private.retry_webhook_events());
-  out := out || jsonb_build_object('started_campaigns', private.start_due_campaigns());
-  out := out || jsonb_build_object('fed_campaign_messages', private.feed_campaigns());
-  out := out || jsonb_build_object('folded_campaigns', private.fold_active_campaigns());
-  if exists (select 1 from private.outbox o where o.next_attempt_at <= now() + interval '1 minute') then
-    out := out || jsonb_build_object('dispatch_poked', private.poke_dispatcher());
-  end if;
-  return out;
-end
-$$;
+-- ==========================================================================
+-- Tick steps
+-- ==========================================================================
 
--- A campaign's messages are bulk: they queue behind people's replies.
-create or replace function private.enqueue_outbound()
-returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  insert into private.outbox (message_id, workspace_id, channel_id, conversation_id, recipient, priority)
-  select n.id, n.workspace_id, n.channel_id, n.conversation_id, n.recipient_identifier,
-         case when n.created_by is not null and n.campaign_id is null then 10 else 0 end
-    from inserted n
-   where n.direction = 'outbound' and n.status = 'pending' and n.provider_message_id is null;
-  if found then
-    perform private.poke_dispatcher();
-  end if;
-  return null;
-end
-$$;
-
--- The feeder records a campaign chunk's effect on conversations and
--- contacts set-wise; one by one here it cost more than the rest of feeding.
-create or replace function private.on_message_recorded()
-returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  ts timestamptz := coalesce(new.provider_timestamp, new.created_at);
-  counts boolean := new.type not in ('reaction', 'system');
-begin
-  if new.campaign_id is not null and new.provider_message_id is null then
-    return null;
-  end if;
-  update public.conversations c set
-    last_message_id = case when counts and (c.last_message_at is null or ts >= c.last_message_at) then new.id else c.last_message_id end,
-    last_message_preview = case when counts and (c.last_message_at is null or ts >= c.last_message_at)
-                                then left(coalesce(new.content, '[' || new.type || ']'), 140) else c.last_message_preview end,
-    last_message_direction = case when counts and (c.last_message_at is null or ts >= c.last_message_at)
-                                  then new.direction else c.last_message_direction end,
-    last_message_at = case when counts then greatest(c.last_message_at, ts) else c.last_message_at end,
-    unread_count = c.unread_count + case when new.direction = 'inbound' and counts then 1 else 0 end,
-    -- The 24-hour window opens and refreshes only on the customer's messages.
-    last_inbound_at = case when new.direction = 'inbound' and new.type <> 'system' then greatest(c.last_inbound_at, ts) else c.last_inbound_at end,
-    window_expires_at = case when new.direction = 'inbound' and new.type <> 'system'
-                             then greatest(c.window_expires_at, ts + interval '24 hours') else c.window_expires_at end,
-    status = case when new.direction = 'inbound' and c.status in ('closed', 'expired') then 'open' else c.status end,
-    closed_at = case when new.direction = 'inbound' and c.status in ('closed', 'expired') then null else c.closed_at end
-  -- A conversation created for this very message already holds its state.
-  where c.id = new.conversation_id and c.last_message_id is distinct from new.id;
-
-  if new.contact_id is not null and counts then
-    update public.contacts ct set last_message_at = ts
-     where ct.id = new.contact_id and (ct.last_message_at is null or ct.last_message_at < ts);
-  end if;
-
-  -- Statuses that were waiting for this message (only ours get statuses).
-  if new.provider_message_id is not null and new.direction = 'outbound' then
-    perform private.apply_parked_statuses(new.channel_id, new.provider_message_id);
-  end if;
-  return null;
-end
-$$;
+insert into private.tick_steps (name, fn, position) values
+  ('started_campaigns', 'private.start_due_campaigns', 60),
+  ('fed_campaign_messages', 'private.feed_campaigns', 70),
+  ('folded_campaigns', 'private.fold_active_campaigns', 80);

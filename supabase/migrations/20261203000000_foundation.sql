@@ -1,0 +1,62 @@
+-- Module: foundation
+--
+-- What every module builds on: the private schema for helpers and internal
+-- queues (never exposed through the API), the trigger that keeps updated_at
+-- honest on every table, and time-ordered UUIDs for high-volume tables.
+--
+-- Until the first release every module is one file, edited in place: each
+-- table, function, trigger and policy is defined once, in its final form.
+
+-- ==========================================================================
+-- Schema
+-- ==========================================================================
+
+create schema if not exists private;
+comment on schema private is 'Threadline internals: helper functions and queues; not exposed through the API.';
+
+-- ==========================================================================
+-- Functions
+-- ==========================================================================
+
+create function private.set_updated_at() returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+comment on function private.set_updated_at() is
+  'Shared BEFORE UPDATE trigger: stamps updated_at so clients can never set it.';
+
+-- Time-ordered UUIDs (RFC 9562 version 7) for high-volume tables: new rows
+-- land at the right edge of the primary key instead of on a random page,
+-- which keeps inserts cache-friendly and full-page writes after checkpoints
+-- few. (Postgres 18 has uuidv7(); 15 does not.) It runs once per ingested
+-- row, so the body is one simple expression, which plpgsql evaluates on its
+-- fast path instead of starting the executor for each statement.
+create function private.uuid7()
+returns uuid
+language plpgsql volatile set search_path = ''
+as $$
+declare
+  bytes bytea := uuid_send(gen_random_uuid());
+begin
+  -- version 7: the random v4 uuid has 0100 in the version nibble; make it 0111
+  return encode(overlay(set_byte(bytes, 6, (get_byte(bytes, 6) & 15) | 112)
+                        placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
+                        from 1 for 6), 'hex')::uuid;
+end
+$$;
+comment on function private.uuid7() is 'A version 7 (time-ordered) UUID.';
+
+-- ==========================================================================
+-- Grants
+-- ==========================================================================
+
+revoke all on schema private from public;
+revoke all on function private.set_updated_at() from public;
+-- Column defaults run as the inserting role: members insert contacts.
+revoke all on function private.uuid7() from public;
+grant execute on function private.uuid7() to authenticated, service_role;
