@@ -44,13 +44,31 @@ check() { # check STAGE COMMAND...: a stage that is one check
   if "$@" >"$out" 2>&1; then record "$stage" 1 0; else cat "$out"; record "$stage" 0 1 "see above"; fi
 }
 
-# pgTAP: helpers first, then every tests/db/*.test.sql through pg_prove.
+# pgTAP: helpers first, then tests/db/platform (the shim), then each module's
+# tests/db/<module>/*.test.sql in migration order, through pg_prove.
+pgtap_files() {
+  local f m dir
+  for f in "$ROOT"/tests/db/platform/*.test.sql; do echo "$f"; done
+  for f in "$ROOT"/supabase/migrations/*.sql; do
+    m="$(basename "$f" .sql)"; m="${m#*_}"
+    for dir in "$ROOT/tests/db/$m"/*.test.sql; do [ -f "$dir" ] && echo "$dir"; done
+  done
+  # A test directory that names no module would never run.
+  for dir in "$ROOT"/tests/db/*/; do
+    m="$(basename "$dir")"
+    [ "$m" = setup ] || [ "$m" = platform ] || ls "$ROOT"/supabase/migrations/*_"$m".sql >/dev/null 2>&1 \
+      || { echo "tests/db/$m names no module in supabase/migrations" >&2; return 1; }
+  done
+}
+
 stage_pgtap() {
   psql_url "$THREADLINE_DB_URL" -f "$ROOT/tests/db/setup/helpers.sql" >/dev/null 2>&1 \
     || { record pgtap 0 1 "helpers failed to install"; return; }
-  local out="$RUN/pgtap.out" ok notok rc
+  local out="$RUN/pgtap.out" ok notok rc list files
+  list="$(pgtap_files)" || { record pgtap 0 1 "unmatched test directory"; return; }
+  mapfile -t files <<<"$list"
   pg_prove --verbose --ext .sql -d postgres -h 127.0.0.1 -p "$THREADLINE_DB_PORT" -U postgres \
-    "$ROOT"/tests/db/*.test.sql >"$out" 2>&1
+    "${files[@]}" >"$out" 2>&1
   rc=$?
   ok=$(grep -cE '^\s*ok [0-9]+' "$out"); notok=$(grep -cE '^\s*not ok [0-9]+' "$out")
   if [ $rc -ne 0 ]; then
