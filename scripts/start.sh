@@ -10,6 +10,16 @@ DB_HOME="$(cluster_home "$STATE/db")"
 DATA="$DB_HOME/data"
 stack_env "${THREADLINE_API_PORT:-54321}" "${THREADLINE_DB_PORT:-54322}" "${THREADLINE_FAKE_PROVIDER_PORT:-54326}"
 
+STAMP="$DB_HOME/migrations.sha256"
+if [ -f "$DATA/PG_VERSION" ]; then
+  reason="$(stale_reason "$STAMP")"
+  if [ -n "$reason" ]; then
+    say "Rebuilding the local database (it holds demo data only): $reason."
+    stop_services "$RUN"
+    cluster_stop "$DATA"
+    rm -rf "$DATA" "$STAMP"
+  fi
+fi
 if [ ! -f "$DATA/PG_VERSION" ]; then
   say "Creating the database cluster in $DATA"
   cluster_init "$DATA"
@@ -19,8 +29,9 @@ fi
 cluster_start "$DATA" "$THREADLINE_DB_PORT" "$DB_HOME/postgres.log"
 
 say "Applying the platform shim, migrations and seed"
-apply_shim "$THREADLINE_DB_URL"
+apply_shim "$THREADLINE_SUPERUSER_DB_URL"
 push_migrations "$THREADLINE_DB_URL" "$RUN/db-push.log"
+migrations_stamp > "$STAMP"
 
 say "Starting the functions gateway, pg_net worker and fake provider"
 stop_services "$RUN"

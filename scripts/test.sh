@@ -25,7 +25,7 @@ trap cleanup EXIT
 set -e
 cluster_init "$DATA"
 cluster_start "$DATA" "$THREADLINE_DB_PORT" "$TMP/postgres.log"
-apply_shim "$THREADLINE_DB_URL"
+apply_shim "$THREADLINE_SUPERUSER_DB_URL"
 push_migrations "$THREADLINE_DB_URL" "$RUN/db-push.log"
 start_services "$RUN"
 write_env_file "$RUN/stack.env"
@@ -62,7 +62,9 @@ pgtap_files() {
 }
 
 stage_pgtap() {
-  psql_url "$THREADLINE_DB_URL" -f "$ROOT/tests/db/setup/helpers.sql" >/dev/null 2>&1 \
+  # Test fixtures are platform, not product: installed by the superuser, as
+  # supautils would create pgtap and dblink for postgres on hosted.
+  psql_url "$THREADLINE_SUPERUSER_DB_URL" -f "$ROOT/tests/db/setup/helpers.sql" >/dev/null 2>&1 \
     || { record pgtap 0 1 "helpers failed to install"; return; }
   local out="$RUN/pgtap.out" ok notok rc list files
   list="$(pgtap_files)" || { record pgtap 0 1 "unmatched test directory"; return; }

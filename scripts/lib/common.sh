@@ -34,12 +34,14 @@ cluster_home() {
 }
 
 # cluster_init DATA_DIR: a fresh cluster with Supabase's local credentials.
+# Its superuser is supabase_admin, as on hosted; the shim then makes
+# postgres, which is not a superuser.
 cluster_init() {
   local data="$1" pw
   pw="$(dirname "$data")/.pw"
   printf 'postgres\n' > "$pw"
   [ "$(id -u)" = 0 ] && chown postgres "$pw"
-  pg_run "$PG_BIN/initdb" -D "$data" -U postgres --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
+  pg_run "$PG_BIN/initdb" -D "$data" -U supabase_admin --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
     --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   rm -f "$pw"
 }
@@ -67,6 +69,8 @@ cluster_stop() {
 
 psql_url() { psql "$1" -X -q -v ON_ERROR_STOP=1 "${@:2}"; }
 
+# The shim stands in for what hosted Supabase has before any migration; it
+# runs as the superuser, as hosted's own setup does.
 apply_shim() {
   local url="$1" f
   for f in "$ROOT"/scripts/shim/*.sql; do
@@ -90,6 +94,31 @@ push_migrations() {
     || { tail -n 20 "$log" >&2; die "configuring the functions URL failed"; }
 }
 
+# What a local database was built from: the stack's layout version (bumped
+# when the shim or the role model changes in a way an existing cluster cannot
+# follow) and a hash of every migration applied. Until the first release
+# migrations are edited in place, so a changed hash means the schema on disk
+# no longer matches the files.
+STACK_LAYOUT=2
+migrations_stamp() {
+  echo "layout $STACK_LAYOUT"
+  (cd "$ROOT/supabase/migrations" && sha256sum -- *.sql)
+}
+
+# stale_reason STAMP_FILE: why the database next to it must be rebuilt, or
+# nothing. Migrations added since are fine: db push applies them.
+stale_reason() {
+  local stamp="$1" line file
+  [ -f "$stamp" ] || { echo "it predates the check of its migrations"; return; }
+  [ "$(head -n 1 "$stamp")" = "layout $STACK_LAYOUT" ] || { echo "an older local stack built it"; return; }
+  while read -r line; do
+    file="${line##* }"
+    [ -f "$ROOT/supabase/migrations/$file" ] || { echo "supabase/migrations/$file is gone"; return; }
+    [ "$(cd "$ROOT/supabase/migrations" && sha256sum -- "$file")" = "$line" ] \
+      || { echo "supabase/migrations/$file changed since it was built"; return; }
+  done < <(tail -n +2 "$stamp")
+}
+
 free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
 }
@@ -99,7 +128,12 @@ stack_env() {
   local api="$1" dbp="$2" fake="$3"
   export THREADLINE_API_PORT="$api" THREADLINE_DB_PORT="$dbp" THREADLINE_FAKE_PROVIDER_PORT="$fake"
   export THREADLINE_JWT_SECRET="${THREADLINE_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"
+  # postgres is what migrations, functions and developers use; supabase_admin
+  # is the cluster's superuser (shim, test fixtures); supabase_auth_admin is
+  # what GoTrue connects as.
   export THREADLINE_DB_URL="postgresql://postgres:postgres@127.0.0.1:$dbp/postgres"
+  export THREADLINE_SUPERUSER_DB_URL="postgresql://supabase_admin:postgres@127.0.0.1:$dbp/postgres"
+  export THREADLINE_AUTH_DB_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$dbp/postgres"
   export PGPASSWORD=postgres
   export THREADLINE_FAKE_PROVIDER_URL="http://127.0.0.1:$fake"
   # Cloud API sends go to the fake provider locally (Graph on hosted).
@@ -115,6 +149,7 @@ write_env_file() {
   {
     for v in SUPABASE_URL SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY SUPABASE_DB_URL \
       THREADLINE_API_PORT THREADLINE_DB_PORT THREADLINE_FAKE_PROVIDER_PORT THREADLINE_DB_URL \
+      THREADLINE_SUPERUSER_DB_URL THREADLINE_AUTH_DB_URL \
       THREADLINE_FAKE_PROVIDER_URL THREADLINE_GRAPH_API_URL THREADLINE_JWT_SECRET; do
       printf '%s=%s\n' "$v" "${!v}"
     done

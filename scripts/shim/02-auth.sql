@@ -1,8 +1,13 @@
 -- The part of Supabase Auth (GoTrue) that lives in the database: the auth
--- schema, auth.users with the real columns, and the claim helpers.
-create schema if not exists auth authorization supabase_auth_admin;
+-- schema, auth.users with the real columns, and the claim helpers. As on
+-- hosted, the schema belongs to supabase_admin and its tables and functions
+-- to supabase_auth_admin; postgres may read and write the tables and put
+-- triggers on them, but creates nothing in auth.
+create schema if not exists auth authorization supabase_admin;
+alter schema auth owner to supabase_admin;
 grant usage on schema auth to anon, authenticated, service_role, postgres, dashboard_user;
-grant all on schema auth to supabase_auth_admin, postgres;
+grant all on schema auth to supabase_auth_admin;
+revoke create on schema auth from postgres;
 
 create table if not exists auth.users (
   instance_id uuid,
@@ -62,6 +67,9 @@ create index if not exists identities_user_id_idx on auth.identities (user_id);
 alter table auth.users owner to supabase_auth_admin;
 alter table auth.identities owner to supabase_auth_admin;
 grant all on all tables in schema auth to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth grant all on tables to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth grant all on sequences to postgres, dashboard_user;
+alter default privileges for role supabase_auth_admin in schema auth grant all on functions to postgres, dashboard_user;
 
 -- Claim helpers: read request.jwt.claims (JSON, what PostgREST sets now) and
 -- fall back to the legacy per-claim settings, exactly in hosted's order.
@@ -106,4 +114,4 @@ alter function auth.role() owner to supabase_auth_admin;
 alter function auth.email() owner to supabase_auth_admin;
 alter function auth.jwt() owner to supabase_auth_admin;
 grant execute on function auth.uid(), auth.role(), auth.email(), auth.jwt()
-  to public, anon, authenticated, service_role;
+  to public, anon, authenticated, service_role, postgres, dashboard_user;

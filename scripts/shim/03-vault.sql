@@ -1,7 +1,9 @@
 -- Supabase Vault's interface (vault.secrets, vault.decrypted_secrets,
--- vault.create_secret, vault.update_secret). Hosted encrypts with a key that
--- lives outside the database; here the key sits in a table only the
--- superuser can read, which keeps secrets out of dumps of the API roles.
+-- vault.create_secret, vault.update_secret), owned by supabase_admin as on
+-- hosted. Hosted encrypts with a key that lives outside the database; here
+-- the key sits in a table no API role can read, which keeps secrets out of
+-- dumps of the API roles. vault._decrypt stands for hosted's
+-- vault._crypto_aead_det_decrypt.
 create schema if not exists vault;
 
 create table if not exists vault._root_key (
@@ -82,11 +84,19 @@ select s.id, s.name, s.description, s.secret,
        s.key_id, s.nonce, s.created_at, s.updated_at
   from vault.secrets s;
 
+-- Grants as supabase_vault's after-create script sets them on hosted:
+-- postgres manages secrets through the functions and reads them through the
+-- view (which calls the decrypting function as its reader, hence the
+-- execute grant); service_role keeps what Vault <= 0.2.8 gave it. Nothing
+-- for anon or authenticated, and the schema is not exposed through the API.
 revoke all on schema vault from public;
 revoke all on all tables in schema vault from public, anon, authenticated, service_role;
 revoke all on all functions in schema vault from public, anon, authenticated, service_role;
 grant usage on schema vault to postgres with grant option;
-grant select, delete on vault.secrets to postgres with grant option;
-grant select, delete on vault.decrypted_secrets to postgres with grant option;
+grant select, delete on vault.secrets, vault.decrypted_secrets to postgres with grant option;
 grant execute on function vault.create_secret(text, text, text, uuid),
-  vault.update_secret(uuid, text, text, text, uuid) to postgres with grant option;
+  vault.update_secret(uuid, text, text, text, uuid), vault._decrypt(text) to postgres with grant option;
+grant usage on schema vault to service_role;
+grant select, delete on vault.secrets, vault.decrypted_secrets to service_role;
+grant execute on function vault.create_secret(text, text, text, uuid),
+  vault.update_secret(uuid, text, text, text, uuid), vault._decrypt(text) to service_role;

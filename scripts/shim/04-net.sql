@@ -1,5 +1,5 @@
 -- pg_net's interface: net.http_get/http_post/http_delete queue a request and
--- return its id; the local worker (scripts/net-worker.ts) performs it and
+-- return its id; the local worker (scripts/services/net-worker.ts) performs it and
 -- records the answer in net._http_response. A request inserted by a
 -- transaction that rolls back never becomes visible, so it is never sent,
 -- which is pg_net's send-after-commit behaviour.
@@ -84,7 +84,7 @@ create or replace function net.http_get(
   headers jsonb default '{}'::jsonb,
   timeout_milliseconds int default 5000
 ) returns bigint
-language plpgsql volatile parallel safe strict security definer set search_path = net
+language plpgsql volatile parallel safe strict set search_path = net
 as $$
 declare
   request_id bigint;
@@ -103,7 +103,7 @@ create or replace function net.http_post(
   headers jsonb default '{"Content-Type": "application/json"}'::jsonb,
   timeout_milliseconds int default 5000
 ) returns bigint
-language plpgsql volatile parallel safe security definer set search_path = net
+language plpgsql volatile parallel safe set search_path = net
 as $$
 declare
   request_id bigint;
@@ -137,7 +137,7 @@ create or replace function net.http_delete(
   timeout_milliseconds int default 5000,
   body jsonb default null
 ) returns bigint
-language plpgsql volatile parallel safe security definer set search_path = net
+language plpgsql volatile parallel safe set search_path = net
 as $$
 declare
   request_id bigint;
@@ -150,15 +150,15 @@ begin
 end
 $$;
 
--- Hosted grants: usage to the API roles, the request functions executable
--- by them (security definer), the tables to postgres only.
-grant usage on schema net to postgres, anon, authenticated, service_role, supabase_functions_admin;
-grant all on all tables in schema net to postgres, supabase_functions_admin;
-grant all on all sequences in schema net to postgres, supabase_functions_admin;
-revoke all on function net.http_get(text, jsonb, jsonb, int) from public;
-revoke all on function net.http_post(text, jsonb, jsonb, jsonb, int) from public;
-revoke all on function net.http_delete(text, jsonb, jsonb, int, jsonb) from public;
+-- pg_net 0.12 and later (hosted today): the request functions are SECURITY
+-- INVOKER and PUBLIC may use the schema, its tables and sequences; hosted's
+-- event trigger adds explicit usage for the API roles. The schema belongs
+-- to supabase_admin, which installs pg_net on hosted.
+alter schema net owner to supabase_admin;
+grant usage on schema net to public;
+grant all on all sequences in schema net to public;
+grant all on all tables in schema net to public;
+grant usage on schema net to supabase_functions_admin, postgres, anon, authenticated, service_role;
 grant execute on function net.http_get(text, jsonb, jsonb, int),
   net.http_post(text, jsonb, jsonb, jsonb, int),
-  net.http_delete(text, jsonb, jsonb, int, jsonb)
-  to supabase_functions_admin, postgres, anon, authenticated, service_role;
+  net.http_delete(text, jsonb, jsonb, int, jsonb) to public;

@@ -29,8 +29,8 @@ let channel: string;
 
 beforeAll(async () => {
   sql = adminSql();
-  owner = await createUser(sql, `agt-owner-${crypto.randomUUID()}@example.com`);
-  seller = await createUser(sql, `agt-seller-${crypto.randomUUID()}@example.com`);
+  owner = await createUser(`agt-owner-${crypto.randomUUID()}@example.com`);
+  seller = await createUser(`agt-seller-${crypto.randomUUID()}@example.com`);
   [{ id: ws }] = await asUser(
     sql,
     owner,

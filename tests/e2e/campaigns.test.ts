@@ -64,7 +64,7 @@ async function newCampaign(name: string, criteria: Record<string, string[]>): Pr
 
 beforeAll(async () => {
   sql = adminSql();
-  member = await createUser(sql, `camp-${crypto.randomUUID()}@example.com`);
+  member = await createUser(`camp-${crypto.randomUUID()}@example.com`);
   [{ id: ws }] = await asUser(
     sql,
     member,

@@ -122,7 +122,7 @@ async function reply(conv: string, text: string): Promise<string> {
 
 beforeAll(async () => {
   sql = adminSql();
-  member = await createUser(sql, `out-${crypto.randomUUID()}@example.com`);
+  member = await createUser(`out-${crypto.randomUUID()}@example.com`);
   [{ id: ws }] = await asUser(
     sql,
     member,

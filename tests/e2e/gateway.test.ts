@@ -65,7 +65,7 @@ describe("whoami (verify_jwt = true)", () => {
   });
 
   it("runs with a user's JWT, and the database sees that user as auth.uid()", async () => {
-    const user = await createUser(sql, `gw-${crypto.randomUUID()}@example.com`);
+    const user = await createUser(`gw-${crypto.randomUUID()}@example.com`);
     const res = await fetch(fn("whoami"), {
       headers: { authorization: `Bearer ${await userJwt(user)}` },
     });

@@ -10,8 +10,8 @@ let firstWs: string;
 
 beforeAll(async () => {
   sql = adminSql();
-  first = await createUser(sql, `first-${crypto.randomUUID()}@example.com`);
-  second = await createUser(sql, `second-${crypto.randomUUID()}@example.com`);
+  first = await createUser(`first-${crypto.randomUUID()}@example.com`);
+  second = await createUser(`second-${crypto.randomUUID()}@example.com`);
   [{ id: firstWs }] =
     await sql`select id from public.workspaces where created_by = ${first.id} and is_personal`;
 });

@@ -28,7 +28,7 @@ async function signedPost(channel: string, body: unknown, secret: string) {
 
 beforeAll(async () => {
   sql = adminSql();
-  owner = await createUser(sql, `hook-${crypto.randomUUID()}@example.com`);
+  owner = await createUser(`hook-${crypto.randomUUID()}@example.com`);
   [{ id: ws }] = await asUser(
     sql,
     owner,

@@ -5,26 +5,34 @@ import { stack } from "./stack.ts";
 
 export type { Sql, Tx };
 
-// A superuser connection to the test database, for arranging and inspecting.
+// The developer's connection to the test database (postgres: not a
+// superuser, but it bypasses RLS), for arranging and inspecting.
 export function adminSql(): Sql {
   return postgres(stack().dbUrl, { max: 4, onnotice: () => {}, prepare: false });
 }
 
 export type TestUser = { id: string; email: string };
 
-// Creates an auth user as GoTrue does: inserted by supabase_auth_admin.
-export async function createUser(sql: Sql, email: string, appMetadata = {}): Promise<TestUser> {
-  const [u] = await sql.begin(async (tx) => {
-    await tx`set local role supabase_auth_admin`;
-    return await tx<TestUser[]>`
-      insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data,
-                              raw_app_meta_data, email_confirmed_at, created_at, updated_at)
-      values (gen_random_uuid(), '00000000-0000-0000-0000-000000000000', 'authenticated',
-              'authenticated', ${email}, '{}'::jsonb,
-              ${sql.json({ provider: "email", providers: ["email"], ...appMetadata })},
-              now(), now(), now())
-      returning id, email`;
+let authDb: Sql | null = null;
+
+// Creates an auth user as GoTrue does: inserted over GoTrue's own connection
+// (supabase_auth_admin), so triggers on auth.users run as they do on hosted.
+export async function createUser(email: string, appMetadata = {}): Promise<TestUser> {
+  // Idle connections close by themselves, so no test has to end this one.
+  authDb ??= postgres(stack().authDbUrl, {
+    max: 2,
+    idle_timeout: 1,
+    onnotice: () => {},
+    prepare: false,
   });
+  const [u] = await authDb<TestUser[]>`
+    insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data,
+                            raw_app_meta_data, email_confirmed_at, created_at, updated_at)
+    values (gen_random_uuid(), '00000000-0000-0000-0000-000000000000', 'authenticated',
+            'authenticated', ${email}, '{}'::jsonb,
+            ${authDb.json({ provider: "email", providers: ["email"], ...appMetadata })},
+            now(), now(), now())
+    returning id, email`;
   return u;
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 export type Stack = {
   apiUrl: string;
   dbUrl: string;
+  authDbUrl: string;
   fakeProviderUrl: string;
   anonKey: string;
   serviceRoleKey: string;
@@ -33,6 +34,7 @@ export function stack(): Stack {
   return {
     apiUrl: need("SUPABASE_URL"),
     dbUrl: need("THREADLINE_DB_URL"),
+    authDbUrl: need("THREADLINE_AUTH_DB_URL"),
     fakeProviderUrl: need("THREADLINE_FAKE_PROVIDER_URL"),
     anonKey: need("SUPABASE_ANON_KEY"),
     serviceRoleKey: need("SUPABASE_SERVICE_ROLE_KEY"),

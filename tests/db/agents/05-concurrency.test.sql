@@ -4,8 +4,9 @@
 -- make and remove their own fixtures.
 begin;
 select plan(6);
-create extension if not exists dblink with schema extensions;
 select format('host=127.0.0.1 port=%s dbname=%s user=postgres password=postgres', current_setting('port'), current_database()) as dsn \gset
+-- GoTrue's own connection, for the user it signs up.
+select format('host=127.0.0.1 port=%s dbname=%s user=supabase_auth_admin password=postgres', current_setting('port'), current_database()) as auth_dsn \gset
 select extensions.dblink_connect('setup', :'dsn'), extensions.dblink_connect('one', :'dsn'), extensions.dblink_connect('two', :'dsn');
 -- A session waiting on the lock gives up after 20 s: a broken order fails the test instead of hanging it.
 select extensions.dblink_exec(c, 'set lock_timeout = ''20s''') from unnest(array['one', 'two']) c;
@@ -21,12 +22,11 @@ begin
   end loop;
 end $$;
 
-select extensions.dblink_exec('setup', $$
-  set role supabase_auth_admin;
+select extensions.dblink_exec(:'auth_dsn', $$
   insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data, raw_app_meta_data, email_confirmed_at, created_at, updated_at)
   values ('a9000000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated',
-          'race-owner@example.com', '{}', '{"provider":"email"}', now(), now(), now());
-  reset role;
+          'race-owner@example.com', '{}', '{"provider":"email"}', now(), now(), now())$$);
+select extensions.dblink_exec('setup', $$
   insert into public.workspaces (id, name, slug, plan, created_by)
   values ('a9000000-0000-0000-0000-0000000000b1', 'Race Co', 'race-co-pgtap', 'premium', 'a9000000-0000-0000-0000-0000000000a1');
   insert into public.workspace_members (workspace_id, user_id, role)

@@ -1,6 +1,6 @@
 -- The shim must give migrations the roles and defaults hosted Supabase has.
 begin;
-select plan(18);
+select plan(33);
 
 select has_role('anon');
 select has_role('authenticated');
@@ -36,6 +36,35 @@ select ok(has_table_privilege('authenticated', 'public.__shim_probe', 'select'),
 -- pg_cron loads only through shared_preload_libraries; the minute tick needs it.
 select lives_ok($$ create extension if not exists pg_cron $$, 'pg_cron can be created (preloaded)');
 select ok((select count(*) from cron.job) >= 0, 'cron.job is readable');
+
+-- Hosted's role model: the cluster's superuser is supabase_admin; postgres,
+-- which applies every migration and runs these tests, is not a superuser.
+select is(current_user::text, 'postgres', 'tests run as postgres');
+select is(current_setting('is_superuser'), 'off', 'postgres is not a superuser');
+select is((select array[rolsuper, rolinherit, rolcreaterole, rolcreatedb, rolcanlogin, rolreplication, rolbypassrls]
+             from pg_roles where rolname = 'postgres'),
+  array[false, true, true, true, true, true, true],
+  'postgres is NOSUPERUSER INHERIT CREATEROLE CREATEDB LOGIN REPLICATION BYPASSRLS');
+select ok((select rolsuper from pg_roles where rolname = 'supabase_admin'), 'supabase_admin is the superuser');
+select is_member_of('pg_read_all_data', 'postgres');
+select ok(not pg_has_role('postgres', 'supabase_auth_admin', 'member'), 'postgres is not a member of supabase_auth_admin');
+select ok(not pg_has_role('postgres', 'supabase_admin', 'member'), 'postgres is not a member of supabase_admin');
+select is((select pg_get_userbyid(datdba) from pg_database where datname = current_database()), 'postgres',
+  'postgres owns the database');
+select is((select string_agg(n.nspname || ':' || pg_get_userbyid(n.nspowner), ' ' order by n.nspname)
+             from pg_namespace n where n.nspname in ('auth', 'vault', 'net', 'extensions')),
+  'auth:supabase_admin extensions:postgres net:supabase_admin vault:supabase_admin',
+  'auth, vault and net belong to supabase_admin, extensions to postgres');
+select is((select pg_get_userbyid(relowner)::text from pg_class where oid = 'auth.users'::regclass), 'supabase_auth_admin',
+  'auth.users belongs to supabase_auth_admin');
+
+-- What only a superuser may do fails, as in a migration on hosted.
+select throws_ok($$ create table auth.sneaky (id int) $$, '42501', null, 'postgres cannot create objects in auth');
+select throws_ok($$ create extension file_fdw $$, '42501', null, 'nor create an untrusted extension');
+select throws_ok($$ copy (select 1) to program 'cat' $$, '42501', null, 'nor run a program on the server');
+select throws_ok($$ set role supabase_auth_admin $$, '42501', null, 'nor act as GoTrue');
+select lives_ok($$ create trigger probe after insert on auth.users for each row execute function suppress_redundant_updates_trigger() $$,
+  'but it may put triggers on auth.users, as migrations do');
 
 select * from finish();
 rollback;

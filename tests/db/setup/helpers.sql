@@ -1,13 +1,17 @@
 -- pgTAP helpers, installed into the ephemeral test database only (never a
 -- migration): create auth users, act as them the way PostgREST does, and
--- go back to the test runner's own role.
+-- go back to the test runner's own role (postgres, not a superuser).
+-- Installed by the superuser supabase_admin, as supautils would create the
+-- privileged extensions pgtap and dblink for postgres on hosted.
 create extension if not exists pgtap with schema extensions;
+create extension if not exists dblink with schema extensions;
 create schema if not exists tests;
-grant usage on schema tests to anon, authenticated, service_role;
+grant usage on schema tests to postgres, anon, authenticated, service_role;
 
--- Creates an auth user as GoTrue would (as supabase_auth_admin, so triggers
--- on auth.users run with the privileges they get on hosted). The identifier
--- is how tests refer to the user afterwards.
+-- Creates an auth user as GoTrue would: the function runs as
+-- supabase_auth_admin (GoTrue's role, which postgres is not a member of on
+-- hosted), so triggers on auth.users run with the privileges they get
+-- there. The identifier is how tests refer to the user afterwards.
 create or replace function tests.create_supabase_user(
   identifier text,
   email text default null,
@@ -15,17 +19,14 @@ create or replace function tests.create_supabase_user(
   user_metadata jsonb default '{}'::jsonb,
   app_metadata jsonb default '{}'::jsonb
 ) returns uuid
-language plpgsql
+language plpgsql security definer set search_path = ''
 as $$
 declare
   user_id uuid := gen_random_uuid();
-  previous text := current_setting('role');
 begin
-  perform set_config('role', 'none', true);
   if exists (select 1 from auth.users u where u.raw_user_meta_data ->> 'test_identifier' = identifier) then
     raise exception 'test user % already exists', identifier;
   end if;
-  perform set_config('role', 'supabase_auth_admin', true);
   insert into auth.users (id, instance_id, aud, role, email, phone, raw_user_meta_data,
                           raw_app_meta_data, email_confirmed_at, created_at, updated_at)
   values (user_id, '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated',
@@ -34,10 +35,11 @@ begin
           jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'))
             || coalesce(app_metadata, '{}'::jsonb),
           now(), now(), now());
-  perform set_config('role', previous, true);
   return user_id;
 end
 $$;
+alter function tests.create_supabase_user(text, text, text, jsonb, jsonb) owner to supabase_auth_admin;
+grant usage on schema tests to supabase_auth_admin;
 
 create or replace function tests.get_supabase_uid(identifier text) returns uuid
 language sql stable security definer set search_path = ''
@@ -303,7 +305,7 @@ as $$
    where w.is_personal and w.created_by = tests.get_supabase_uid(identifier)
 $$;
 
-grant execute on all functions in schema tests to anon, authenticated, service_role;
+grant execute on all functions in schema tests to postgres, anon, authenticated, service_role;
 
 -- Like try_as, with the error's message: 'ok:<rows>' or '<SQLSTATE> <message>'.
 create or replace function tests.error_as(who text, statement text)
