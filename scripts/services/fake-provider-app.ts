@@ -90,8 +90,15 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   }
 
   // A benchmark leaves tens of thousands of entries: `since` skips to the
-  // tail by binary search (seq only grows), the other filters scan what is left.
+  // tail by binary search (seq only grows), the other filters scan what is
+  // left, and `last` keeps only the newest matches.
   function query(url: URL): LoggedRequest[] {
+    const matches = filtered(url);
+    const last = Number(url.searchParams.get("last") ?? "0");
+    return last > 0 ? matches.slice(-last) : matches;
+  }
+
+  function filtered(url: URL): LoggedRequest[] {
     const since = Number(url.searchParams.get("since") ?? "0") || 0;
     const path = url.searchParams.get("path");
     const status = url.searchParams.get("status");

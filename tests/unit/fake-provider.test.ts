@@ -317,7 +317,7 @@ describe("fake provider: status callbacks", () => {
 });
 
 describe("fake provider: request log queries", () => {
-  it("filters by path, status and sequence, and counts", async () => {
+  it("filters by path, status and sequence, keeps the newest, and counts", async () => {
     const fake = createFakeProvider();
     await fake.handle(post("/v21.0/1/messages", cloudText, auth));
     await fake.handle(post("/v21.0/1/messages", cloudText));
@@ -339,5 +339,11 @@ describe("fake provider: request log queries", () => {
     expect(await get("/__fake/count?status=401")).toEqual({ count: 1 });
     expect(await get("/__fake/count?path=/v21.0/2/&since=3")).toEqual({ count: 1 });
     expect(await get("/__fake/count?since=4")).toEqual({ count: 0 });
+    expect((await get("/__fake/requests?last=2")).map((r: LoggedRequest) => r.seq)).toEqual([3, 4]);
+    expect(
+      (await get("/__fake/requests?path=/messages&status=200&last=1")).map((r: LoggedRequest) =>
+        r.seq
+      ),
+    ).toEqual([4]);
   });
 });
