@@ -1,12 +1,9 @@
 // Types of the per-agent tables create_agent() makes (seed 003). They are
 // one shape for every agent, so they are written once here instead of being
 // generated per agent into database.types.ts (gen-types.sh leaves them out).
-import type { Database } from "./database.types.ts";
+import type { AgentTableKind, MediaType, MessageDirection, OrderStatus } from "./enums.ts";
 
-type Enums = Database["public"]["Enums"];
-export type MediaType = Enums["media_type"];
-export type OrderStatus = Enums["order_status"];
-export type AgentTableKind = Enums["agent_table_kind"];
+export type { AgentTableKind, MediaType, OrderStatus };
 
 /** The name of one of an agent's tables, e.g. agentTable(3784, "customers") = "agt_3784_customers". */
 export function agentTable<K extends AgentTableKind>(
@@ -33,7 +30,7 @@ export type AgentMessage = {
   id: number;
   customer_id: number;
   message: string;
-  direction: "inbound" | "outbound";
+  direction: MessageDirection;
   timestamp: string | null;
   is_read: boolean | null;
   media_type: MediaType | null;

@@ -1,6 +1,7 @@
 import type { Sql } from "../../shared/db.ts";
+import type { Provider } from "../../shared/enums.ts";
 
-export type Provider = "cloud_api" | "evolution" | "whatsmeow";
+export type { Provider };
 
 export type WebhookChannel = {
   id: string;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { cloudApiBody } from "./cloud-api-body.ts";
+import { dbEnums } from "../enums.ts";
 import {
   type Answer,
   classify,
@@ -47,7 +48,7 @@ const Template = z.looseObject({
   id: z.string().min(1),
   name: z.string().min(1),
   language: z.string().min(1),
-  category: z.enum(["MARKETING", "UTILITY", "AUTHENTICATION"]),
+  category: z.enum(dbEnums.template_category),
   status: z.string().min(1),
   components: z.array(z.unknown()),
   rejected_reason: z.string().nullish(),

@@ -1,27 +1,9 @@
 // What the dispatcher hands a provider client, and what it gets back. The
 // database's claim (private.claim_outbox) produces OutboundMessage rows; the
 // outcome decides between recording the send, retrying and dead-lettering.
+import type { MessageType, Provider, TemplateCategory } from "../enums.ts";
 
-export type Provider = "cloud_api" | "evolution" | "whatsmeow";
-
-export type MessageType =
-  | "text"
-  | "image"
-  | "video"
-  | "audio"
-  | "document"
-  | "sticker"
-  | "location"
-  | "contacts"
-  | "reaction"
-  | "interactive"
-  | "button"
-  | "order"
-  | "poll"
-  | "list"
-  | "template"
-  | "system"
-  | "unsupported";
+export type { MessageType, Provider };
 
 // A template as stored in public.message_templates, with the sender's
 // parameters (already validated by the database against its placeholders):
@@ -94,7 +76,7 @@ export type ProviderTemplate = {
   provider_template_id: string | null;
   name: string;
   language: string;
-  category: "MARKETING" | "UTILITY" | "AUTHENTICATION";
+  category: TemplateCategory;
   status: string; // Meta's status as given (APPROVED, PENDING, REJECTED, PAUSED, DISABLED, ...)
   components: unknown[];
   rejected_reason: string | null;
