@@ -4,7 +4,7 @@ import { db, type Sql } from "../../shared/db.ts";
 import { bearerToken } from "../../shared/jwt.ts";
 import { json, jsonError } from "../../shared/http.ts";
 import { readEnv } from "../../shared/env.ts";
-import { type ProviderClients, providerClients } from "../../shared/outbound/clients.ts";
+import { createProviderClients, type ProviderClients } from "../../shared/outbound/clients.ts";
 import type { ChannelTarget } from "../../shared/outbound/types.ts";
 import { createDispatcher } from "./dispatcher.ts";
 
@@ -80,7 +80,7 @@ async function syncTemplates(deps: Deps, channelId: string): Promise<Response> {
 }
 
 export function defaultDeps(): Deps {
-  const clients = providerClients({
+  const clients = createProviderClients({
     graphBaseUrl: readEnv("THREADLINE_GRAPH_API_URL") ?? "https://graph.facebook.com",
     graphVersion: readEnv("THREADLINE_GRAPH_API_VERSION") ?? "v23.0",
   });

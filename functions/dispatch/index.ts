@@ -1,4 +1,3 @@
 import { createHandler, defaultDeps } from "./handler.ts";
 
-const handler = createHandler(defaultDeps());
-Deno.serve(handler);
+Deno.serve(createHandler(defaultDeps()));

@@ -2,7 +2,7 @@ import { db, type Sql } from "../../shared/db.ts";
 import { readEnv, requireEnv } from "../../shared/env.ts";
 import { json } from "../../shared/http.ts";
 
-export type HealthDeps = {
+export type Deps = {
   sql: () => Sql;
   // URL the pg_net probe calls back; must reach this function from the database.
   probeUrl: () => string;
@@ -48,7 +48,7 @@ async function checkNet(sql: Sql, url: string, timeoutMs: number) {
   return { ok: false, request_id: Number(id), error: "no response recorded by the pg_net worker" };
 }
 
-export function createHandler(deps: HealthDeps) {
+export function createHandler(deps: Deps) {
   return async (req: Request): Promise<Response> => {
     if (req.method !== "GET") return json({ error: "method not allowed" }, 405, { allow: "GET" });
     const url = new URL(req.url);
@@ -72,10 +72,12 @@ export function createHandler(deps: HealthDeps) {
   };
 }
 
-export const handler = createHandler({
-  sql: db,
-  probeUrl: () =>
-    readEnv("THREADLINE_HEALTH_PROBE_URL") ??
-      `${requireEnv("SUPABASE_URL")}/functions/v1/health`,
-  netTimeoutMs: 2000,
-});
+export function defaultDeps(): Deps {
+  return {
+    sql: db,
+    probeUrl: () =>
+      readEnv("THREADLINE_HEALTH_PROBE_URL") ??
+        `${requireEnv("SUPABASE_URL")}/functions/v1/health`,
+    netTimeoutMs: 2000,
+  };
+}

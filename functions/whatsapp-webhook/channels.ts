@@ -17,7 +17,7 @@ export type WebhookChannel = {
 // briefly: Meta bursts many webhooks per number, and a Vault read per
 // request would be wasted work. A credential rotated in the meantime is
 // picked up by refresh() when verification fails.
-export function channelCache(sql: () => Sql, ttlMs = 30_000) {
+export function createWebhookChannelCache(sql: () => Sql, ttlMs = 30_000) {
   const cache = new Map<string, { at: number; channel: WebhookChannel | null }>();
 
   async function fetchChannel(id: string): Promise<WebhookChannel | null> {

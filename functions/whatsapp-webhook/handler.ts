@@ -6,7 +6,7 @@ import { timingSafeEqual, verifyHubSignature } from "../../shared/signature.ts";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
 import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
 import { checkWhatsmeowPayload, WhatsmeowWebhook } from "../../shared/providers/whatsmeow.ts";
-import { channelCache, type Provider, type WebhookChannel } from "./channels.ts";
+import { createWebhookChannelCache, type Provider, type WebhookChannel } from "./channels.ts";
 
 // Receives WhatsApp provider webhooks at /whatsapp-webhook/<channel id>:
 // verify first (nothing unverified is stored), then validate, then one SQL
@@ -154,7 +154,9 @@ export function createHandler(deps: Deps) {
   };
 }
 
-export function sqlDeps(sql: () => Sql): Deps {
+// The database behind the handler; the ingest benchmark passes its own
+// connection to serve the same code.
+export function defaultDeps(sql: () => Sql = db): Deps {
   type Item = { provider: Provider; channel: string; body: string };
   type Result = Record<string, unknown>;
 
@@ -217,10 +219,8 @@ export function sqlDeps(sql: () => Sql): Deps {
     },
   });
   return {
-    channels: channelCache(sql),
+    channels: createWebhookChannelCache(sql),
     ingest: (provider, channel, body) => batcher.submit({ provider, channel, body }),
     recordFailure,
   };
 }
-
-export const handler = createHandler(sqlDeps(db));

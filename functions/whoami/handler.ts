@@ -6,7 +6,9 @@ import { json, jsonError, withCors } from "../../shared/http.ts";
 // The gateway has verified the JWT (verify_jwt = true); this function reports
 // who the caller is and what the database sees when it runs as that caller,
 // the same way PostgREST would.
-export function createHandler(deps: { sql: () => Sql }) {
+export type Deps = { sql: () => Sql };
+
+export function createHandler(deps: Deps) {
   return withCors(async (req: Request): Promise<Response> => {
     const token = bearerToken(req.headers.get("authorization"));
     if (!token) return jsonError(401, "missing bearer token");
@@ -37,4 +39,6 @@ export function createHandler(deps: { sql: () => Sql }) {
   });
 }
 
-export const handler = createHandler({ sql: db });
+export function defaultDeps(): Deps {
+  return { sql: db };
+}

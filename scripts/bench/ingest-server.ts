@@ -4,14 +4,14 @@
 // only what ingestion adds. Requests reach the handler as they came: a
 // rewritten copy of each would add a body stream proxy to one side only.
 import postgres from "postgres";
-import { createHandler, sqlDeps } from "../../functions/whatsapp-webhook/handler.ts";
+import { createHandler, defaultDeps } from "../../functions/whatsapp-webhook/handler.ts";
 
 const sql = postgres(Deno.env.get("SUPABASE_DB_URL")!, {
   max: 10,
   prepare: false,
   onnotice: () => {},
 });
-const webhook = createHandler(sqlDeps(() => sql));
+const webhook = createHandler(defaultDeps(() => sql));
 
 Deno.serve(
   { hostname: "127.0.0.1", port: Number(Deno.env.get("BENCH_PORT")), onListen: () => {} },

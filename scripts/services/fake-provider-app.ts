@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { json } from "../../shared/http.ts";
 import type { Fetch } from "../../shared/outbound/types.ts";
-import { callbackRegistry, CallbackSpec } from "./fake-provider-callbacks.ts";
+import { CallbackSpec, createCallbackRegistry } from "./fake-provider-callbacks.ts";
 import {
   bridgeSend,
   cloudSend,
@@ -10,7 +10,7 @@ import {
   graphError,
   type SendResult,
 } from "./fake-provider-sends.ts";
-import { TemplateSet, templateStore } from "./fake-provider-templates.ts";
+import { createTemplateStore, TemplateSet } from "./fake-provider-templates.ts";
 
 export type LoggedRequest = {
   seq: number;
@@ -77,8 +77,8 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   const log: LoggedRequest[] = [];
   let faults: Fault[] = [];
   let seq = 0;
-  const templates = templateStore();
-  const callbacks = callbackRegistry(opts.fetch ?? globalThis.fetch);
+  const templates = createTemplateStore();
+  const callbacks = createCallbackRegistry(opts.fetch ?? globalThis.fetch);
 
   function takeFault(path: string): Fault | undefined {
     const f = faults.find((x) => !x.match || path.includes(x.match));

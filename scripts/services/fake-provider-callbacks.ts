@@ -36,7 +36,7 @@ export function statusWebhook(phoneNumberId: string, wamid: string, to: string, 
   };
 }
 
-export function callbackRegistry(fetch: Fetch) {
+export function createCallbackRegistry(fetch: Fetch) {
   const byPhone = new Map<string, CallbackSpec>();
 
   async function deliver(spec: CallbackSpec, wamid: string, to: string) {

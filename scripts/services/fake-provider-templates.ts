@@ -22,7 +22,7 @@ function fromCursor(after: string | null): number {
   }
 }
 
-export function templateStore() {
+export function createTemplateStore() {
   const byWaba = new Map<string, Record<string, unknown>[]>();
 
   function list(req: Request, url: URL, wabaId: string): Response {

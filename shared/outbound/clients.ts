@@ -1,5 +1,5 @@
-import { cloudApiClient } from "./cloud-api.ts";
-import { evolutionClient } from "./evolution.ts";
+import { createCloudApiClient } from "./cloud-api.ts";
+import { createEvolutionClient } from "./evolution.ts";
 import { failed } from "./http-outcome.ts";
 import type {
   ChannelTarget,
@@ -8,7 +8,7 @@ import type {
   ProviderTemplate,
   SendOutcome,
 } from "./types.ts";
-import { whatsmeowClient } from "./whatsmeow.ts";
+import { createWhatsmeowClient } from "./whatsmeow.ts";
 
 // One entry point for the dispatcher: the channel's provider picks the client,
 // and every call is bounded in time so a hung provider cannot hold a claim.
@@ -26,15 +26,15 @@ export type ProviderClients = {
   listTemplates(channel: ChannelTarget, signal?: AbortSignal): Promise<ProviderTemplate[]>;
 };
 
-export function providerClients(opts: ProviderClientsOptions): ProviderClients {
+export function createProviderClients(opts: ProviderClientsOptions): ProviderClients {
   const timeoutMs = opts.timeoutMs ?? 15_000;
-  const cloud = cloudApiClient({
+  const cloud = createCloudApiClient({
     baseUrl: opts.graphBaseUrl,
     version: opts.graphVersion,
     fetch: opts.fetch,
   });
-  const evolution = evolutionClient({ fetch: opts.fetch });
-  const whatsmeow = whatsmeowClient({ fetch: opts.fetch });
+  const evolution = createEvolutionClient({ fetch: opts.fetch });
+  const whatsmeow = createWhatsmeowClient({ fetch: opts.fetch });
 
   const bounded = (signal?: AbortSignal) => {
     const timeout = AbortSignal.timeout(timeoutMs);

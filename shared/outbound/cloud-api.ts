@@ -79,7 +79,7 @@ export function graphSendError(answer: Answer): SendError {
   };
 }
 
-export function cloudApiClient(opts: CloudApiOptions): CloudApiClient {
+export function createCloudApiClient(opts: CloudApiOptions): CloudApiClient {
   const fetch = opts.fetch ?? globalThis.fetch;
   const root = `${opts.baseUrl.replace(/\/+$/, "")}/${opts.version}`;
 

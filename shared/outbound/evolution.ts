@@ -99,7 +99,7 @@ export function evolutionSendError(answer: Answer): SendError {
   };
 }
 
-export function evolutionClient(opts: EvolutionOptions = {}): EvolutionClient {
+export function createEvolutionClient(opts: EvolutionOptions = {}): EvolutionClient {
   const fetch = opts.fetch ?? globalThis.fetch;
 
   async function send(

@@ -84,7 +84,7 @@ export function bridgeSendError(answer: Answer): SendError {
   };
 }
 
-export function whatsmeowClient(opts: WhatsmeowOptions = {}): WhatsmeowClient {
+export function createWhatsmeowClient(opts: WhatsmeowOptions = {}): WhatsmeowClient {
   const fetch = opts.fetch ?? globalThis.fetch;
 
   async function send(

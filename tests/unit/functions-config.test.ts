@@ -28,7 +28,9 @@ describe("functionsFromConfig", () => {
     );
     expect(specs.map((s) => s.name)).toEqual(expect.arrayContaining(["health", "whoami"]));
     for (const s of specs) {
-      expect(readFileSync(s.entrypoint, "utf8")).toMatch(/Deno\.serve\(handler\)/);
+      expect(readFileSync(s.entrypoint, "utf8")).toMatch(
+        /Deno\.serve\(createHandler\(defaultDeps\(\)\)\)/,
+      );
     }
     expect(specs.find((s) => s.name === "health")?.verifyJwt).toBe(false);
     expect(specs.find((s) => s.name === "whoami")?.verifyJwt).toBe(true);

@@ -1,8 +1,8 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createFakeProvider } from "../../scripts/services/fake-provider-app.ts";
-import { evolutionClient } from "../../shared/outbound/evolution.ts";
+import { createEvolutionClient } from "../../shared/outbound/evolution.ts";
 import type { OutboundMessage } from "../../shared/outbound/types.ts";
-import { whatsmeowClient } from "../../shared/outbound/whatsmeow.ts";
+import { createWhatsmeowClient } from "../../shared/outbound/whatsmeow.ts";
 import {
   answering,
   bridgeCh,
@@ -21,7 +21,7 @@ beforeEach(() => {
 });
 
 describe("Evolution client", () => {
-  const evo = () => evolutionClient({ fetch: viaFake(fake) });
+  const evo = () => createEvolutionClient({ fetch: viaFake(fake) });
 
   it("posts each kind of message to its endpoint with the apikey", async () => {
     const c = evo();
@@ -93,7 +93,7 @@ describe("Evolution client", () => {
   });
 
   it("joins Evolution's error messages and classifies by status", async () => {
-    const c = evolutionClient({
+    const c = createEvolutionClient({
       fetch: answering(400, {
         status: 400,
         error: "Bad Request",
@@ -123,7 +123,7 @@ describe("Evolution client", () => {
 });
 
 describe("whatsmeow bridge client", () => {
-  const bridge = () => whatsmeowClient({ fetch: viaFake(fake) });
+  const bridge = () => createWhatsmeowClient({ fetch: viaFake(fake) });
 
   it("posts text, media, location and rendered templates to /api/send", async () => {
     const c = bridge();
@@ -171,20 +171,21 @@ describe("whatsmeow bridge client", () => {
   });
 
   it("accepts {id}, classifies errors and refuses what it cannot send", async () => {
-    const byId = await whatsmeowClient({ fetch: answering(200, { id: "X1" }) }).send(
+    const byId = await createWhatsmeowClient({ fetch: answering(200, { id: "X1" }) }).send(
       bridgeCh,
       msg({ content: "a" }),
     );
     expect(byId).toEqual({ kind: "sent", providerMessageId: "X1" });
-    const down = await whatsmeowClient({ fetch: answering(502, { error: "device offline" }) }).send(
-      bridgeCh,
-      msg({ content: "a" }),
-    );
+    const down = await createWhatsmeowClient({ fetch: answering(502, { error: "device offline" }) })
+      .send(
+        bridgeCh,
+        msg({ content: "a" }),
+      );
     expect(down).toMatchObject({
       kind: "retry",
       error: { message: "device offline", http_status: 502 },
     });
-    const odd = await whatsmeowClient({ fetch: answering(200, { ok: true }) }).send(
+    const odd = await createWhatsmeowClient({ fetch: answering(200, { ok: true }) }).send(
       bridgeCh,
       msg({ content: "a" }),
     );

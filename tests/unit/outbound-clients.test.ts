@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createFakeProvider } from "../../scripts/services/fake-provider-app.ts";
-import { cloudApiClient } from "../../shared/outbound/cloud-api.ts";
-import { providerClients } from "../../shared/outbound/clients.ts";
+import { createCloudApiClient } from "../../shared/outbound/cloud-api.ts";
+import { createProviderClients } from "../../shared/outbound/clients.ts";
 import { renderTemplateBody } from "../../shared/outbound/template-text.ts";
 import type { Fetch, OutboundMessage } from "../../shared/outbound/types.ts";
 import {
@@ -25,7 +25,7 @@ const lastBody = () => fake.log.at(-1)!.body as Record<string, unknown>;
 
 describe("Cloud API client: request bodies", () => {
   const cloud = () =>
-    cloudApiClient({ baseUrl: "http://fake/", version: "v21.0", fetch: viaFake(fake) });
+    createCloudApiClient({ baseUrl: "http://fake/", version: "v21.0", fetch: viaFake(fake) });
 
   it("sends text with a link preview only when the body has a URL, and reply context", async () => {
     const out = await cloud().send(
@@ -174,7 +174,7 @@ describe("Cloud API client: request bodies", () => {
 
 describe("Cloud API client: classifying answers", () => {
   const send = (fetch: Fetch = viaFake(fake)) =>
-    cloudApiClient({ baseUrl: "http://fake", version: "v21.0", fetch }).send(
+    createCloudApiClient({ baseUrl: "http://fake", version: "v21.0", fetch }).send(
       cloudCh,
       msg({ content: "hi" }),
     );
@@ -241,7 +241,7 @@ describe("Cloud API client: classifying answers", () => {
       error: { http_status: null, message: "network error: fetch failed" },
     });
     await fault(fake, { kind: "latency", delay_ms: 150, times: 1 });
-    const clients = providerClients({
+    const clients = createProviderClients({
       graphBaseUrl: "http://fake",
       graphVersion: "v21.0",
       fetch: viaFake(fake),
@@ -297,7 +297,11 @@ describe("Cloud API client: listing templates", () => {
 
   it("follows paging.next across pages and maps each template", async () => {
     await seed(250);
-    const c = cloudApiClient({ baseUrl: "http://fake", version: "v21.0", fetch: viaFake(fake) });
+    const c = createCloudApiClient({
+      baseUrl: "http://fake",
+      version: "v21.0",
+      fetch: viaFake(fake),
+    });
     const list = await c.listTemplates(cloudCh);
     expect(list).toHaveLength(250);
     expect(new Set(list.map((t) => t.name)).size).toBe(250);
@@ -320,7 +324,11 @@ describe("Cloud API client: listing templates", () => {
   });
 
   it("throws clear errors for HTTP errors, a missing WABA and odd templates", async () => {
-    const c = cloudApiClient({ baseUrl: "http://fake", version: "v21.0", fetch: viaFake(fake) });
+    const c = createCloudApiClient({
+      baseUrl: "http://fake",
+      version: "v21.0",
+      fetch: viaFake(fake),
+    });
     await expect(c.listTemplates(channel({ business_account_id: null }))).rejects.toThrow(
       /business_account_id/,
     );
@@ -338,7 +346,7 @@ describe("Cloud API client: listing templates", () => {
       }),
     );
     await expect(c.listTemplates(cloudCh)).rejects.toThrow(/template odd is not as expected/);
-    const offline = cloudApiClient({
+    const offline = createCloudApiClient({
       baseUrl: "http://fake",
       version: "v21.0",
       fetch: () => Promise.reject(new TypeError("fetch failed")),
@@ -349,9 +357,9 @@ describe("Cloud API client: listing templates", () => {
   });
 });
 
-describe("providerClients", () => {
+describe("createProviderClients", () => {
   it("dispatches on the channel's provider and lists templates for Cloud API only", async () => {
-    const clients = providerClients({
+    const clients = createProviderClients({
       graphBaseUrl: "http://fake",
       graphVersion: "v21.0",
       fetch: viaFake(fake),
