@@ -3,15 +3,12 @@
 // once, or kill one mid-batch; the Edge Function runs the same code.
 import { db } from "../shared/db.ts";
 import { readEnv } from "../shared/env.ts";
-import { createProviderClients } from "../shared/outbound/clients.ts";
+import { createProviderClients, graphSettingsFromEnv } from "../shared/outbound/clients.ts";
 import { createDispatcher } from "../functions/dispatch/dispatcher.ts";
 
 const num = (name: string, fallback: number) => Number(readEnv(name) ?? fallback);
 
-const clients = createProviderClients({
-  graphBaseUrl: readEnv("THREADLINE_GRAPH_API_URL") ?? "https://graph.facebook.com",
-  graphVersion: readEnv("THREADLINE_GRAPH_API_VERSION") ?? "v23.0",
-});
+const clients = createProviderClients(graphSettingsFromEnv());
 const dispatcher = createDispatcher({
   sql: db(),
   send: clients.send,

@@ -3,8 +3,11 @@ import { z } from "zod";
 import { db, type Sql } from "../../shared/db.ts";
 import { bearerToken } from "../../shared/jwt.ts";
 import { json, jsonError } from "../../shared/http.ts";
-import { readEnv } from "../../shared/env.ts";
-import { createProviderClients, type ProviderClients } from "../../shared/outbound/clients.ts";
+import {
+  createProviderClients,
+  graphSettingsFromEnv,
+  type ProviderClients,
+} from "../../shared/outbound/clients.ts";
 import type { ChannelTarget } from "../../shared/outbound/types.ts";
 import { createDispatcher } from "./dispatcher.ts";
 
@@ -80,10 +83,7 @@ async function syncTemplates(deps: Deps, channelId: string): Promise<Response> {
 }
 
 export function defaultDeps(): Deps {
-  const clients = createProviderClients({
-    graphBaseUrl: readEnv("THREADLINE_GRAPH_API_URL") ?? "https://graph.facebook.com",
-    graphVersion: readEnv("THREADLINE_GRAPH_API_VERSION") ?? "v23.0",
-  });
+  const clients = createProviderClients(graphSettingsFromEnv());
   const dispatcher = createDispatcher({
     sql: db(),
     send: clients.send,

@@ -3,34 +3,27 @@
 // transaction), then runs seed 003's "recent messages for a customer" query
 // on the last agent's table (10,000 messages over 200 customers) as that
 // admin, through RLS. Drops everything it made afterwards. Needs `npm start`.
-import postgres from "postgres";
-import { stackEnv } from "./stack-env.ts";
+import {
+  connect,
+  createAuthUser,
+  createWorkspace,
+  percentile as pct,
+  report,
+  runTag,
+  setting,
+  stackEnv,
+} from "./setup.ts";
 
 const env = await stackEnv();
-const agents = Number(Deno.env.get("BENCH_AGENTS") ?? "1000");
-const queries = Number(Deno.env.get("BENCH_QUERIES") ?? "500");
-const sql = postgres(env.THREADLINE_DB_URL, { max: 1, onnotice: () => {} });
+const agents = setting("BENCH_AGENTS", 1000);
+const queries = setting("BENCH_QUERIES", 500);
+const sql = connect(env, 1);
 
-const tag = Date.now().toString().slice(-7);
-const [{ id: admin }] = await sql.begin(async (tx) => {
-  await tx`set local role supabase_auth_admin`;
-  return await tx`
-    insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data, raw_app_meta_data,
-                            email_confirmed_at, created_at, updated_at)
-    values (gen_random_uuid(), '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated',
-            ${`agents-bench-${tag}@example.com`}, '{}', '{"provider":"email"}', now(), now(), now())
-    returning id`;
-});
-const [{ id: ws }] = await sql`
-  insert into public.workspaces (name, slug, plan, created_by)
-  values ('Agents bench', ${"agents-bench-" + tag}, 'enterprise', ${admin}) returning id`;
+const tag = runTag();
+const admin = await createAuthUser(env, `agents-bench-${tag}@example.com`);
+const ws = await createWorkspace(sql, "Agents bench", `agents-bench-${tag}`, admin);
 await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${ws}, ${admin}, 'owner')`;
 const claims = JSON.stringify({ sub: admin, role: "authenticated", aud: "authenticated" });
-
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return Math.round(s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] * 100) / 100;
-};
 
 const created: number[] = [];
 const createMs: number[] = [];
@@ -104,13 +97,12 @@ try {
     })`,
   );
   console.log(plan);
-  console.log(JSON.stringify({
-    bench: "agents",
+  report("agents", {
     agents,
     create_ms_p50: pct(createMs, 50),
     create_ms_p99: pct(createMs, 99),
     query_ms_p50: pct(queryMs, 50),
-  }));
+  });
 } finally {
   const t = performance.now();
   for (const id of created) await sql`select public.drop_agent(${id})`;

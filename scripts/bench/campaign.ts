@@ -3,29 +3,37 @@
 // to expand the recipients, then the run to completion through the dispatch
 // function and the fake provider, counting what the provider accepted per
 // recipient. Needs `npm start`.
-import postgres from "postgres";
-import { stackEnv } from "./stack-env.ts";
+import {
+  connect,
+  createCloudChannel,
+  createWorkspace,
+  dropWorkspace,
+  fakeProvider,
+  perRecipient,
+  report,
+  runTag,
+  setting,
+  sleep,
+  stackEnv,
+} from "./setup.ts";
 
 const env = await stackEnv();
-const total = Number(Deno.env.get("BENCH_RECIPIENTS") ?? "100000");
-const limit = Number(Deno.env.get("BENCH_LIMIT") ?? "1000");
-const sql = postgres(env.THREADLINE_DB_URL, { max: 2, onnotice: () => {} });
-const fake = (path: string, init?: RequestInit) =>
-  fetch(`${env.THREADLINE_FAKE_PROVIDER_URL}${path}`, init);
+const total = setting("BENCH_RECIPIENTS", 100000);
+const limit = setting("BENCH_LIMIT", 1000);
+const sql = connect(env, 2);
+const fake = fakeProvider(env);
 
-const tag = Date.now().toString().slice(-6);
+// Six digits: phones are '7' || tag || seven digits, within E.164's fifteen.
+const tag = runTag(6);
 const PNID = `PN-CAMPAIGN-${tag}`;
-const [{ id: ws }] = await sql`
-  insert into public.workspaces (name, slug, plan) values ('Campaign bench', ${
-  "campaign-bench-" + tag
-}, 'enterprise') returning id`;
-const [{ id: channel }] = await sql`
-  insert into public.channels (workspace_id, provider, name, phone_number_id, settings)
-  values (${ws}, 'cloud_api', 'Bench', ${PNID}, ${sql.json({ rate_limit_per_second: limit })})
-  returning id`;
-await sql`select vault.create_secret('bench-access-token', ${
-  "channel:" + channel + ":access_token"
-})`;
+const ws = await createWorkspace(sql, "Campaign bench", `campaign-bench-${tag}`);
+const channel = await createCloudChannel(
+  sql,
+  ws,
+  PNID,
+  { access_token: "bench-access-token" },
+  limit,
+);
 const [{ id: template }] = await sql`
   insert into public.message_templates (workspace_id, channel_id, name, language, category, status, components)
   values (${ws}, ${channel}, 'bench_offer', 'en_US', 'MARKETING', 'APPROVED',
@@ -38,7 +46,7 @@ await sql`vacuum (analyze) public.contacts, public.campaign_messages, public.mes
 const [{ id: campaign }] = await sql`
   insert into public.campaigns (workspace_id, channel_id, name, template_id, template_params)
   values (${ws}, ${channel}, 'Bench', ${template}, '["{{contact.first_name}}"]') returning id`;
-await (await fake("/__fake/requests", { method: "DELETE" })).body?.cancel();
+await fake.clearLog();
 
 const t0 = performance.now();
 const [started] = await sql<{ status: string; total_recipients: number }[]>`
@@ -52,7 +60,7 @@ console.log(`start_campaign: ${started.total_recipients} recipients in ${Math.ro
 const sendStart = performance.now();
 let status = started.status;
 for (;;) {
-  await new Promise((r) => setTimeout(r, 250));
+  await sleep(250);
   [{ status }] = await sql<
     { status: string }[]
   >`select status from public.campaigns where id = ${campaign}`;
@@ -61,15 +69,8 @@ for (;;) {
 const seconds = (performance.now() - sendStart) / 1000;
 [{ status }] = await sql`select private.fold_campaign(${campaign}) as status`;
 
-const accepted =
-  (await (await fake(`/__fake/requests?path=${PNID}/messages&status=200`)).json()) as {
-    at: string;
-    body: { to: string };
-  }[];
-const per = new Map<string, number>();
-for (const r of accepted) per.set(r.body.to, (per.get(r.body.to) ?? 0) + 1);
-const duplicates = [...per.values()].reduce((a, n) => a + (n - 1), 0);
-const lost = total - per.size;
+const accepted = await fake.accepted<{ at: string; body: { to: string } }>(PNID);
+const { duplicates, lost } = perRecipient(accepted, total);
 const [c] = await sql<{ sent_count: number; failed_count: number }[]>`
   select sent_count, failed_count from public.campaigns where id = ${campaign}`;
 const rate = c.sent_count / seconds;
@@ -99,14 +100,13 @@ if (Deno.env.get("BENCH_TIMELINE")) {
     completed_s: ((t.completed_at as Date).getTime() - s0) / 1000,
   }));
 }
-await sql`delete from public.workspaces where id = ${ws}`;
+await dropWorkspace(sql, ws);
 await sql.end();
-console.log(JSON.stringify({
-  bench: "campaign",
+report("campaign", {
   recipients: total,
   expand_ms: Math.round(expandMs),
   duplicates,
   lost,
   msgs_per_s: Math.round(rate),
   ratio: Number((rate / limit).toFixed(3)),
-}));
+});

@@ -1,26 +1,31 @@
 // npm run bench:ingest — signed Cloud API webhooks (one text message each,
 // distinct senders) against the full ingestion path and a bare-insert
 // baseline served by the same HTTP server, in one run. Needs `npm start`.
-import postgres from "postgres";
-import { stackEnv } from "./stack-env.ts";
 import { hubSignature } from "../../shared/signature.ts";
 import { cloudText } from "../../tests/fixtures/payloads.ts";
+import {
+  connect,
+  createCloudChannel,
+  createWorkspace,
+  dropWorkspace,
+  report,
+  runTag,
+  setting,
+  sleep,
+  stackEnv,
+} from "./setup.ts";
 
 const env = await stackEnv();
-const seconds = Number(Deno.env.get("BENCH_SECONDS") ?? "8");
-const concurrency = Number(Deno.env.get("BENCH_CONCURRENCY") ?? "32");
+const seconds = setting("BENCH_SECONDS", 8);
+const concurrency = setting("BENCH_CONCURRENCY", 32);
 const port = 54340 + Math.floor(Math.random() * 50);
-const sql = postgres(env.THREADLINE_DB_URL, { max: 2, onnotice: () => {} });
+const sql = connect(env, 2);
 
 const SECRET = "bench-app-secret";
-const PNID = `PN-BENCH-${Date.now()}`;
-const [{ id: ws }] = await sql`
-  insert into public.workspaces (name, slug, plan) values ('Bench', ${
-  "bench-" + Date.now()
-}, 'enterprise') returning id`;
-const [{ id: channel }] = await sql`
-  insert into public.channels (workspace_id, provider, name, phone_number_id) values (${ws}, 'cloud_api', 'Bench', ${PNID}) returning id`;
-await sql`select vault.create_secret(${SECRET}, ${"channel:" + channel + ":app_secret"})`;
+const tag = runTag();
+const PNID = `PN-BENCH-${tag}`;
+const ws = await createWorkspace(sql, "Bench", `bench-${tag}`);
+const channel = await createCloudChannel(sql, ws, PNID, { app_secret: SECRET });
 // Start from clean tables: a previous run's cleanup leaves dead rows that
 // autovacuum would otherwise clear in the middle of this run.
 const TOUCHED =
@@ -45,7 +50,7 @@ for (let i = 0; i < 100; i++) {
     (await Deno.connect({ hostname: "127.0.0.1", port })).close();
     break;
   } catch {
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
 
@@ -155,15 +160,14 @@ try {
     } ms`,
   );
   console.log(`messages stored: ${messages}, failed requests: ${failures}`);
-  console.log(JSON.stringify({
-    bench: "ingest",
+  report("ingest", {
     msgs_per_s: Math.round(msgsPerS),
     p99_ms: Number(maxP99("ingest").toFixed(1)),
     baseline_per_s: Math.round(baselinePerS),
     ratio: Number((msgsPerS / baselinePerS).toFixed(2)),
     via_gateway_per_s: Math.round(gateway.perSecond),
     failed: failures,
-  }));
+  });
 } finally {
   try {
     server.kill("SIGTERM");
@@ -171,8 +175,7 @@ try {
     // already gone
   }
   await server.status;
-  await sql`delete from vault.secrets where name like ${"channel:" + channel + ":%"}`;
-  await sql`delete from public.workspaces where id = ${ws}`;
+  await dropWorkspace(sql, ws);
   await sql`drop schema bench cascade`;
   await sql.unsafe(`vacuum ${TOUCHED}`);
   await sql.end();

@@ -9,6 +9,7 @@ import type {
   SendOutcome,
 } from "./types.ts";
 import { createWhatsmeowClient } from "./whatsmeow.ts";
+import { readEnv } from "../env.ts";
 
 // One entry point for the dispatcher: the channel's provider picks the client,
 // and every call is bounded in time so a hung provider cannot hold a claim.
@@ -63,5 +64,17 @@ export function createProviderClients(opts: ProviderClientsOptions): ProviderCli
       // One bound for the whole listing, all pages included.
       return cloud.listTemplates(channel, bounded(signal));
     },
+  };
+}
+
+// Where the Graph API is, from the function's settings: Meta's by default,
+// the fake provider locally.
+export function graphSettingsFromEnv(): Pick<
+  ProviderClientsOptions,
+  "graphBaseUrl" | "graphVersion"
+> {
+  return {
+    graphBaseUrl: readEnv("THREADLINE_GRAPH_API_URL") ?? "https://graph.facebook.com",
+    graphVersion: readEnv("THREADLINE_GRAPH_API_VERSION") ?? "v23.0",
   };
 }
