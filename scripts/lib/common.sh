@@ -33,15 +33,15 @@ cluster_home() {
   echo "$alt"
 }
 
-# cluster_init DATA_DIR: a fresh cluster with Supabase's local credentials.
-# Its superuser is supabase_admin, as on hosted; the shim then makes
-# postgres, which is not a superuser.
+# cluster_init DATA_DIR [SUPERUSER]: a fresh cluster with Supabase's local
+# credentials. Its superuser is supabase_admin, as on hosted; the shim then
+# makes postgres, which is not a superuser.
 cluster_init() {
-  local data="$1" pw
+  local data="$1" superuser="${2:-supabase_admin}" pw
   pw="$(dirname "$data")/.pw"
   printf 'postgres\n' > "$pw"
   [ "$(id -u)" = 0 ] && chown postgres "$pw"
-  pg_run "$PG_BIN/initdb" -D "$data" -U supabase_admin --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
+  pg_run "$PG_BIN/initdb" -D "$data" -U "$superuser" --pwfile="$pw" -E UTF8 --locale=C.UTF-8 \
     --auth-local=trust --auth-host=scram-sha-256 >/dev/null
   rm -f "$pw"
 }
