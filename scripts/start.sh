@@ -8,7 +8,8 @@ RUN="$STATE/run"
 mkdir -p "$RUN"
 DB_HOME="$(cluster_home "$STATE/db")"
 DATA="$DB_HOME/data"
-stack_env "${THREADLINE_API_PORT:-54321}" "${THREADLINE_DB_PORT:-54322}" "${THREADLINE_FAKE_PROVIDER_PORT:-54326}"
+stack_env "${THREADLINE_API_PORT:-54321}" "${THREADLINE_DB_PORT:-54322}" "${THREADLINE_FAKE_PROVIDER_PORT:-54326}" \
+  "${THREADLINE_REST_PORT:-54330}" "${THREADLINE_AUTH_PORT:-54331}" "$(stack_password "$DB_HOME/authenticator.pw")"
 
 STAMP="$DB_HOME/migrations.sha256"
 if [ -f "$DATA/PG_VERSION" ]; then
@@ -33,7 +34,7 @@ apply_shim "$THREADLINE_SUPERUSER_DB_URL"
 push_migrations "$THREADLINE_DB_URL" "$RUN/db-push.log"
 migrations_stamp > "$STAMP"
 
-say "Starting the functions gateway, pg_net worker and fake provider"
+say "Starting PostgREST, the Auth stand-in, the functions gateway, pg_net worker and fake provider"
 stop_services "$RUN"
 start_services "$RUN"
 write_env_file "$RUN/stack.env"
@@ -54,6 +55,8 @@ cat <<MSG
 Started Threadline local development setup in $((SECONDS - started))s.
 
          API URL: $SUPABASE_URL
+    REST API URL: $SUPABASE_URL/rest/v1  ($(cat "$RUN/postgrest-version" 2>/dev/null || echo PostgREST))
+    Auth API URL: $SUPABASE_URL/auth/v1  (local stand-in: password sign-in, sign-up, refresh, user, logout)
    Functions URL: $SUPABASE_URL/functions/v1/<name>
           DB URL: $THREADLINE_DB_URL
  Fake WhatsApp:   $THREADLINE_FAKE_PROVIDER_URL  (request log: /__fake/requests)

@@ -13,7 +13,8 @@ chmod 755 "$TMP"
 RUN="$TMP/run"; mkdir -p "$RUN"
 DATA="$TMP/data"
 export THREADLINE_FSYNC=off THREADLINE_GATEWAY_QUIET=1
-stack_env "$(free_port)" "$(free_port)" "$(free_port)"
+stack_env "$(free_port)" "$(free_port)" "$(free_port)" "$(free_port)" "$(free_port)" \
+  "$(stack_password "$TMP/authenticator.pw")"
 
 cleanup() {
   stop_services "$RUN" 2>/dev/null

@@ -73,9 +73,22 @@ psql_url() { psql "$1" -X -q -v ON_ERROR_STOP=1 "${@:2}"; }
 # runs as the superuser, as hosted's own setup does.
 apply_shim() {
   local url="$1" f
+  local vars=(-v authenticator_password="$THREADLINE_AUTHENTICATOR_PASSWORD")
   for f in "$ROOT"/scripts/shim/*.sql; do
-    psql_url "$url" -f "$f" >/dev/null 2>&1 || { psql_url "$url" -f "$f" >&2 || true; die "shim $(basename "$f") failed"; }
+    psql_url "$url" "${vars[@]}" -f "$f" >/dev/null 2>&1 \
+      || { psql_url "$url" "${vars[@]}" -f "$f" >&2 || true; die "shim $(basename "$f") failed"; }
   done
+}
+
+# stack_password FILE: the password kept in FILE, made on first use. Local
+# stacks have their own, never a well-known one, for the role PostgREST
+# logs in as.
+stack_password() {
+  local f="$1"
+  if [ ! -s "$f" ]; then
+    (umask 077; node -e 'console.log(require("crypto").randomBytes(24).toString("base64url"))' > "$f")
+  fi
+  cat "$f"
 }
 
 # Migrations with the real CLI, which records them in
@@ -88,6 +101,9 @@ push_migrations() {
     || { cat "$log" >&2 2>/dev/null; die "supabase db push failed"; }
   psql_url "$url" -f "$ROOT/supabase/seed.sql" >>"$log" 2>&1 \
     || { tail -n 20 "$log" >&2; die "supabase/seed.sql failed"; }
+  # The shim's event triggers already tell PostgREST of each DDL statement,
+  # as hosted's do; one more reload after the seed costs nothing.
+  echo "notify pgrst, 'reload schema'" | psql_url "$url" >>"$log" 2>&1
   # How the database reaches the dispatch function (pg_net, the tick).
   echo "select private.configure_functions(:'url', :'key')" \
     | psql_url "$url" -v url="$SUPABASE_URL/functions/v1" -v key="$SUPABASE_SERVICE_ROLE_KEY" >>"$log" 2>&1 \
@@ -123,10 +139,14 @@ free_port() {
   node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
 }
 
-# stack_env API_PORT DB_PORT FAKE_PORT: the variables every service and test reads.
+# stack_env API_PORT DB_PORT FAKE_PORT REST_PORT AUTH_PORT AUTHENTICATOR_PASSWORD:
+# the variables every service and test reads. PostgREST and the Auth
+# stand-in listen on loopback ports of their own; clients reach them through
+# the gateway, at /rest/v1 and /auth/v1.
 stack_env() {
   local api="$1" dbp="$2" fake="$3"
   export THREADLINE_API_PORT="$api" THREADLINE_DB_PORT="$dbp" THREADLINE_FAKE_PROVIDER_PORT="$fake"
+  export THREADLINE_REST_PORT="$4" THREADLINE_AUTH_PORT="$5" THREADLINE_AUTHENTICATOR_PASSWORD="$6"
   export THREADLINE_JWT_SECRET="${THREADLINE_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"
   # postgres is what migrations, functions and developers use; supabase_admin
   # is the cluster's superuser (shim, test fixtures); supabase_auth_admin is
@@ -134,6 +154,7 @@ stack_env() {
   export THREADLINE_DB_URL="postgresql://postgres:postgres@127.0.0.1:$dbp/postgres"
   export THREADLINE_SUPERUSER_DB_URL="postgresql://supabase_admin:postgres@127.0.0.1:$dbp/postgres"
   export THREADLINE_AUTH_DB_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$dbp/postgres"
+  export THREADLINE_REST_DB_URL="postgresql://authenticator:$6@127.0.0.1:$dbp/postgres"
   export PGPASSWORD=postgres
   export THREADLINE_FAKE_PROVIDER_URL="http://127.0.0.1:$fake"
   # Cloud API sends go to the fake provider locally (Graph on hosted).
@@ -149,7 +170,7 @@ write_env_file() {
   {
     for v in SUPABASE_URL SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY SUPABASE_DB_URL \
       THREADLINE_API_PORT THREADLINE_DB_PORT THREADLINE_FAKE_PROVIDER_PORT THREADLINE_DB_URL \
-      THREADLINE_SUPERUSER_DB_URL THREADLINE_AUTH_DB_URL \
+      THREADLINE_REST_PORT THREADLINE_AUTH_PORT THREADLINE_SUPERUSER_DB_URL THREADLINE_AUTH_DB_URL \
       THREADLINE_FAKE_PROVIDER_URL THREADLINE_GRAPH_API_URL THREADLINE_JWT_SECRET; do
       printf '%s=%s\n' "$v" "${!v}"
     done
@@ -160,7 +181,7 @@ write_env_file() {
 # so stopping it takes its children (the function processes) too.
 start_service() {
   local run="$1" name="$2" script="$3"
-  setsid "$BIN/deno" run --allow-all --no-prompt --unstable-no-legacy-abort --config="$ROOT/deno.json" "$ROOT/$script" \
+  THREADLINE_RUN_DIR="$run" setsid "$BIN/deno" run --allow-all --no-prompt --unstable-no-legacy-abort --config="$ROOT/deno.json" "$ROOT/$script" \
     >"$run/$name.log" 2>&1 < /dev/null &
   echo $! > "$run/$name.pid"
 }
@@ -198,8 +219,12 @@ start_services() {
   local run="$1"
   start_service "$run" net-worker scripts/services/net-worker.ts
   start_service "$run" fake-provider scripts/services/fake-provider.ts
+  start_service "$run" rest scripts/services/rest.ts
+  start_service "$run" auth scripts/services/auth.ts
   start_service "$run" gateway scripts/services/gateway.ts
   wait_http "$THREADLINE_FAKE_PROVIDER_URL/__fake/requests" 60 || { cat "$run/fake-provider.log" >&2; die "fake provider did not come up"; }
+  wait_http "http://127.0.0.1:$THREADLINE_REST_PORT/" 60 || { cat "$run/rest.log" >&2; die "PostgREST did not come up"; }
+  wait_http "http://127.0.0.1:$THREADLINE_AUTH_PORT/health" 60 || { cat "$run/auth.log" >&2; die "the Auth stand-in did not come up"; }
   wait_http "$SUPABASE_URL/__gateway/health" 90 || { cat "$run/gateway.log" >&2; die "gateway did not come up"; }
   grep -q "listening" "$run/net-worker.log" 2>/dev/null || sleep 1
 }
@@ -207,6 +232,8 @@ start_services() {
 stop_services() {
   local run="$1"
   stop_service "$run" gateway
+  stop_service "$run" auth
+  stop_service "$run" rest
   stop_service "$run" fake-provider
   stop_service "$run" net-worker
 }

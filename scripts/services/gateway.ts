@@ -1,8 +1,10 @@
-// Local stand-in for the hosted functions gateway: routes
+// Local stand-in for the hosted API gateway: /rest/v1 to PostgREST and
+// /auth/v1 to the Auth stand-in behind an API key (gateway-api.ts), and
 // /functions/v1/<name> to one Deno process per function (as the edge runtime
 // gives each function its own isolate), verifying the JWT where verify_jwt is on.
 import { functionsFromConfig, type FunctionSpec } from "./functions-config.ts";
-import { bearerToken, verifyJwt } from "../../shared/jwt.ts";
+import { allowAnyOrigin, corsPreflight, isApiPath, toUpstream } from "./gateway-api.ts";
+import { bearerToken, localApiKeys, verifyJwt } from "../../shared/jwt.ts";
 import { json } from "../../shared/http.ts";
 
 const root = new URL("../../", import.meta.url).pathname.replace(/\/$/, "");
@@ -10,6 +12,11 @@ const port = Number(Deno.env.get("THREADLINE_API_PORT") ?? "54321");
 const jwtSecret = Deno.env.get("THREADLINE_JWT_SECRET") ?? "";
 const quiet = Deno.env.get("THREADLINE_GATEWAY_QUIET") === "1";
 if (!jwtSecret) throw new Error("THREADLINE_JWT_SECRET is required");
+const apiKeys = await localApiKeys(jwtSecret);
+const upstreams = {
+  rest: `http://127.0.0.1:${Deno.env.get("THREADLINE_REST_PORT") ?? "54330"}`,
+  auth: `http://127.0.0.1:${Deno.env.get("THREADLINE_AUTH_PORT") ?? "54331"}`,
+};
 
 type Running = { spec: FunctionSpec; port: number; child: Deno.ChildProcess; exited: boolean };
 
@@ -117,11 +124,36 @@ async function authorize(spec: FunctionSpec, req: Request): Promise<Response | n
   }
 }
 
+async function proxyApi(req: Request): Promise<Response> {
+  const preflight = corsPreflight(req);
+  if (preflight) return preflight;
+  const up = toUpstream(req, apiKeys, upstreams);
+  if (up instanceof Response) return allowAnyOrigin(up);
+  try {
+    const res = await fetch(up.url, {
+      method: req.method,
+      headers: up.headers,
+      body: req.body,
+      redirect: "manual",
+    });
+    return allowAnyOrigin(res);
+  } catch (e) {
+    return allowAnyOrigin(
+      json({
+        message: `An invalid response was received from the upstream server: ${
+          (e as Error).message
+        }`,
+      }, 502),
+    );
+  }
+}
+
 async function handle(req: Request): Promise<Response> {
   const url = new URL(req.url);
   if (url.pathname === "/__gateway/health") {
     return json({ status: "ok", functions: specs.map((s) => s.name) });
   }
+  if (isApiPath(url.pathname)) return await proxyApi(req);
   const m = url.pathname.match(/^\/functions\/v1\/([^/]+)(\/.*)?$/);
   if (!m) return json({ code: "NOT_FOUND", message: "Not found" }, 404);
   const spec = specs.find((s) => s.name === m[1]);

@@ -5,7 +5,9 @@
 -- NOSUPERUSER CREATEDB CREATEROLE LOGIN REPLICATION BYPASSRLS, so a
 -- migration that only a superuser could apply fails here as it would on a
 -- hosted project. Everything is idempotent: the shim runs on every start.
--- Local passwords are Supabase's local default, "postgres".
+-- Local passwords are Supabase's local default, "postgres", except
+-- authenticator's (PostgREST's login), which is the stack's own: psql
+-- variable authenticator_password.
 do $$
 begin
   if current_user <> 'supabase_admin' or not (select rolsuper from pg_roles where rolname = current_user) then
@@ -42,7 +44,7 @@ $$;
 
 alter role supabase_admin with superuser createdb createrole replication bypassrls;
 alter role postgres with nosuperuser inherit createdb createrole login replication bypassrls password 'postgres';
-alter role authenticator with password 'postgres';
+alter role authenticator with password :'authenticator_password';
 alter role supabase_auth_admin with password 'postgres';
 alter database postgres owner to postgres;
 
