@@ -3,7 +3,12 @@ import { json } from "../../shared/http.ts";
 import type { Fetch } from "../../shared/outbound/types.ts";
 import { CallbackSpec, createCallbackRegistry } from "./fake-provider-callbacks.ts";
 import {
-  bridgeSend,
+  createGowaCallbacks,
+  GowaCallbackSpec,
+  gowaSend,
+  isGowaPath,
+} from "./fake-provider-gowa.ts";
+import {
   cloudSend,
   EVOLUTION_ENDPOINTS,
   evolutionSend,
@@ -69,9 +74,34 @@ function faultResponse(f: Fault): Response | null {
   }
 }
 
-type RouteResult = SendResult & { phoneNumberId?: string };
+type RouteResult = SendResult & { phoneNumberId?: string; device?: string };
 
 const invalidJson = (error: z.ZodError) => json({ error: z.prettifyError(error) }, 400);
+
+// JSON, or the fields of a form (GOWA's media endpoints take
+// multipart/form-data; a file part is logged by its name and type), else
+// the raw text.
+async function readBody(req: Request): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (/^(multipart\/form-data|application\/x-www-form-urlencoded)/i.test(type)) {
+    try {
+      const form = await req.formData();
+      const fields: Record<string, unknown> = {};
+      for (const [k, v] of form) {
+        fields[k] = typeof v === "string" ? v : { file: v.name, type: v.type, size: v.size };
+      }
+      return fields;
+    } catch {
+      return null;
+    }
+  }
+  const text = await req.text();
+  try {
+    return text ? JSON.parse(text) : null;
+  } catch {
+    return text;
+  }
+}
 
 export function createFakeProvider(opts: FakeProviderOptions = {}) {
   const log: LoggedRequest[] = [];
@@ -79,6 +109,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   let seq = 0;
   const templates = createTemplateStore();
   const callbacks = createCallbackRegistry(opts.fetch ?? globalThis.fetch);
+  const gowaCallbacks = createGowaCallbacks(opts.fetch ?? globalThis.fetch);
 
   function takeFault(path: string): Fault | undefined {
     const f = faults.find((x) => !x.match || path.includes(x.match));
@@ -159,6 +190,15 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
       case "DELETE /__fake/callbacks":
         callbacks.clear();
         return json({ cleared: true });
+      case "POST /__fake/gowa-callbacks": {
+        const c = GowaCallbackSpec.safeParse(await body());
+        if (!c.success) return invalidJson(c.error);
+        gowaCallbacks.register(c.data);
+        return json(c.data, 201);
+      }
+      case "DELETE /__fake/gowa-callbacks":
+        gowaCallbacks.clear();
+        return json({ cleared: true });
     }
     return json({ error: "not found" }, 404);
   }
@@ -176,7 +216,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
     if (evo && post && EVOLUTION_ENDPOINTS.includes(evo[1])) {
       return evolutionSend(evo[1], decodeURIComponent(evo[2]), req.headers, body);
     }
-    if (path === "/api/send" && post) return bridgeSend(req.headers, body);
+    if (isGowaPath(path) && post) return gowaSend(path, req.headers, body);
     if (path === "/echo") return { res: json({ method: req.method, query: url.search, body }) };
     return { res: json(graphError(`Unknown path components: ${path}`, 2500), 404) };
   }
@@ -189,17 +229,13 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
     // happens, so take it now, not after the delay.
     const signal = req.signal;
 
-    const text = await req.text();
-    let body: unknown = text;
-    try {
-      body = text ? JSON.parse(text) : null;
-    } catch { /* keep raw text */ }
+    const body = await readBody(req);
 
     const fault = takeFault(path);
     if (fault?.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
     const injected = fault ? faultResponse(fault) : null;
     // A dispatcher killed mid-request never learns an id: nothing may count as sent.
-    const { res, sent, phoneNumberId } = signal.aborted
+    const { res, sent, phoneNumberId, device } = signal.aborted
       ? { res: json({ error: "client closed request" }, 499) } as RouteResult
       : injected
       ? { res: injected } as RouteResult
@@ -214,6 +250,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
       status: res.status,
     });
     if (sent && phoneNumberId) callbacks.afterSend(phoneNumberId, sent.id, sent.to);
+    if (sent && device) gowaCallbacks.afterSend(device, sent.id, sent.to);
     return res;
   }
 

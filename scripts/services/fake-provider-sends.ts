@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { json } from "../../shared/http.ts";
 
-// The fake's send endpoints: Meta Cloud API, Evolution API v2 and a
-// whatsmeow bridge. Each checks a request about as strictly as the real
+// The fake's send endpoints: Meta Cloud API and Evolution API v2 (GOWA's
+// are in fake-provider-gowa.ts). Each checks a request about as strictly as the real
 // provider would, so a client that builds a wrong body fails in tests.
 
 export type SendResult = { res: Response; sent?: { id: string; to: string } };
@@ -162,34 +162,5 @@ export function evolutionSend(
       status: "PENDING",
     }, 201),
     sent: { id, to: remoteJid },
-  };
-}
-
-// ---- whatsmeow bridge (see shared/outbound/whatsmeow.ts for the API) ----
-
-const BridgeEnvelope = z.looseObject({
-  account_id: z.string().min(1),
-  to: z.string().min(1),
-  type: z.enum(["text", "image", "video", "audio", "document", "sticker", "location"]),
-});
-const bridgeMedia = z.looseObject({ media_url: z.string().min(1) });
-const BridgeContent: Record<string, z.ZodType> = {
-  text: z.looseObject({ text: z.string().min(1) }),
-  location: z.looseObject({ latitude: z.number(), longitude: z.number() }),
-};
-
-export function bridgeSend(headers: Headers, body: unknown): SendResult {
-  if (!bearer(headers)) return { res: json({ error: "unauthorized" }, 401) };
-  const envelope = BridgeEnvelope.safeParse(body);
-  const content = envelope.success
-    ? (BridgeContent[envelope.data.type] ?? bridgeMedia).safeParse(body)
-    : envelope;
-  if (!content.success) {
-    return { res: json({ error: describeIssue(content.error.issues[0], body) }, 400) };
-  }
-  const id = randomId("3EB0", 10);
-  return {
-    res: json({ message_id: id, timestamp: Math.floor(Date.now() / 1000) }),
-    sent: { id, to: envelope.data!.to },
   };
 }

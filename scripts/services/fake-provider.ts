@@ -1,4 +1,4 @@
-// A fake WhatsApp provider on loopback: Meta Cloud API and Evolution API
+// A fake WhatsApp provider on loopback: Meta Cloud API, Evolution API and GOWA
 // send endpoints, a request log, and switches that inject the failures a
 // real provider produces (rate limits, 5xx, latency).
 import { createFakeProvider } from "./fake-provider-app.ts";

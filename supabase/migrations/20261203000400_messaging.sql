@@ -1264,77 +1264,194 @@ begin
 end
 $$;
 
--- whatsmeow bridges (WhatsHooked-style: {event, device_id, payload}) ------------
+-- whatsmeow bridges: go-whatsapp-web-multidevice (GOWA) ----------------------
+-- Bodies are {event, device_id, payload} as GOWA's docs/webhook-payload.md
+-- documents them (builders in src/infrastructure/whatsapp/event_*.go).
+
+-- One normalized record per GOWA `message` or `message.reaction` payload.
+-- A message carries its content in the key that names its kind: body (text,
+-- or a media caption), image/video/video_note/audio/document/sticker (a
+-- path on the bridge when it downloads media, a string or {path, caption};
+-- {url, ...} when it does not), location/live_location (whatsmeow's proto
+-- fields), contact/contacts_array, list, order, interactive.
 create function private.whatsmeow_message(p jsonb)
 returns jsonb
-language sql immutable set search_path = ''
+language plpgsql immutable set search_path = ''
 as $$
-  select jsonb_strip_nulls(jsonb_build_object(
+declare
+  chat text := p ->> 'chat_id';
+  is_group boolean := chat like '%@g.us';
+  from_me boolean := coalesce((p ->> 'is_from_me')::boolean, false);
+  media_key text := case when p ? 'image' then 'image' when p ? 'video' then 'video' when p ? 'video_note' then 'video_note'
+                         when p ? 'audio' then 'audio' when p ? 'document' then 'document' when p ? 'sticker' then 'sticker' end;
+  media jsonb := p -> media_key;
+  loc jsonb := coalesce(p -> 'location', p -> 'live_location');
+  kind text;
+  n jsonb;
+begin
+  kind := case
+    when p ? 'reacted_message_id' then 'reaction'
+    when media_key = 'video_note' then 'video'
+    when media_key is not null then media_key
+    when loc is not null then 'location'
+    when p ? 'contact' or p ? 'contacts_array' then 'contacts'
+    when p ? 'list' then 'list'
+    when p ? 'order' then 'order'
+    when p ? 'interactive' then 'interactive'
+    when p ? 'body' then 'text'
+    else 'unsupported' end;
+  n := jsonb_build_object(
     'provider_message_id', p ->> 'id',
-    'chat_type', case when coalesce((p ->> 'is_group')::boolean, p ->> 'chat' like '%@g.us') then 'group' else 'individual' end,
-    'chat_id', p ->> 'chat',
-    'participant', case when coalesce((p ->> 'is_group')::boolean, p ->> 'chat' like '%@g.us') then p ->> 'sender' end,
-    'push_name', p ->> 'push_name',
-    'from_me', coalesce((p ->> 'is_from_me')::boolean, false),
-    'type', coalesce(p ->> 'type', 'text'),
-    'provider_type', p ->> 'type',
+    'chat_type', case when is_group then 'group' else 'individual' end,
+    'chat_id', chat,
+    'participant', case when is_group then p ->> 'from' end,
+    'push_name', p ->> 'from_name',
+    'from_me', from_me,
+    'type', kind,
+    'provider_type', coalesce(media_key, case when p ? 'live_location' then 'live_location'
+                                             when p ? 'contacts_array' then 'contacts_array' end, kind),
     'timestamp', p -> 'timestamp',
-    'content', coalesce(p ->> 'text', p ->> 'caption', p #>> '{reaction,emoji}', p #>> '{location,name}'),
-    'media', p -> 'media',
-    'location', p -> 'location',
-    'reaction', p -> 'reaction',
-    'quoted_id', p ->> 'quoted_id',
-    'mentions', p -> 'mentions',
-    'forwarded', p -> 'is_forwarded',
-    'payload', p))
+    'quoted_id', p ->> 'replied_to_id',
+    'quoted_content', p ->> 'quoted_body',
+    'forwarded', coalesce((p ->> 'forwarded')::boolean, false),
+    'status', case when from_me then 'sent' end,
+    'payload', p);
+
+  if kind = 'reaction' then
+    n := n || jsonb_build_object('content', p ->> 'reaction',
+      'reaction', jsonb_build_object('target_id', p ->> 'reacted_message_id', 'emoji', p ->> 'reaction'));
+  elsif media_key is not null then
+    -- A downloaded file is known by its path on the bridge (served under its
+    -- /statics); an undownloaded one by WhatsApp's URL.
+    n := n || jsonb_build_object('content', coalesce(p ->> 'body', media ->> 'caption'),
+      'media', jsonb_strip_nulls(jsonb_build_object(
+        'id', case when jsonb_typeof(media) = 'string' then media #>> '{}' else media ->> 'path' end,
+        'url', media ->> 'url', 'filename', media ->> 'filename')));
+  elsif kind = 'location' then
+    n := n || jsonb_build_object('content', coalesce(p ->> 'body', loc ->> 'name', loc ->> 'address'),
+      'location', jsonb_build_object('latitude', loc -> 'degreesLatitude', 'longitude', loc -> 'degreesLongitude',
+                                     'name', loc ->> 'name', 'address', loc ->> 'address'));
+  elsif kind = 'contacts' then
+    n := n || jsonb_build_object('content', coalesce(p #>> '{contact,displayName}',
+      (select string_agg(c ->> 'displayName', ', ') from jsonb_array_elements(p -> 'contacts_array') c)));
+  elsif kind = 'interactive' then
+    n := n || jsonb_build_object('content', coalesce(p ->> 'body', p ->> 'interactive'));
+  else
+    n := n || jsonb_build_object('content', p ->> 'body');
+  end if;
+  return jsonb_strip_nulls(n);
+end
 $$;
 
+-- Every GOWA event is acknowledged and kept in webhook_events; the result
+-- says what it changed, and `ignored` why an event changed nothing.
 create function private.process_whatsmeow(ch public.channels, payload jsonb)
 returns jsonb
 language plpgsql security definer set search_path = ''
 as $$
 declare
   ev text := lower(payload ->> 'event');
-  p jsonb := coalesce(payload -> 'payload', '{}'::jsonb);
+  p jsonb := case when jsonb_typeof(payload -> 'payload') = 'object' then payload -> 'payload' else '{}'::jsonb end;
   stored jsonb;
   n_messages integer := 0;
   n_duplicates integer := 0;
   statuses integer := 0;
+  parked integer := 0;
+  edited integer := 0;
+  touched integer := 0;
+  ignored text;
   mid text;
   st public.message_status;
+  action text;
 begin
   if ev is null then
     raise exception 'bridge payload without event' using errcode = '22023';
   end if;
-  if ev = 'message' then
+  -- GOWA sends no connection events: it forwards events of a logged-in
+  -- device only, so one tells that the device is connected, and device_id
+  -- (its JID) gives the channel's number.
+  if payload ->> 'device_id' is not null then
+    update public.channels c
+       set status = 'connected', last_connected_at = now(), connection_retries = 0, qr_code = null, qr_expires_at = null,
+           phone_number = coalesce(c.phone_number, private.jid_phone(payload ->> 'device_id'))
+     where c.id = ch.id
+       and (c.status <> 'connected' or c.phone_number is null and private.jid_phone(payload ->> 'device_id') is not null);
+  end if;
+
+  if ev in ('message', 'message.reaction') then
     stored := private.store_message(ch, private.whatsmeow_message(p));
-      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
-  elsif ev = 'receipt' then
-    st := case lower(p ->> 'type') when 'delivered' then 'delivered' when 'read' then 'read'
-                                   when 'played' then 'played' when 'sent' then 'sent' end::public.message_status;
-    if st is not null then
-      for mid in select jsonb_array_elements_text(coalesce(p -> 'message_ids', '[]'::jsonb)) loop
-        perform private.apply_message_status(ch.id, mid, st, private.provider_ts(p -> 'timestamp'), null);
+    if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
+
+  elsif ev = 'message.ack' then
+    -- GOWA forwards delivered, read and read-self; read-self is our user
+    -- reading a customer's message on another device, no status of ours.
+    st := case lower(p ->> 'receipt_type') when 'delivered' then 'delivered' when 'read' then 'read'
+                                           when 'played' then 'played' end::public.message_status;
+    if st is null then
+      ignored := format('receipt type %s is not a delivery status', coalesce(p ->> 'receipt_type', 'null'));
+    else
+      for mid in select jsonb_array_elements_text(coalesce(p -> 'ids', '[]'::jsonb)) loop
         statuses := statuses + 1;
+        if not private.apply_message_status(ch.id, mid, st, private.provider_ts(payload -> 'timestamp'), null) then
+          parked := parked + 1;
+        end if;
       end loop;
     end if;
-  elsif ev = 'connected' then
-    update public.channels c set status = 'connected', last_connected_at = now(), connection_retries = 0,
-           qr_code = null, qr_expires_at = null, last_error = null,
-           phone_number = coalesce(private.jid_phone(p ->> 'jid'), c.phone_number),
-           profile_name = coalesce(p ->> 'push_name', c.profile_name)
-     where c.id = ch.id;
-  elsif ev = 'disconnected' or ev = 'logged_out' then
-    update public.channels c set status = 'disconnected', disconnected_at = now(),
-           last_error = coalesce(p ->> 'reason', ev)
-     where c.id = ch.id;
-  elsif ev in ('pairing', 'qr') then
-    update public.channels c set status = 'pairing', qr_code = coalesce(p ->> 'qr_code', p ->> 'code'),
-           qr_expires_at = coalesce(private.provider_ts(p -> 'expires_at'), now() + interval '60 seconds'),
-           connection_retries = c.connection_retries + 1
-     where c.id = ch.id;
+
+  elsif ev = 'message.revoked' then
+    statuses := 1;
+    if not private.apply_message_status(ch.id, p ->> 'revoked_message_id', 'deleted',
+                                        private.provider_ts(p -> 'timestamp'), null) then
+      parked := 1;
+    end if;
+
+  elsif ev = 'message.edited' then
+    update public.messages m
+       set content = coalesce(p ->> 'body', m.content),
+           edited_at = coalesce(private.provider_ts(p -> 'timestamp'), now())
+     where m.channel_id = ch.id and m.provider_message_id = p ->> 'original_message_id';
+    get diagnostics edited = row_count;
+    if edited = 0 then
+      ignored := 'the edited message is not known';
+    end if;
+
+  elsif ev = 'message.deleted' then
+    ignored := 'deleted for the bridge''s user only; the customer still has the message';
+
+  elsif ev = 'group.joined' then
+    perform private.resolve_group(ch, p ->> 'chat_id', p ->> 'group_name');
+    update public.whatsapp_groups g set name = coalesce(p ->> 'group_name', g.name)
+     where g.channel_id = ch.id and g.group_jid = p ->> 'chat_id';
+    touched := 1;
+
+  elsif ev = 'group.participants' then
+    action := p ->> 'type';
+    perform private.resolve_group(ch, p ->> 'chat_id', null);
+    update public.whatsapp_groups g set participants = (
+      case action
+        when 'join' then g.participants || (select coalesce(jsonb_agg(jsonb_build_object('jid', j, 'role', 'member')), '[]'::jsonb)
+                                              from jsonb_array_elements_text(p -> 'jids') j
+                                             where not exists (select 1 from jsonb_array_elements(g.participants) e where e ->> 'jid' = j))
+        when 'leave' then (select coalesce(jsonb_agg(e), '[]'::jsonb) from jsonb_array_elements(g.participants) e
+                            where not (e ->> 'jid' in (select jsonb_array_elements_text(p -> 'jids'))))
+        when 'promote' then (select coalesce(jsonb_agg(case when e ->> 'jid' in (select jsonb_array_elements_text(p -> 'jids'))
+                                                            then e || '{"role": "admin"}' else e end), '[]'::jsonb)
+                               from jsonb_array_elements(g.participants) e)
+        when 'demote' then (select coalesce(jsonb_agg(case when e ->> 'jid' in (select jsonb_array_elements_text(p -> 'jids'))
+                                                           then e || '{"role": "member"}' else e end), '[]'::jsonb)
+                              from jsonb_array_elements(g.participants) e)
+        else g.participants end)
+    where g.channel_id = ch.id and g.group_jid = p ->> 'chat_id';
+    update public.whatsapp_groups g set participants_count = jsonb_array_length(g.participants)
+     where g.channel_id = ch.id and g.group_jid = p ->> 'chat_id';
+    touched := 1;
+
+  else
+    -- chat_presence, label.*, newsletter.*, call.offer and events to come
+    ignored := format('event %s is not used', ev);
   end if;
-  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'event', ev, 'statuses', statuses);
+  return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'event', ev, 'statuses', statuses,
+                            'parked_statuses', parked, 'edited', edited, 'updated', touched, 'ignored', ignored);
 end
 $$;
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { hubSignature } from "../../shared/signature.ts";
 import { adminSql, asUser, createUser, type Sql, type TestUser } from "../helpers/db.ts";
 import { stack } from "../helpers/stack.ts";
-import { cloudStatus, cloudText, evolutionUpsert, whatsmeowMessage } from "../fixtures/payloads.ts";
+import { cloudStatus, cloudText, evolutionUpsert } from "../fixtures/payloads.ts";
 
 // Through the gateway, as Meta, Evolution and a whatsmeow bridge would call.
 const s = stack();
@@ -256,22 +256,5 @@ describe("Evolution API", () => {
     const res = await fetch(url(ids.evo), { method: "POST", body: JSON.stringify(body) });
     expect(res.status).toBe(401);
     await res.body?.cancel();
-  });
-});
-
-describe("whatsmeow bridge", () => {
-  it("accepts a signed event and refuses an unsigned one", async () => {
-    const body = whatsmeowMessage({
-      device: "e2e-device",
-      chat: "5511987650004@s.whatsapp.net",
-      id: "WM-E2E",
-      text: "via bridge",
-    });
-    expect((await signedPost(ids.bridge, body, "e2e-bridge-secret")).status).toBe(200);
-    const unsigned = await fetch(url(ids.bridge), { method: "POST", body: JSON.stringify(body) });
-    expect(unsigned.status).toBe(401);
-    await unsigned.body?.cancel();
-    expect((await sql`select 1 from public.messages where provider_message_id = 'WM-E2E'`).length)
-      .toBe(1);
   });
 });

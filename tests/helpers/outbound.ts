@@ -73,7 +73,8 @@ export const channel = (over: Partial<ChannelTarget>): ChannelTarget => ({
 });
 export const cloudCh = channel({});
 export const evoCh = channel({ provider: "evolution" });
-export const bridgeCh = channel({ provider: "whatsmeow" });
+// GOWA's basic auth pair (APP_BASIC_AUTH user:password) is the channel's api_key.
+export const bridgeCh = channel({ provider: "whatsmeow", credentials: { api_key: "gowa:pass" } });
 
 export const template = (params: TemplateToSend["params"]): TemplateToSend => ({
   name: "order_update",

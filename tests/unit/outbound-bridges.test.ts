@@ -2,10 +2,8 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { createFakeProvider } from "../../scripts/services/fake-provider-app.ts";
 import { createEvolutionClient } from "../../shared/outbound/evolution.ts";
 import type { OutboundMessage } from "../../shared/outbound/types.ts";
-import { createWhatsmeowClient } from "../../shared/outbound/whatsmeow.ts";
 import {
   answering,
-  bridgeCh,
   channel,
   evoCh,
   type Fake,
@@ -119,83 +117,5 @@ describe("Evolution client", () => {
       msg({ content: "x" }),
     );
     expect(noKey.kind === "failed" && noKey.error.message).toMatch(/api_key/);
-  });
-});
-
-describe("whatsmeow bridge client", () => {
-  const bridge = () => createWhatsmeowClient({ fetch: viaFake(fake) });
-
-  it("posts text, media, location and rendered templates to /api/send", async () => {
-    const c = bridge();
-    const to = "5511999990000@s.whatsapp.net";
-    const cases: [Partial<OutboundMessage>, Record<string, unknown>][] = [
-      [{ content: "hi", quoted_provider_message_id: "3EB0Q" }, {
-        type: "text",
-        text: "hi",
-        reply_to: "3EB0Q",
-      }],
-      [
-        {
-          type: "document",
-          media_url: "https://m/d.pdf",
-          media_filename: "d.pdf",
-          media_mime_type: "application/pdf",
-          content: "c",
-        },
-        {
-          type: "document",
-          media_url: "https://m/d.pdf",
-          filename: "d.pdf",
-          mime_type: "application/pdf",
-          caption: "c",
-        },
-      ],
-      [{ type: "location", location: { latitude: 1, longitude: 2, name: null, address: null } }, {
-        type: "location",
-        latitude: 1,
-        longitude: 2,
-      }],
-      [{ type: "template", template: template({ body: ["Bo", "7"] }) }, {
-        type: "text",
-        text: "Hi Bo, order 7 ships {{ when }}",
-      }],
-    ];
-    for (const [over, body] of cases) {
-      const out = await c.send(bridgeCh, msg({ recipient: to, ...over }));
-      expect(out.kind === "sent" && out.providerMessageId).toMatch(/^3EB0/);
-      const logged = fake.log.at(-1)!;
-      expect(logged.path).toBe("/api/send");
-      expect(logged.headers.authorization).toBe("Bearer key");
-      expect(logged.body).toEqual({ account_id: "dev1", to, ...body });
-    }
-  });
-
-  it("accepts {id}, classifies errors and refuses what it cannot send", async () => {
-    const byId = await createWhatsmeowClient({ fetch: answering(200, { id: "X1" }) }).send(
-      bridgeCh,
-      msg({ content: "a" }),
-    );
-    expect(byId).toEqual({ kind: "sent", providerMessageId: "X1" });
-    const down = await createWhatsmeowClient({ fetch: answering(502, { error: "device offline" }) })
-      .send(
-        bridgeCh,
-        msg({ content: "a" }),
-      );
-    expect(down).toMatchObject({
-      kind: "retry",
-      error: { message: "device offline", http_status: 502 },
-    });
-    const odd = await createWhatsmeowClient({ fetch: answering(200, { ok: true }) }).send(
-      bridgeCh,
-      msg({ content: "a" }),
-    );
-    expect(odd.kind).toBe("failed");
-    expect(
-      (await bridge().send(
-        bridgeCh,
-        msg({ type: "reaction", reaction_target_id: "x", reaction_emoji: "x" }),
-      )).kind,
-    )
-      .toBe("failed");
   });
 });

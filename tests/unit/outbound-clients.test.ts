@@ -370,7 +370,7 @@ describe("createProviderClients", () => {
     expect(fake.log.map((r) => r.path)).toEqual([
       "/v21.0/PN1/messages",
       "/message/sendText/inst1",
-      "/api/send",
+      "/send/message",
     ]);
     await expect(clients.listTemplates(evoCh)).rejects.toThrow(/Cloud API/);
     expect(await clients.listTemplates(cloudCh)).toEqual([]);

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
 import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
-import { checkWhatsmeowPayload, WhatsmeowWebhook } from "../../shared/providers/whatsmeow.ts";
-import {
-  cloudEnvelope,
-  cloudStatus,
-  cloudText,
-  evolutionUpsert,
-  whatsmeowMessage,
-} from "../fixtures/payloads.ts";
+import { cloudEnvelope, cloudStatus, cloudText, evolutionUpsert } from "../fixtures/payloads.ts";
 
 describe("Meta webhook schema", () => {
   it("accepts messages and statuses as Meta documents them, keeping unknown fields", () => {
@@ -61,22 +54,5 @@ describe("Evolution schema", () => {
       checkEvolutionData(EvolutionWebhook.parse({ event: "presence.update", data: { id: "x" } })),
     ).toBeNull();
     expect(EvolutionWebhook.safeParse({ data: {} }).success).toBe(false);
-  });
-});
-
-describe("whatsmeow schema", () => {
-  it("accepts a message and refuses unknown events and receipts without ids", () => {
-    const body = WhatsmeowWebhook.parse(
-      whatsmeowMessage({ device: "d", chat: "1@s.whatsapp.net", id: "M", text: "t" }),
-    );
-    expect(checkWhatsmeowPayload(body)).toBeNull();
-    expect(WhatsmeowWebhook.safeParse({ event: "dance", device_id: "d", payload: {} }).success)
-      .toBe(false);
-    const receipt = WhatsmeowWebhook.parse({
-      event: "receipt",
-      device_id: "d",
-      payload: { message_ids: [], type: "read" },
-    });
-    expect(checkWhatsmeowPayload(receipt)).not.toBeNull();
   });
 });
