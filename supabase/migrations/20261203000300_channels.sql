@@ -69,7 +69,7 @@ comment on column public.channels.phone_number is 'The channel''s number in E.16
 comment on column public.channels.phone_number_id is 'Meta Cloud API phone number id (routes webhooks and sends).';
 comment on column public.channels.business_account_id is 'Meta WhatsApp Business Account (WABA) id.';
 comment on column public.channels.instance_name is 'Evolution API instance name.';
-comment on column public.channels.device_id is 'whatsmeow bridge device id.';
+comment on column public.channels.device_id is 'whatsmeow bridge (GOWA) device: the id it is registered under, sent as X-Device-Id.';
 comment on column public.channels.api_base_url is 'Provider API base URL (Evolution server, bridge); Cloud API uses Graph.';
 comment on column public.channels.webhook_events is 'Events the provider is subscribed to send (Evolution/bridge configuration).';
 comment on column public.channels.settings is 'Channel settings, e.g. {"rate_limit_per_second": 80}.';
