@@ -1367,6 +1367,14 @@ begin
   if ev is null then
     raise exception 'bridge payload without event' using errcode = '22023';
   end if;
+  -- A webhook URL set for all of a GOWA server's devices (WHATSAPP_WEBHOOK)
+  -- gets every device's events; session_id names the device, when known.
+  if payload ->> 'session_id' <> ch.device_id then
+    return jsonb_build_object('messages', 0, 'duplicates', 0, 'event', ev, 'statuses', 0, 'parked_statuses', 0,
+                              'edited', 0, 'updated', 0,
+                              'ignored', format('an event of GOWA device %s, not of this channel''s (%s)',
+                                                payload ->> 'session_id', ch.device_id));
+  end if;
   -- GOWA sends no connection events: it forwards events of a logged-in
   -- device only, so one tells that the device is connected, and device_id
   -- (its JID) gives the channel's number.

@@ -3,7 +3,7 @@
 -- go-whatsapp-web-multidevice, commit 51f7b199), under the heading and line
 -- given; "replaced" marks fields changed to give a body its own id.
 begin;
-select plan(33);
+select plan(36);
 select tests.create_workspace_with_roles('acme') as ws \gset
 insert into public.channels (id, workspace_id, provider, name, device_id)
 values ('b0000000-0000-0000-0000-000000000001', :'ws', 'whatsmeow', 'GOWA', 'acme-gowa');
@@ -186,6 +186,14 @@ select is((select count(*)::int from public.webhook_events
 select pg_temp.gowa('{"event":"message","device_id":"628987654321@s.whatsapp.net","payload":{"id":"FROM-PHONE","chat_id":"628987654321@s.whatsapp.net","from":"628123456789@s.whatsapp.net","from_name":"John Doe","timestamp":"2023-10-15T11:45:00Z","body":"This is a forwarded message","forwarded":true,"is_from_me":true}}') as r \gset
 select is(((pg_temp.msg('FROM-PHONE')).direction, (pg_temp.msg('FROM-PHONE')).status, (pg_temp.msg('FROM-PHONE')).is_forwarded)::text,
   '(outbound,sent,t)', 'a message sent from the phone (is_from_me) is ours, forwarded flag kept');
+
+-- "### Text Message", line 225 (payload id replaced; session_id added, which GOWA adds when it knows the device)
+select pg_temp.gowa('{"event":"message","device_id":"628111111111@s.whatsapp.net","session_id":"other-device","payload":{"id":"OTHER-DEVICE-1","chat_id":"628987654321@s.whatsapp.net","from":"628123456789@s.whatsapp.net","from_name":"John Doe","timestamp":"2023-10-15T10:30:00Z","is_from_me":false,"body":"Hello, how are you?"}}') as r \gset
+select is(:'r'::jsonb ->> 'ignored', 'an event of GOWA device other-device, not of this channel''s (acme-gowa)',
+  'an event of another device of the same GOWA server is kept and ignored');
+select is((select count(*)::int from public.messages where provider_message_id = 'OTHER-DEVICE-1'), 0, 'and stores no message');
+select pg_temp.gowa('{"event":"message","device_id":"628987654321@s.whatsapp.net","session_id":"acme-gowa","payload":{"id":"OWN-DEVICE-1","chat_id":"628987654321@s.whatsapp.net","from":"628123456789@s.whatsapp.net","from_name":"John Doe","timestamp":"2023-10-15T10:30:00Z","is_from_me":false,"body":"Hello, how are you?"}}') as r \gset
+select is(:'r'::jsonb ->> 'messages', '1', 'one of its own device is processed');
 
 select is(private.ingest_webhook('whatsmeow', 'b0000000-0000-0000-0000-000000000001', '{"device_id":"628987654321@s.whatsapp.net","payload":{}}') ->> 'error',
   'bridge payload without event', 'a body without an event fails processing and is kept with the reason');
