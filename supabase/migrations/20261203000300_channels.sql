@@ -185,7 +185,7 @@ returns text[]
 language sql security invoker set search_path = ''
 as $$ select private.set_channel_credentials(channel_id, credentials) $$;
 comment on function public.set_channel_credentials(uuid, jsonb) is
-  'Admins store a channel''s credentials in Vault, e.g. {"access_token": ..., "app_secret": ..., "verify_token": ...} for Cloud API, {"api_key": ...} for Evolution. Returns the names set; values are never readable again by clients.';
+  'Admins store a channel''s credentials in Vault, e.g. {"access_token": ..., "app_secret": ..., "verify_token": ...} for Cloud API, {"api_key": ...} for Evolution, {"api_key": "user:password", "webhook_secret": ...} for GOWA. Returns the names set; values are never readable again by clients.';
 
 -- Service only: a channel's credentials, for the webhook and dispatch functions.
 create function private.channel_credentials(p_channel uuid)

@@ -1339,7 +1339,7 @@ begin
   else
     n := n || jsonb_build_object('content', p ->> 'body');
   end if;
-  return jsonb_strip_nulls(n);
+  return n;
 end
 $$;
 

@@ -3,7 +3,7 @@
 -- go-whatsapp-web-multidevice, commit 51f7b199), under the heading and line
 -- given; "replaced" marks fields changed to give a body its own id.
 begin;
-select plan(36);
+select plan(37);
 select tests.create_workspace_with_roles('acme') as ws \gset
 insert into public.channels (id, workspace_id, provider, name, device_id)
 values ('b0000000-0000-0000-0000-000000000001', :'ws', 'whatsmeow', 'GOWA', 'acme-gowa');
@@ -25,6 +25,8 @@ select results_eq($$ select m.content, m.direction::text, m.type::text, m.push_n
                      where m.provider_message_id = '3EB0C127D7BACC83D6A1' $$,
   $$ values ('Hello, how are you?', 'inbound', 'text', 'John Doe', 'John Doe', '628987654321', 'individual', '628987654321@s.whatsapp.net') $$,
   'a text message: contact, conversation and message, the push name from from_name');
+select is((select count(*)::int from jsonb_object_keys((pg_temp.msg('3EB0C127D7BACC83D6A1')).payload)), 9,
+  'the message keeps GOWA''s payload as sent');
 select is((pg_temp.msg('3EB0C127D7BACC83D6A1')).provider_timestamp, '2023-10-15 10:30:00+00'::timestamptz, 'the RFC 3339 timestamp is read');
 select is(((pg_temp.channel()).status, (pg_temp.channel()).phone_number)::text, '(connected,628987654321)',
   'an event from the bridge shows its device connected, and its JID gives the channel''s number');
