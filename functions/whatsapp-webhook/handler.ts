@@ -17,7 +17,7 @@ import {
   TooLarge,
   Unavailable,
 } from "./limits.ts";
-import { rawForStorage, redactBody, safePreview } from "./redact.ts";
+import { rawForStorage, redactBody, safePreview, TooDeep } from "./redact.ts";
 
 // Receives WhatsApp provider webhooks at /whatsapp-webhook/<channel id>:
 // verify first (nothing unverified is stored), then validate, then one SQL
@@ -243,7 +243,11 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
       try {
         parsed = JSON.parse(fatal.decode(body));
       } catch (e) {
-        const why = e instanceof SyntaxError ? `invalid JSON: ${e.message}` : "invalid UTF-8";
+        const why = e instanceof SyntaxError
+          ? `invalid JSON: ${e.message}`
+          : e instanceof TypeError
+          ? "invalid UTF-8"
+          : `unreadable JSON: ${(e as Error).message}`;
         return await stored(
           {
             raw: rawForStorage(body, ch, undefined, undefined),
@@ -256,7 +260,22 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
         );
       }
     }
-    const { clean } = redactBody(parsed, ch);
+    let clean: unknown;
+    try {
+      clean = redactBody(parsed, ch).clean;
+    } catch (e) {
+      if (!(e instanceof TooDeep)) throw e;
+      return await stored(
+        {
+          raw: rawForStorage(body, ch, undefined, undefined),
+          kind: "invalid",
+          payload: null,
+          preview: safePreview(body, ch),
+          error: e.message,
+        },
+        e.message,
+      );
+    }
     const raw = rawForStorage(body, ch, parsed, clean);
     const payload = JSON.stringify(clean);
     const invalid = validate(provider, clean);

@@ -20,6 +20,11 @@ const SECRET_KEYS = new Set([
 ]);
 export const REDACTED = "[redacted]";
 
+// Provider bodies nest a dozen levels; far deeper is an attack on every
+// recursive reader (this walk, jsonb), so such a body is stored for replay.
+export const MAX_DEPTH = 64;
+export class TooDeep extends Error {}
+
 function secretsOf(channel: WebhookChannel): string[] {
   // Short values would redact ordinary words; real keys are long.
   return Object.values(channel.credentials).filter((v): v is string =>
@@ -61,10 +66,11 @@ export function redactBody(
 ): { clean: unknown; inlineMedia: number } {
   const secrets = secretsOf(channel);
   let inlineMedia = 0;
-  const walk = (v: unknown, inMessage: boolean): unknown => {
+  const walk = (v: unknown, inMessage: boolean, depth: number): unknown => {
     if (typeof v === "string") return secrets.includes(v) ? REDACTED : v;
-    if (Array.isArray(v)) return v.map((x) => walk(x, inMessage));
     if (!v || typeof v !== "object") return v;
+    if (depth > MAX_DEPTH) throw new TooDeep(`nested deeper than ${MAX_DEPTH} levels`);
+    if (Array.isArray(v)) return v.map((x) => walk(x, inMessage, depth + 1));
     const obj = v as Record<string, unknown>;
     const out: Record<string, unknown> = {};
     for (const [k, x] of Object.entries(obj)) {
@@ -74,12 +80,16 @@ export function redactBody(
         out[k] = mediaMarker(x, siblingMimetype(obj));
         inlineMedia++;
       } else {
-        out[k] = walk(x, k.toLowerCase().endsWith("message") || (inMessage && k === "data"));
+        out[k] = walk(
+          x,
+          k.toLowerCase().endsWith("message") || (inMessage && k === "data"),
+          depth + 1,
+        );
       }
     }
     return out;
   };
-  const clean = walk(value, true);
+  const clean = walk(value, true, 0);
   return { clean, inlineMedia };
 }
 

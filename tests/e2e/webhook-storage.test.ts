@@ -24,7 +24,7 @@ async function signedBytes(channel: string, body: Uint8Array | string) {
   return await fetch(url(channel), {
     method: "POST",
     headers: { "x-hub-signature-256": await hubSignature("e2e-storage-secret", body) },
-    body,
+    body: body as BodyInit,
   });
 }
 

@@ -61,7 +61,7 @@ async function signed(
   return await h(
     new Request(`http://fn/whatsapp-webhook/${CLOUD}`, {
       method: "POST",
-      body,
+      body: body as BodyInit,
       headers: { "x-hub-signature-256": await hubSignature("s3cret-app", body), ...headers },
     }),
   );
