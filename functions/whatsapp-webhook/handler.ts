@@ -1,7 +1,7 @@
 import { Buffer } from "node:buffer";
 import { db, type Sql } from "../../shared/db.ts";
 import { createBatcher } from "../../shared/batcher.ts";
-import { json, jsonError } from "../../shared/http.ts";
+import { capDetails, json, jsonError } from "../../shared/http.ts";
 import { readEnv } from "../../shared/env.ts";
 import { timingSafeEqual, verifyHubSignature } from "../../shared/signature.ts";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
@@ -322,7 +322,8 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
       if (result.code === "P0002") return jsonError(404, "unknown channel");
       throw new Unavailable(`ingestion failed: ${String(result.error).slice(0, 200)}`);
     }
-    return json(result);
+    // A failed event's error can quote the body (a value Postgres refused).
+    return json(capDetails(result));
   }
 }
 
@@ -331,10 +332,23 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
 export function defaultDeps(sql: () => Sql = db): Deps {
   type Result = Record<string, unknown>;
 
+  // Text columns cannot hold NUL, and an error message can quote one (V8's
+  // JSON.parse quotes the input around the fault).
+  const text = (s: string | null) => s?.replaceAll("\u0000", "\uFFFD") ?? null;
+
   async function recordFailure(f: Failure) {
-    await sql()`select private.record_webhook_failure(${f.provider}::public.channel_provider,
-      ${f.channel.id}::uuid, ${Buffer.from(f.raw)}::bytea, ${f.kind}, ${f.payload}::text::jsonb,
-      ${f.preview}, ${f.error})`;
+    const store = (payload: string | null, preview: string | null) =>
+      sql()`select private.record_webhook_failure(${f.provider}::public.channel_provider,
+        ${f.channel.id}::uuid, ${Buffer.from(f.raw)}::bytea, ${f.kind}, ${payload}::text::jsonb,
+        ${text(preview)}, ${text(f.error)})`;
+    try {
+      await store(f.payload, f.preview);
+    } catch (e) {
+      // JSON that jsonb cannot hold (\u0000, a lone surrogate): the bytes
+      // and a text preview still go in.
+      if (f.payload === null || isTransient(e)) throw e;
+      await store(null, f.preview ?? safePreview(f.raw, f.channel));
+    }
   }
 
   async function receive(items: Received[]): Promise<Result[]> {

@@ -51,6 +51,11 @@ const classes: Record<string, fc.Arbitrary<Uint8Array>> = {
       ...enc.encode(text.slice(at)),
     ]);
   }),
+  // JSON, but not the Cloud API's schema, with any code units (NUL, lone
+  // surrogates: JSON jsonb cannot hold).
+  schema_violation: fc.string({ unit: "binary", maxLength: 40 }).map((t) =>
+    enc.encode(JSON.stringify({ object: "whatsapp_business_account", entry: [], n: ++n, x: t }))
+  ),
   nul_escape: fc.string({ maxLength: 30 }).map((t) =>
     enc.encode(valid(t).replace('"body":"', '"body":"\\u0000'))
   ),

@@ -116,6 +116,20 @@ describe("raw bytes, exactly", () => {
     expect(raws[0].equals(Buffer.from(bin))).toBe(true);
   });
 
+  it("stores what the parser quotes or jsonb refuses: a leading NUL, escapes in an invalid body", async () => {
+    const leading = new Uint8Array([0, ...new TextEncoder().encode('{"id":"RAW-LEAD"}')]);
+    // Not the Cloud API schema, and JSON jsonb cannot hold.
+    const escaped =
+      '{"object":"whatsapp_business_account","entry":[],"x":"RAW-ESC \\u0000 \\ud800"}';
+    for (const body of [leading, new TextEncoder().encode(escaped)]) {
+      const res = await signedBytes(ids.cloud, body);
+      expect(res.status).toBe(400);
+      await res.body?.cancel();
+    }
+    expect(await rawOf(ids.cloud, "RAW-LEAD")).toHaveLength(1);
+    expect(await rawOf(ids.cloud, "RAW-ESC")).toHaveLength(1);
+  });
+
   it("keeps the bytes of a processed body too, once per body however often it is sent", async () => {
     const text = JSON.stringify(
       cloudText(pnid, {

@@ -207,6 +207,13 @@ describe("webhook: size and shape limits", () => {
     const res = await signed(createHandler(deps), huge);
     expect(res.status).toBe(400);
     expect((await res.text()).length).toBeLessThan(5000);
+    // Nor what the database quoted of it, refused or failed.
+    const echo = `invalid input syntax for type numeric: "${"9".repeat(1_000_000)}x"`;
+    for (const status of ["rejected", "failed"]) {
+      const { deps } = recording(() => Promise.resolve({ status, error: echo }));
+      const r = await signed(createHandler(deps), text);
+      expect((await r.text()).length).toBeLessThan(5000);
+    }
   });
 });
 
