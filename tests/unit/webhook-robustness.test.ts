@@ -198,6 +198,32 @@ describe("webhook: size and shape limits", () => {
     expect(got.ingested[0].large).toBe(true);
   });
 
+  it("keeps answering other channels while large bodies are being written", async () => {
+    // A database stand-in that takes forever over any batch holding a large
+    // body and answers small ones at once.
+    const slow = (() => (_s: TemplateStringsArray, batch: string) => {
+      const items = JSON.parse(batch) as unknown[];
+      if (batch.includes("LARGE-BODY")) return new Promise(() => {});
+      return Promise.resolve([{ results: items.map(() => ({ status: "processed" })) }]);
+    }) as unknown as () => Sql;
+    const deps: Deps = { ...defaultDeps(slow), channels: channelDeps };
+    const h = createHandler(deps, { ...readLimits(), largeBodyBytes: 2000, deadlineMs: 2000 });
+    const large = JSON.stringify(
+      cloudText("PN", {
+        from: "5511900000009",
+        id: "wamid.LARGE",
+        body: `LARGE-BODY ${"l".repeat(3000)}`,
+      }),
+    );
+    const stuck = [signed(h, large), signed(h, large.replace("wamid.LARGE", "wamid.LARGE2"))];
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = Date.now();
+    const small = await signed(h, text);
+    expect(small.status).toBe(200);
+    expect(Date.now() - t0).toBeLessThan(500);
+    expect((await Promise.all(stuck)).map((r) => r.status)).toEqual([503, 503]);
+  });
+
   it("never echoes a huge field back in an error", async () => {
     const { deps } = recording();
     const huge = JSON.stringify({
