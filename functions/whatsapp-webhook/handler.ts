@@ -239,26 +239,24 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
     // Parsed again even when verification did (Evolution): only valid UTF-8
     // is taken as it is.
     let parsed: unknown;
-    {
-      try {
-        parsed = JSON.parse(fatal.decode(body));
-      } catch (e) {
-        const why = e instanceof SyntaxError
-          ? `invalid JSON: ${e.message}`
-          : e instanceof TypeError
-          ? "invalid UTF-8"
-          : `unreadable JSON: ${(e as Error).message}`;
-        return await stored(
-          {
-            raw: rawForStorage(body, ch, undefined, undefined),
-            kind: "unparseable",
-            payload: null,
-            preview: safePreview(body, ch),
-            error: why.slice(0, 500),
-          },
-          "body is not JSON",
-        );
-      }
+    try {
+      parsed = JSON.parse(fatal.decode(body));
+    } catch (e) {
+      const why = e instanceof SyntaxError
+        ? `invalid JSON: ${e.message}`
+        : e instanceof TypeError
+        ? "invalid UTF-8"
+        : `unreadable JSON: ${(e as Error).message}`;
+      return await stored(
+        {
+          raw: rawForStorage(body, ch, undefined, undefined),
+          kind: "unparseable",
+          payload: null,
+          preview: safePreview(body, ch),
+          error: why.slice(0, 500),
+        },
+        "body is not JSON",
+      );
     }
     let clean: unknown;
     try {
