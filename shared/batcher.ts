@@ -18,7 +18,13 @@ export function createBatcher<I, O>(opts: {
   const lingerMs = opts.lingerMs ?? 0;
   const gatherMs = opts.gatherMs ?? 0;
   let lingering: ReturnType<typeof setTimeout> | undefined;
-  type Entry = { item: I; at: number; resolve: (o: O) => void; reject: (e: unknown) => void };
+  type Entry = {
+    item: I;
+    at: number;
+    signal?: AbortSignal;
+    resolve: (o: O) => void;
+    reject: (e: unknown) => void;
+  };
   let queue: Entry[] = [];
   let inFlight = 0;
 
@@ -48,6 +54,9 @@ export function createBatcher<I, O>(opts: {
   }
 
   function send() {
+    // Whoever gave up waiting (a deadline) leaves the queue before it is
+    // written: nothing is stored for a request already answered.
+    queue = queue.filter((e) => !e.signal?.aborted);
     while (inFlight < concurrency && queue.length > 0) {
       const batch = queue.slice(0, maxBatch);
       queue = queue.slice(batch.length);
@@ -68,11 +77,22 @@ export function createBatcher<I, O>(opts: {
   }
 
   return {
-    submit(item: I): Promise<O> {
+    submit(item: I, signal?: AbortSignal): Promise<O> {
       return new Promise<O>((resolve, reject) => {
-        queue.push({ item, at: Date.now(), resolve, reject });
+        if (signal?.aborted) return reject(signal.reason);
+        const entry: Entry = { item, at: Date.now(), signal, resolve, reject };
+        signal?.addEventListener("abort", () => {
+          const i = queue.indexOf(entry);
+          if (i >= 0) {
+            queue.splice(i, 1);
+            reject(signal.reason);
+          }
+        }, { once: true });
+        queue.push(entry);
         pump();
       });
     },
+    // Items waiting for a batch slot.
+    queued: () => queue.length,
   };
 }

@@ -1089,6 +1089,7 @@ export type Database = {
       };
       "media_files": {
         Row: {
+          "came_inline": boolean;
           "channel_id": string | null;
           "created_at": string;
           "duration_seconds": number | null;
@@ -1109,6 +1110,7 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          "came_inline"?: boolean;
           "channel_id"?: string | null;
           "created_at"?: string;
           "duration_seconds"?: number | null;
@@ -1128,6 +1130,7 @@ export type Database = {
           "workspace_id": string;
         };
         Update: {
+          "came_inline"?: boolean;
           "channel_id"?: string | null;
           "created_at"?: string;
           "duration_seconds"?: number | null;
@@ -1771,6 +1774,7 @@ export type Database = {
           "error": string | null;
           "event_type": string;
           "id": number;
+          "last_attempt_at": string | null;
           "payload": Json | null;
           "processed": boolean;
           "processed_at": string | null;
@@ -1787,6 +1791,7 @@ export type Database = {
           "error"?: string | null;
           "event_type": string;
           "id"?: never;
+          "last_attempt_at"?: string | null;
           "payload"?: Json | null;
           "processed"?: boolean;
           "processed_at"?: string | null;
@@ -1802,6 +1807,7 @@ export type Database = {
           "error"?: string | null;
           "event_type"?: string;
           "id"?: never;
+          "last_attempt_at"?: string | null;
           "payload"?: Json | null;
           "processed"?: boolean;
           "processed_at"?: string | null;
@@ -2365,6 +2371,23 @@ export type Database = {
         };
       };
       "remove_member": { Args: { "user_id": string; "workspace_id": string }; Returns: undefined };
+      "replay_webhook_events": {
+        Args: {
+          "channel_id"?: string;
+          "error_contains"?: string;
+          "event_ids"?: (number)[];
+          "max_events"?: number;
+          "provider"?: Database["public"]["Enums"]["channel_provider"];
+          "since"?: string;
+          "until"?: string;
+          "workspace_id": string;
+        };
+        Returns: {
+          "error": string;
+          "event_id": number;
+          "status": string;
+        }[];
+      };
       "resume_campaign": {
         Args: { "campaign_id": string };
         Returns: {

@@ -1,25 +1,63 @@
+import { Buffer } from "node:buffer";
 import { db, type Sql } from "../../shared/db.ts";
 import { createBatcher } from "../../shared/batcher.ts";
-import { json, jsonError } from "../../shared/http.ts";
+import { capDetails, json, jsonError } from "../../shared/http.ts";
 import { readEnv } from "../../shared/env.ts";
 import { timingSafeEqual, verifyHubSignature } from "../../shared/signature.ts";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
 import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
 import { checkWhatsmeowPayload, WhatsmeowWebhook } from "../../shared/providers/whatsmeow.ts";
 import { createWebhookChannelCache, type Provider, type WebhookChannel } from "./channels.ts";
+import {
+  countItems,
+  isTransient,
+  type Limits,
+  readCapped,
+  readLimits,
+  TooLarge,
+  Unavailable,
+} from "./limits.ts";
+import { rawForStorage, redactBody, safePreview, TooDeep } from "./redact.ts";
 
 // Receives WhatsApp provider webhooks at /whatsapp-webhook/<channel id>:
 // verify first (nothing unverified is stored), then validate, then one SQL
 // call does the rest. Answers fast; failures to process are stored and
 // retried by the database, so the provider is not asked to resend.
+//
+// Every verified body is kept as the bytes received (private) next to its
+// event, whatever happens to it: 200 processed, 400 stored for replay. The
+// database being away is never a verdict on the body: 503 with Retry-After
+// within the deadline, and the provider sends it again.
+
+// A verified body on its way to the database. payload is the redacted JSON
+// text clients may read; raw the bytes for the private copy.
+export type Received = {
+  provider: Provider;
+  channel: WebhookChannel;
+  payload: string;
+  raw: Uint8Array;
+  large: boolean;
+  signal?: AbortSignal;
+};
+
+// A verified body that cannot be processed as it is, stored for replay.
+export type Failure = {
+  provider: Provider;
+  channel: WebhookChannel;
+  raw: Uint8Array;
+  kind: "unparseable" | "invalid";
+  payload: string | null;
+  preview: string | null;
+  error: string;
+};
 
 export type Deps = {
   channels: {
     get(id: string): Promise<WebhookChannel | null>;
     refresh(id: string): Promise<WebhookChannel | null>;
   };
-  ingest(provider: Provider, channelId: string, body: string): Promise<Record<string, unknown>>;
-  recordFailure(provider: Provider, channelId: string, raw: string, error: string): Promise<void>;
+  ingest(item: Received): Promise<Record<string, unknown>>;
+  recordFailure(failure: Failure): Promise<void>;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -97,7 +135,19 @@ function handshake(channel: WebhookChannel, url: URL): Response {
   return new Response(challenge, { status: 200, headers: { "content-type": "text/plain" } });
 }
 
-export function createHandler(deps: Deps) {
+const fatal = new TextDecoder("utf-8", { fatal: true });
+
+function unavailable(limits: Limits, why: string): Response {
+  return jsonError(503, `${why}; retry`, {}, { "retry-after": String(limits.retryAfterSeconds) });
+}
+
+export function createHandler(deps: Deps, limits: Limits = readLimits()) {
+  // After a connection-class failure, answer 503 at once for a moment
+  // rather than queue every request behind a database that is not there.
+  let downUntil = 0;
+  let inFlight = 0;
+  let inFlightBytes = 0;
+
   return async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
     const id = url.pathname.match(/^\/whatsapp-webhook\/([^/]+)\/?$/)?.[1];
@@ -105,39 +155,160 @@ export function createHandler(deps: Deps) {
     if (req.method !== "GET" && req.method !== "POST") {
       return jsonError(405, "method not allowed");
     }
-    let channel = await deps.channels.get(id);
+    if (Date.now() < downUntil) return unavailable(limits, "database unavailable");
+    const declared = Number(req.headers.get("content-length") ?? "0") || 0;
+    if (declared > limits.maxBodyBytes) {
+      return jsonError(413, `body over ${limits.maxBodyBytes} bytes; not stored`);
+    }
+    if (inFlight >= limits.maxInFlight || inFlightBytes + declared > limits.maxInFlightBytes) {
+      return unavailable(limits, "too many webhooks in flight");
+    }
+    const deadline = new AbortController();
+    const timer = setTimeout(
+      () => deadline.abort(new Unavailable("deadline passed")),
+      limits.deadlineMs,
+    );
+    let held = declared;
+    inFlight++;
+    inFlightBytes += held;
+    try {
+      return await receive(req, url, id, deadline.signal, (n) => {
+        inFlightBytes += n - held;
+        held = n;
+        return inFlightBytes <= limits.maxInFlightBytes;
+      });
+    } catch (e) {
+      if (e instanceof TooLarge) {
+        return jsonError(413, `body over ${limits.maxBodyBytes} bytes; not stored`);
+      }
+      if (e instanceof Unavailable || isTransient(e)) {
+        if (!(e instanceof Unavailable)) downUntil = Date.now() + 1000;
+        console.error(`[whatsapp-webhook] 503: ${(e as Error).message}`);
+        return unavailable(limits, "database unavailable");
+      }
+      throw e;
+    } finally {
+      clearTimeout(timer);
+      inFlight--;
+      inFlightBytes -= held;
+    }
+  };
+
+  // Resolves with p, or rejects when the request's deadline passes first.
+  function within<T>(signal: AbortSignal, p: Promise<T>): Promise<T> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((resolve, reject) => {
+      const stop = () => reject(signal.reason);
+      signal.addEventListener("abort", stop, { once: true });
+      p.then(resolve, reject).finally(() => signal.removeEventListener("abort", stop));
+    });
+  }
+
+  async function receive(
+    req: Request,
+    url: URL,
+    id: string,
+    signal: AbortSignal,
+    hold: (bytes: number) => boolean,
+  ): Promise<Response> {
+    let channel = await within(signal, deps.channels.get(id));
     if (!channel || !channel.provider) return jsonError(404, "unknown channel");
     if (req.method === "GET") return handshake(channel, url);
 
-    const body = new Uint8Array(await req.arrayBuffer());
+    const body = await within(signal, readCapped(req, limits.maxBodyBytes));
+    if (!hold(body.length)) throw new Unavailable("too many bytes in flight");
     let verdict = await verify(channel, req, body);
     if (!verdict.ok) {
       // Perhaps the credentials were just rotated: check once more with fresh ones.
-      channel = await deps.channels.refresh(id);
+      channel = await within(signal, deps.channels.refresh(id));
       if (channel?.provider) verdict = await verify(channel, req, body);
     }
     if (!verdict.ok || !channel?.provider) return jsonError(401, "invalid signature");
     const provider = channel.provider;
+    const ch = channel;
 
-    const text = decoder.decode(body);
-    let parsed = verdict.parsed;
-    if (parsed === undefined) {
-      try {
-        parsed = JSON.parse(text);
-      } catch (e) {
-        await deps.recordFailure(provider, id, text, `invalid JSON: ${(e as Error).message}`);
-        return jsonError(400, "body is not JSON; stored for replay");
-      }
+    const stored = async (
+      f: Omit<Failure, "provider" | "channel">,
+      message: string,
+      extra = {},
+    ) => {
+      await within(signal, deps.recordFailure({ provider, channel: ch, ...f }));
+      return jsonError(400, `${message}; stored for replay`, extra);
+    };
+
+    // Parsed again even when verification did (Evolution): only valid UTF-8
+    // is taken as it is.
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(fatal.decode(body));
+    } catch (e) {
+      const why = e instanceof SyntaxError
+        ? `invalid JSON: ${e.message}`
+        : e instanceof TypeError
+        ? "invalid UTF-8"
+        : `unreadable JSON: ${(e as Error).message}`;
+      return await stored(
+        {
+          raw: rawForStorage(body, ch, undefined, undefined),
+          kind: "unparseable",
+          payload: null,
+          preview: safePreview(body, ch),
+          error: why.slice(0, 500),
+        },
+        "body is not JSON",
+      );
     }
-    const invalid = validate(provider, parsed);
+    let clean: unknown;
+    try {
+      clean = redactBody(parsed, ch).clean;
+    } catch (e) {
+      if (!(e instanceof TooDeep)) throw e;
+      return await stored(
+        {
+          raw: rawForStorage(body, ch, undefined, undefined),
+          kind: "invalid",
+          payload: null,
+          preview: safePreview(body, ch),
+          error: e.message,
+        },
+        e.message,
+      );
+    }
+    const raw = rawForStorage(body, ch, parsed, clean);
+    const payload = JSON.stringify(clean);
+    const invalid = validate(provider, clean);
     if (invalid) {
-      const details = JSON.stringify(invalid.issues);
-      await deps.recordFailure(provider, id, text, `invalid ${provider} payload: ${details}`);
-      return jsonError(400, "payload does not match the provider's schema; stored for replay", {
-        details: invalid.issues,
-      });
+      const details = JSON.stringify(invalid.issues).slice(0, 1500);
+      return await stored(
+        {
+          raw,
+          kind: "invalid",
+          payload,
+          preview: null,
+          error: `invalid ${provider} payload: ${details}`,
+        },
+        "payload does not match the provider's schema",
+        { details: invalid.issues },
+      );
     }
-    const result = await deps.ingest(provider, id, text);
+    const items = countItems(provider, clean);
+    if (items > limits.maxItems) {
+      return await stored(
+        {
+          raw,
+          kind: "invalid",
+          payload,
+          preview: null,
+          error: `${items} items in one body, over the limit of ${limits.maxItems}`,
+        },
+        `${items} items in one body, over the limit of ${limits.maxItems}`,
+      );
+    }
+    const large = body.length > limits.largeBodyBytes || items > limits.largeItems;
+    const result = await within(
+      signal,
+      deps.ingest({ provider, channel: ch, payload, raw, large, signal }),
+    );
     if (result.status === "rejected") {
       return jsonError(400, "payload rejected by the database; stored for replay", {
         details: result.error,
@@ -146,81 +317,110 @@ export function createHandler(deps: Deps) {
     if (result.status === "error") {
       // The channel vanished between verification and ingestion, or the
       // database refused: let the provider retry.
-      return result.code === "P0002"
-        ? jsonError(404, "unknown channel")
-        : jsonError(500, "not stored; retry");
+      if (result.code === "P0002") return jsonError(404, "unknown channel");
+      throw new Unavailable(`ingestion failed: ${String(result.error).slice(0, 200)}`);
     }
-    return json(result);
-  };
+    // A failed event's error can quote the body (a value Postgres refused).
+    return json(capDetails(result));
+  }
 }
 
 // The database behind the handler; the ingest benchmark passes its own
 // connection to serve the same code.
 export function defaultDeps(sql: () => Sql = db): Deps {
-  type Item = { provider: Provider; channel: string; body: string };
   type Result = Record<string, unknown>;
 
-  async function recordFailure(provider: Provider, channel: string, raw: string, error: string) {
-    await sql()`select private.record_webhook_failure(${provider}::public.channel_provider, ${channel}::uuid, ${raw}, ${error})`;
+  // Text columns cannot hold NUL, and an error message can quote one (V8's
+  // JSON.parse quotes the input around the fault).
+  const text = (s: string | null) => s?.replaceAll("\u0000", "\uFFFD") ?? null;
+
+  async function recordFailure(f: Failure) {
+    const store = (payload: string | null, preview: string | null) =>
+      sql()`select private.record_webhook_failure(${f.provider}::public.channel_provider,
+        ${f.channel.id}::uuid, ${Buffer.from(f.raw)}::bytea, ${f.kind}, ${payload}::text::jsonb,
+        ${text(preview)}, ${text(f.error)})`;
+    try {
+      await store(f.payload, f.preview);
+    } catch (e) {
+      // JSON that jsonb cannot hold (\u0000, a lone surrogate): the bytes
+      // and a text preview still go in.
+      if (f.payload === null || isTransient(e)) throw e;
+      await store(null, f.preview ?? safePreview(f.raw, f.channel));
+    }
+  }
+
+  async function receive(items: Received[]): Promise<Result[]> {
+    const batch = `[${
+      items.map((i) =>
+        `{"provider":"${i.provider}","channel":"${i.channel.id}","payload":${i.payload}}`
+      ).join(",")
+    }]`;
+    const bodies = Buffer.concat(items.map((i) => i.raw));
+    const lengths = `{${items.map((i) => i.raw.length).join(",")}}`;
+    const [row] = await sql()<{ results: Result[] }[]>`
+      select private.receive_webhooks(${batch}::text::jsonb, ${bodies}::bytea,
+                                      ${lengths}::text::integer[]) as results`;
+    return row.results;
   }
 
   // One body the database refuses (valid JSON that jsonb cannot hold, such as
   // \u0000) must not fail its neighbours: after a failed batch, each item is
-  // tried alone, and one that still fails is stored raw and rejected.
-  async function one(item: Item): Promise<Result> {
+  // tried alone, and one that still fails is stored raw and rejected. A
+  // connection-class failure is nobody's fault: it fails the whole batch,
+  // nothing stored, and the requests answer 503.
+  async function one(item: Received): Promise<Result> {
     try {
-      const [row] = await sql()<{ result: Result }[]>`
-        select private.ingest_webhook(${item.provider}::public.channel_provider, ${item.channel}::uuid,
-                                      ${item.body}::text::jsonb) as result`;
-      return row.result;
+      return (await receive([item]))[0];
     } catch (e) {
+      if (isTransient(e)) throw e;
       const err = e as { code?: string; message?: string };
       if (err.code === "P0002") return { status: "error", code: err.code, error: err.message };
-      await recordFailure(
-        item.provider,
-        item.channel,
-        item.body,
-        `rejected by the database: ${err.message}`,
-      );
+      await recordFailure({
+        provider: item.provider,
+        channel: item.channel,
+        raw: item.raw,
+        kind: "unparseable",
+        payload: null,
+        preview: safePreview(item.raw, item.channel),
+        error: `rejected by the database: ${String(err.message).slice(0, 500)}`,
+      });
       return { status: "rejected", code: err.code, error: err.message };
     }
   }
 
-  // Concurrent webhooks share one transaction (see shared/batcher.ts); the
-  // bodies are verified JSON, embedded as they came.
-  const batcher = createBatcher<Item, Result>({
+  async function run(items: Received[]): Promise<Result[]> {
+    try {
+      return await receive(items);
+    } catch (e) {
+      if (isTransient(e)) throw e;
+      if (items.length === 1) return [await one(items[0])];
+      console.error(
+        `[whatsapp-webhook] batch of ${items.length} failed, retrying one by one: ${
+          (e as Error).message
+        }`,
+      );
+      const out: Result[] = [];
+      for (const item of items) out.push(await one(item));
+      return out;
+    }
+  }
+
+  // Concurrent webhooks share one transaction (see shared/batcher.ts).
+  const batcher = createBatcher<Received, Result>({
     // Each event takes two subtransactions; 32 keeps a batch within the 64 a
     // backend caches before every snapshot has to consult pg_subtrans.
     maxBatch: 32,
     concurrency: Number(readEnv("THREADLINE_INGEST_BATCHES") ?? "2"),
     lingerMs: Number(readEnv("THREADLINE_INGEST_LINGER_MS") ?? "2"),
-    async run(items) {
-      const batch = `[${
-        items.map((i) =>
-          `{"provider":"${i.provider}","channel":"${i.channel}","payload":${i.body}}`
-        )
-          .join(",")
-      }]`;
-      try {
-        const [row] = await sql()<{ results: Result[] }[]>`
-          select private.ingest_webhooks(${batch}::text::jsonb) as results`;
-        return row.results;
-      } catch (e) {
-        if (items.length === 1) return [await one(items[0])];
-        console.error(
-          `[whatsapp-webhook] batch of ${items.length} failed, retrying one by one: ${
-            (e as Error).message
-          }`,
-        );
-        const out: Result[] = [];
-        for (const item of items) out.push(await one(item));
-        return out;
-      }
-    },
+    run,
   });
+  // Large bodies (many items, inline media) go one at a time through a slot
+  // of their own: however long one takes, the batches of everyone else keep
+  // being written.
+  const large = createBatcher<Received, Result>({ maxBatch: 1, concurrency: 1, run });
   return {
     channels: createWebhookChannelCache(sql),
-    ingest: (provider, channel, body) => batcher.submit({ provider, channel, body }),
+    ingest: (item) => (item.large ? large : batcher).submit(item, item.signal),
     recordFailure,
   };
 }

@@ -8,9 +8,12 @@ import postgres from "postgres";
 export type Sql = postgres.Sql;
 export type StackEnv = Record<string, string>;
 
-// The running stack's settings (written by `npm start`).
-export async function stackEnv(): Promise<StackEnv> {
-  const file = new URL("../../.threadline/run/stack.env", import.meta.url);
+// The running stack's settings (written by `npm start`, or by a script that
+// builds its own stack into runDir).
+export async function stackEnv(runDir?: string): Promise<StackEnv> {
+  const file = runDir
+    ? `${runDir}/stack.env`
+    : new URL("../../.threadline/run/stack.env", import.meta.url);
   let text: string;
   try {
     text = await Deno.readTextFile(file);

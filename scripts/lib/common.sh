@@ -46,10 +46,61 @@ cluster_init() {
   rm -f "$pw"
 }
 
-# cluster_start DATA_DIR PORT LOG
+# db_ready PORT [SECS]: the server answers a real query (pg_isready alone
+# says yes to a server still recovering).
+db_ready() {
+  local port="$1" secs="${2:-0}" i
+  for i in $(seq 0 $((secs * 10))); do
+    if "$PG_BIN/pg_isready" -q -h 127.0.0.1 -p "$port" -t 2 \
+      && psql "postgresql://supabase_admin:postgres@127.0.0.1:$port/postgres" -X -Atqc 'select 1' >/dev/null 2>&1; then
+      return 0
+    fi
+    [ "$i" -lt $((secs * 10)) ] && sleep 0.1
+  done
+  return 1
+}
+
+# The live processes working in the data directory (the postmaster and its
+# backends have it as their working directory); zombies do not count.
+cluster_processes() {
+  local data="$1" d pid real
+  real="$(readlink -f "$data")"
+  for d in /proc/[0-9]*; do
+    [ "$(readlink "$d/cwd" 2>/dev/null)" = "$real" ] || continue
+    pid="${d#/proc/}"
+    alive "$pid" && echo "$pid"
+  done
+}
+
+# After a kill -9 the postmaster's pid file stays behind. pg_ctl status
+# believes it while the pid is a zombie (a container's PID 1 may never reap
+# it) and PostgreSQL refuses to start over it; its backends linger a moment
+# holding the old shared memory. Wait for them, then drop the stale file.
+recover_stale_pid() {
+  local data="$1" pid
+  [ -f "$data/postmaster.pid" ] || return 0
+  pid="$(head -n 1 "$data/postmaster.pid")"
+  if [ -n "$pid" ] && alive "$pid" && [ "$(ps -o comm= -p "$pid" 2>/dev/null)" = postgres ]; then
+    return 0
+  fi
+  for _ in $(seq 1 100); do
+    [ -z "$(cluster_processes "$data")" ] && break
+    sleep 0.1
+  done
+  [ -z "$(cluster_processes "$data")" ] || die "PostgreSQL's old processes in $data did not exit"
+  say "Removing the stale postmaster.pid of a PostgreSQL that is gone (pid $pid)"
+  rm -f "$data/postmaster.pid"
+}
+
+# cluster_start DATA_DIR PORT LOG: returns once the server answers queries.
 cluster_start() {
   local data="$1" port="$2" log="$3"
-  if pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then return 0; fi
+  recover_stale_pid "$data"
+  if pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
+    # Running, or recovering after a crash of one of its backends.
+    db_ready "$port" 60 || die "PostgreSQL in $data runs but does not accept connections (log: $log)"
+    return 0
+  fi
   [ "$(id -u)" = 0 ] && { touch "$log"; chown postgres "$log"; }
   pg_run "$PG_BIN/pg_ctl" -D "$data" -l "$log" -w -t 60 start -o "\
  -p $port -c unix_socket_directories= -c listen_addresses=127.0.0.1\
@@ -57,11 +108,13 @@ cluster_start() {
  -c wal_level=logical -c max_connections=200 -c fsync=${THREADLINE_FSYNC:-on}\
  -c timezone=UTC -c log_min_messages=warning" >/dev/null \
     || { tail -n 20 "$log" >&2; die "PostgreSQL did not start (log: $log)"; }
+  db_ready "$port" 60 || { tail -n 20 "$log" >&2; die "PostgreSQL started but does not accept connections (log: $log)"; }
 }
 
 cluster_stop() {
   local data="$1"
   [ -d "$data" ] || return 0
+  recover_stale_pid "$data"
   if pg_run "$PG_BIN/pg_ctl" -D "$data" status >/dev/null 2>&1; then
     pg_run "$PG_BIN/pg_ctl" -D "$data" -m fast -w stop >/dev/null
   fi

@@ -299,10 +299,12 @@ create table public.media_files (
   duration_seconds integer,
   status public.media_status not null default 'pending',
   error text,
+  came_inline boolean not null default false,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
 comment on table public.media_files is 'Media attached to messages: the provider''s media id until fetched, then the Storage path.';
+comment on column public.media_files.came_inline is 'The provider sent the bytes inside the webhook (Evolution webhookBase64); they were stripped from the stored JSON, which keeps a marker with their size and sha256.';
 
 create table public.webhook_events (
   id bigint generated always as identity primary key,
@@ -317,12 +319,27 @@ create table public.webhook_events (
   processed_at timestamptz,
   error text,
   retry_count integer not null default 0,
+  last_attempt_at timestamptz,
   created_at timestamptz not null default now(),
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
-comment on table public.webhook_events is 'Every verified webhook as received (secrets redacted), before and after processing. A byte-identical retry is recognised by body_sha256.';
-comment on column public.webhook_events.raw_body is 'The body as text when it could not be parsed as JSON; kept for replay.';
-comment on column public.webhook_events.error is 'Why processing failed; retried by the minute tick.';
+comment on table public.webhook_events is 'Every verified webhook (secrets redacted, inline media replaced by a marker), before and after processing. A byte-identical retry is recognised by body_sha256. The exact bytes received are in private.webhook_bodies.';
+comment on column public.webhook_events.event_type is 'The provider''s event, or unparseable (not JSON Postgres can hold) / invalid (not the provider''s schema): those wait for a replay, the tick does not retry them.';
+comment on column public.webhook_events.raw_body is 'When the body was not JSON: a redacted, truncated text preview of it (valid UTF-8, no NUL). The bytes are kept privately for replay.';
+comment on column public.webhook_events.error is 'Why the last attempt failed (truncated); retried by the minute tick or replayed by an admin.';
+comment on column public.webhook_events.retry_count is 'Attempts after the first: redeliveries, tick retries and replays.';
+comment on column public.webhook_events.last_attempt_at is 'When the event was last processed again (tick retry or replay).';
+
+-- The verified bytes of each event exactly as received (only an Evolution
+-- body's instance key replaced: Evolution authenticates with that key, not
+-- with a signature over the bytes), whatever they hold: NUL, invalid UTF-8,
+-- binary. What a replay parses. Private: they can hold secrets and media.
+create table private.webhook_bodies (
+  event_id bigint primary key references public.webhook_events (id) on delete cascade,
+  body bytea not null,
+  received_at timestamptz not null default now()
+);
+comment on table private.webhook_bodies is 'The raw bytes of every stored webhook event, for replay; never readable by clients.';
 
 -- Statuses for a message we have not recorded yet (the provider's answer to
 -- a send can arrive after its first status; Meta delivers out of order).
@@ -845,12 +862,12 @@ begin
      where t.channel_id = ch.id and t.provider_message_id = m #>> '{reaction,target_id}';
   end if;
 
-  if m #>> '{media,id}' is not null or m #>> '{media,url}' is not null then
+  if m #>> '{media,id}' is not null or m #>> '{media,url}' is not null or m #>> '{media,inline}' is not null then
     insert into public.media_files (workspace_id, channel_id, message_id, provider_media_id, source_url, mime_type,
-                                    file_name, size_bytes, sha256, duration_seconds)
+                                    file_name, size_bytes, sha256, duration_seconds, came_inline)
     values (ch.workspace_id, ch.id, mid, m #>> '{media,id}', m #>> '{media,url}', m #>> '{media,mime_type}',
             m #>> '{media,filename}', (m #>> '{media,size}')::bigint, m #>> '{media,sha256}',
-            (m #>> '{media,duration}')::integer);
+            (m #>> '{media,duration}')::integer, coalesce((m #>> '{media,inline}')::boolean, false));
   end if;
   return jsonb_build_object('duplicate', false, 'message_id', mid, 'conversation_id', conv);
 end
@@ -1083,7 +1100,9 @@ begin
       'media', jsonb_strip_nulls(jsonb_build_object(
         'url', coalesce(msg ->> 'mediaUrl', inner_msg ->> 'url'), 'mime_type', inner_msg ->> 'mimetype',
         'size', inner_msg #>> '{fileLength}', 'sha256', inner_msg ->> 'fileSha256',
-        'filename', inner_msg ->> 'fileName', 'duration', inner_msg ->> 'seconds')));
+        'filename', inner_msg ->> 'fileName', 'duration', inner_msg ->> 'seconds',
+        -- webhookBase64: the bytes came in the body (replaced by a marker before storing).
+        'inline', case when msg ? 'base64' or d ? 'base64' then true end)));
   elsif mt = 'conversation' then
     n := n || jsonb_build_object('content', msg ->> 'conversation');
   elsif mt = 'extendedTextMessage' then
@@ -1483,7 +1502,55 @@ begin
 end
 $$;
 
--- Processes a stored event again (the tick's retries).
+-- Secrets and inline media out of a body before it is stored where clients
+-- read (the webhook function does the same in TypeScript on its hot path;
+-- this is for replays of bodies it could not parse). Keys that name a
+-- secret are redacted wherever they sit; a base64 string inside message
+-- content (Evolution's webhookBase64: data.message.base64, or a top-level
+-- base64 next to data) becomes a marker with its size and hash.
+create function private.redact_webhook_json(p jsonb, in_message boolean default true)
+returns jsonb
+language plpgsql immutable set search_path = ''
+as $$
+declare
+  k text;
+  v jsonb;
+  out jsonb;
+  bytes bytea;
+begin
+  if jsonb_typeof(p) = 'array' then
+    select coalesce(jsonb_agg(private.redact_webhook_json(x, in_message) order by i), '[]'::jsonb) into out
+      from jsonb_array_elements(p) with ordinality a(x, i);
+    return out;
+  elsif jsonb_typeof(p) is distinct from 'object' then
+    return p;
+  end if;
+  out := '{}'::jsonb;
+  for k, v in select * from jsonb_each(p) loop
+    if lower(k) in ('apikey', 'api_key', 'access_token', 'app_secret', 'webhook_secret', 'verify_token', 'secret',
+                    'password', 'authorization', 'token') and jsonb_typeof(v) = 'string' then
+      v := '"[redacted]"';
+    elsif k = 'base64' and in_message and jsonb_typeof(v) = 'string' then
+      begin
+        bytes := decode(v #>> '{}', 'base64');
+        v := jsonb_build_object('stripped', 'inline media', 'bytes', length(bytes), 'sha256', encode(sha256(bytes), 'hex'));
+      exception when others then
+        v := jsonb_build_object('stripped', 'inline media', 'chars', length(v #>> '{}'));
+      end;
+    else
+      -- Below the top level, only message content holds media (a QR code's
+      -- base64 is data the pairing screen needs).
+      v := private.redact_webhook_json(v, lower(k) like '%message' or (in_message and k = 'data'));
+    end if;
+    out := out || jsonb_build_object(k, v);
+  end loop;
+  return out;
+end
+$$;
+
+-- Processes a stored event again (the tick's retries, replays), recording
+-- the attempt. A body that was never parsed is parsed from its raw bytes
+-- first, so a body refused by yesterday's code can be processed by today's.
 create function private.process_webhook_event(p_event bigint)
 returns jsonb
 language plpgsql security definer set search_path = '' set enable_seqscan = off
@@ -1491,20 +1558,42 @@ as $$
 declare
   ev public.webhook_events;
   ch public.channels;
+  raw bytea;
   result jsonb;
   msg text;
 begin
   select * into ev from public.webhook_events w where w.id = p_event for update;
+  if not found then
+    return jsonb_build_object('status', 'missing', 'event_id', p_event);
+  elsif ev.processed then
+    return jsonb_build_object('status', 'duplicate', 'event_id', p_event);
+  end if;
   select * into ch from public.channels c where c.id = ev.channel_id;
+  update public.webhook_events w set retry_count = w.retry_count + 1, last_attempt_at = now() where w.id = p_event;
   begin
+    if ev.payload is null then
+      select b.body into raw from private.webhook_bodies b where b.event_id = p_event;
+      if raw is null then
+        raise exception 'no body kept for this event' using errcode = '22000';
+      end if;
+      ev.payload := private.redact_webhook_json(convert_from(raw, 'UTF8')::jsonb);
+      if ev.provider = 'evolution' then
+        ev.payload := ev.payload - 'apikey';
+      end if;
+    end if;
     result := private.process_payload(ch, ev.provider, ev.payload);
-    update public.webhook_events w set processed = true, processed_at = now(), error = null where w.id = p_event;
+    update public.webhook_events w
+       set processed = true, processed_at = now(), error = null, payload = ev.payload,
+           event_type = case when w.event_type in ('unparseable', 'invalid')
+                             then coalesce(ev.payload #>> '{entry,0,changes,0,field}', ev.payload ->> 'event', 'unknown')
+                             else w.event_type end
+     where w.id = p_event;
     return jsonb_build_object('status', 'processed', 'event_id', p_event) || result;
   exception when others then
     -- Everything derived is rolled back; the raw event stays for a retry.
     get stacked diagnostics msg = message_text;
-    update public.webhook_events w set error = msg where w.id = p_event;
-    return jsonb_build_object('status', 'failed', 'event_id', p_event, 'error', msg);
+    update public.webhook_events w set error = left(msg, 2000) where w.id = p_event;
+    return jsonb_build_object('status', 'failed', 'event_id', p_event, 'error', left(msg, 2000));
   end;
 end
 $$;
@@ -1604,8 +1693,12 @@ begin
 end
 $$;
 
--- A signed request whose body is not the JSON we expect: kept raw for replay.
-create function private.record_webhook_failure(p_provider public.channel_provider, p_channel uuid, p_raw text, p_error text)
+-- A signed request whose body we could not take as it is: not JSON (kind
+-- 'unparseable': p_payload null, p_preview a safe text preview), not the
+-- provider's schema or too large ('invalid': p_payload the redacted JSON),
+-- or refused by the database. The exact bytes are kept for replay.
+create function private.record_webhook_failure(p_provider public.channel_provider, p_channel uuid, p_body bytea,
+                                               p_kind text, p_payload jsonb, p_preview text, p_error text)
 returns bigint
 language plpgsql security definer set search_path = ''
 as $$
@@ -1617,16 +1710,42 @@ begin
   if not found then
     raise exception 'unknown channel %', p_channel using errcode = 'P0002';
   end if;
-  insert into public.webhook_events as w (workspace_id, channel_id, provider, event_type, raw_body, body_sha256, error)
-  values (ch.workspace_id, ch.id, p_provider, 'unparseable', p_raw, sha256(convert_to(coalesce(p_raw, ''), 'UTF8')), p_error)
+  insert into public.webhook_events as w (workspace_id, channel_id, provider, event_type, payload, raw_body, body_sha256,
+                                          error)
+  values (ch.workspace_id, ch.id, p_provider, p_kind, p_payload, left(p_preview, 65536), sha256(p_body),
+          left(p_error, 2000))
   on conflict (channel_id, workspace_id, body_sha256) do update set retry_count = w.retry_count + 1
   returning id into ev;
+  insert into private.webhook_bodies (event_id, body) values (ev, p_body) on conflict (event_id) do nothing;
   return ev;
 end
 $$;
 
--- For the minute tick: events that failed (for example, a status for a
--- channel whose number was not set yet) are tried again, a few times.
+-- What the webhook function calls: a batch (as private.ingest_webhooks
+-- takes it) and the exact bytes of each body, concatenated (p_lengths says
+-- where each ends). Each stored event keeps its bytes, in the same
+-- transaction: an event is never stored without them.
+create function private.receive_webhooks(batch jsonb, p_bodies bytea, p_lengths integer[])
+returns jsonb
+language plpgsql security definer set search_path = '' set enable_seqscan = off
+as $$
+declare
+  results jsonb := private.ingest_webhooks(batch);
+begin
+  insert into private.webhook_bodies (event_id, body)
+  select (results -> (i - 1)::int ->> 'event_id')::bigint,
+         substring(p_bodies from 1 + coalesce((select sum(l) from unnest(p_lengths[1:i - 1]) l), 0)::int for p_lengths[i])
+    from generate_subscripts(p_lengths, 1) i
+   where results -> (i - 1)::int ->> 'event_id' is not null
+  on conflict (event_id) do nothing;
+  return results;
+end
+$$;
+
+-- For the minute tick: events that failed processing (for example, a status
+-- for a channel whose number was not set yet) are tried again, a few times.
+-- Bodies that were not JSON or not the provider's schema wait for a replay
+-- once the code that refused them is fixed.
 create function private.retry_webhook_events(max_events integer default 100, max_retries integer default 5)
 returns integer
 language plpgsql security definer set search_path = ''
@@ -1636,17 +1755,71 @@ declare
   n integer := 0;
 begin
   for ev in select w.id from public.webhook_events w
-             where not w.processed and w.payload is not null and w.retry_count < max_retries
+             where not w.processed and w.payload is not null and w.event_type <> 'invalid'
+               and w.retry_count < max_retries
              order by w.created_at limit max_events
              for update skip locked
   loop
-    update public.webhook_events w set retry_count = w.retry_count + 1 where w.id = ev;
     perform private.process_webhook_event(ev);
     n := n + 1;
   end loop;
   return n;
 end
 $$;
+
+-- Replays failed events of a workspace: by id, or by provider, channel,
+-- time range and error text. Workspace admins (through PostgREST) and the
+-- service may; anyone else gets the same refusal whatever the workspace
+-- holds. Each event records the attempt (retry_count, last_attempt_at,
+-- error or processed_at).
+create function private.replay_webhook_events(p_workspace uuid, p_ids bigint[], p_provider public.channel_provider,
+                                              p_channel uuid, p_since timestamptz, p_until timestamptz,
+                                              p_error text, p_limit integer)
+returns table (event_id bigint, status text, error text)
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  ev bigint;
+  r jsonb;
+begin
+  if coalesce((select auth.role()), 'service_role') <> 'service_role' then
+    perform private.require_role(p_workspace, 'admin');
+  elsif p_workspace is null then
+    raise exception 'name the workspace whose events to replay' using errcode = '22023';
+  end if;
+  for ev in select w.id from public.webhook_events w
+             where w.workspace_id = p_workspace and not w.processed
+               and (p_ids is null or w.id = any (p_ids))
+               and (p_provider is null or w.provider = p_provider)
+               and (p_channel is null or w.channel_id = p_channel)
+               and (p_since is null or w.created_at >= p_since)
+               and (p_until is null or w.created_at < p_until)
+               and (p_error is null or strpos(lower(coalesce(w.error, '')), lower(p_error)) > 0)
+             order by w.created_at, w.id
+             limit least(greatest(coalesce(p_limit, 100), 1), 1000)
+             for update skip locked
+  loop
+    r := private.process_webhook_event(ev);
+    event_id := ev;
+    status := r ->> 'status';
+    error := r ->> 'error';
+    return next;
+  end loop;
+end
+$$;
+
+create function public.replay_webhook_events(workspace_id uuid, event_ids bigint[] default null,
+                                             provider public.channel_provider default null, channel_id uuid default null,
+                                             since timestamptz default null, until timestamptz default null,
+                                             error_contains text default null, max_events integer default 100)
+returns table (event_id bigint, status text, error text)
+language sql security invoker set search_path = ''
+as $$
+  select * from private.replay_webhook_events(workspace_id, event_ids, provider, channel_id, since, until,
+                                              error_contains, max_events)
+$$;
+comment on function public.replay_webhook_events(uuid, bigint[], public.channel_provider, uuid, timestamptz, timestamptz, text, integer) is
+  'Processes failed webhook events of a workspace again (admins, the service): by id or filter; returns each outcome.';
 
 -- Tick step: conversations whose customer service window has closed.
 create function private.expire_conversations()
@@ -2238,12 +2411,26 @@ revoke all on function private.jid_phone(text), private.provider_ts(jsonb),
   private.process_whatsmeow(public.channels, jsonb),
   private.process_payload(public.channels, public.channel_provider, jsonb), private.process_webhook_event(bigint),
   private.ingest_webhook(public.channel_provider, uuid, jsonb), private.ingest_webhooks(jsonb),
-  private.record_webhook_failure(public.channel_provider, uuid, text, text),
+  private.record_webhook_failure(public.channel_provider, uuid, bytea, text, jsonb, text, text),
+  private.receive_webhooks(jsonb, bytea, integer[]), private.redact_webhook_json(jsonb, boolean),
+  private.replay_webhook_events(uuid, bigint[], public.channel_provider, uuid, timestamptz, timestamptz, text, integer),
   private.retry_webhook_events(integer, integer), private.webhook_channel(uuid) from public;
 
 grant execute on function private.ingest_webhook(public.channel_provider, uuid, jsonb), private.ingest_webhooks(jsonb),
-  private.record_webhook_failure(public.channel_provider, uuid, text, text),
+  private.record_webhook_failure(public.channel_provider, uuid, bytea, text, jsonb, text, text),
+  private.receive_webhooks(jsonb, bytea, integer[]),
   private.webhook_channel(uuid) to service_role;
+
+-- Replays: admins through PostgREST (checked inside), and the service.
+grant execute on function
+  private.replay_webhook_events(uuid, bigint[], public.channel_provider, uuid, timestamptz, timestamptz, text, integer)
+  to authenticated, service_role;
+revoke all on function
+  public.replay_webhook_events(uuid, bigint[], public.channel_provider, uuid, timestamptz, timestamptz, text, integer)
+  from public, anon;
+grant execute on function
+  public.replay_webhook_events(uuid, bigint[], public.channel_provider, uuid, timestamptz, timestamptz, text, integer)
+  to authenticated, service_role;
 
 -- The dispatcher sweeps too, between claims, so a stranded status waits
 -- half a second rather than a minute.

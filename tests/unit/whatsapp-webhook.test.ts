@@ -17,12 +17,12 @@ function fakeDeps(channels: Record<string, WebhookChannel>) {
       },
       refresh: (id) => Promise.resolve(channels[id] ?? null),
     },
-    ingest: (_p, _id, body) => {
-      calls.ingest.push(body);
+    ingest: (item) => {
+      calls.ingest.push(item.payload);
       return Promise.resolve({ status: "processed" });
     },
-    recordFailure: (_p, _id, raw, error) => {
-      calls.failures.push(`${error} | ${raw}`);
+    recordFailure: (f) => {
+      calls.failures.push(`${f.error} | ${new TextDecoder().decode(f.raw)}`);
       return Promise.resolve();
     },
   };
@@ -62,13 +62,13 @@ describe("whatsapp-webhook handler", () => {
     cloudText("PN", { from: "5511900000001", id: "wamid.1", body: "hi" }),
   );
 
-  it("ingests a correctly signed Cloud API body as received", async () => {
+  it("ingests a correctly signed Cloud API body", async () => {
     const { deps, calls } = fakeDeps(channels);
     const res = await post(createHandler(deps), CLOUD, text, {
       "x-hub-signature-256": await hubSignature("s3cret", text),
     });
     expect(res.status).toBe(200);
-    expect(calls.ingest).toEqual([text]);
+    expect(calls.ingest.map((b) => JSON.parse(b))).toEqual([JSON.parse(text)]);
   });
 
   it("answers 401 and stores nothing for a bad or missing signature", async () => {

@@ -126,7 +126,8 @@ select throws_ok($$ select private.ingest_webhook('cloud_api', '00000000-0000-00
   'unknown channel 00000000-0000-0000-0000-00000000dead', 'an unknown channel is refused');
 select throws_ok(format('select private.ingest_webhook(%L, %L, %L)', 'evolution', :'ch', '{}'), '22023', null,
   'a payload for the wrong provider is refused');
-select is(private.record_webhook_failure('cloud_api', :'ch', '{"broken', 'invalid JSON') > 0, true, 'a signed but broken body is stored raw');
+select is(private.record_webhook_failure('cloud_api', :'ch', convert_to('{"broken', 'UTF8'), 'unparseable', null, '{"broken', 'invalid JSON') > 0,
+  true, 'a signed but broken body is stored raw');
 select is(tests.try_as('acme_admin', 'select 1 from public.webhook_events where raw_body = ''{"broken'''), 'ok:1',
   'and admins can see it');
 
