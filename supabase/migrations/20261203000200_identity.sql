@@ -286,6 +286,39 @@ as $$
 $$;
 comment on function private.has_workspace_role(uuid, public.member_role) is 'True when the caller is an active member of the workspace with at least the given role.';
 
+-- Postgres fires BEFORE triggers ahead of a policy's WITH CHECK, so a
+-- trigger that checks a new row's references answers whoever inserts it,
+-- outsiders included. Such triggers call this first: a client (a signed-in
+-- user, or a request running as anon or authenticated) without the role the
+-- table's policy asks for gets RLS's own refusal, whatever the row names
+-- and the workspace holds, before anything is looked at or locked. The
+-- service and the database's own jobs pass. Inserts only: an update's row
+-- has passed the policy's USING already, and no client may move a row to
+-- another workspace (workspace_id is never in an update grant), while the
+-- updates a cascade makes during a workspace's deletion run after its
+-- memberships are gone.
+create function private.is_client()
+returns boolean
+language sql stable set search_path = ''
+as $$
+  select (select auth.uid()) is not null or current_setting('role', true) in ('anon', 'authenticated')
+$$;
+comment on function private.is_client() is
+  'True for a client request (a signed-in user, or anon/authenticated), whose writes RLS decides; false for the service and jobs.';
+
+create function private.require_writer(ws uuid, min_role public.member_role, tbl text)
+returns void
+language plpgsql stable set search_path = ''
+as $$
+begin
+  if private.is_client() and not private.has_workspace_role(ws, min_role) then
+    raise exception 'new row violates row-level security policy for table "%"', tbl using errcode = '42501';
+  end if;
+end
+$$;
+comment on function private.require_writer(uuid, public.member_role, text) is
+  'First statement of checks that run before RLS: refuses a client without the role as RLS would, before any lookup.';
+
 -- People who share at least one workspace with the caller.
 create function private.co_member_ids()
 returns setof uuid
@@ -747,10 +780,12 @@ declare
   inv public.workspace_invitations;
 begin
   perform private.require_user();
-  select * into inv from public.workspace_invitations i where i.id = p_invitation for update;
-  if not found or not private.has_workspace_role(inv.workspace_id, 'admin') then
+  -- Who may act is settled before anything is locked.
+  if not private.has_workspace_role((select i.workspace_id from public.workspace_invitations i where i.id = p_invitation),
+                                    'admin') then
     raise exception 'invitation not found' using errcode = 'P0002';
   end if;
+  select * into inv from public.workspace_invitations i where i.id = p_invitation for update;
   if inv.status <> 'pending' then
     raise exception 'only a pending invitation can be revoked (this one is %)', inv.status using errcode = '55000';
   end if;
@@ -878,10 +913,10 @@ declare
   rec public.api_keys;
 begin
   perform private.require_user();
-  select * into rec from public.api_keys k where k.id = p_key for update;
-  if not found or not private.has_workspace_role(rec.workspace_id, 'admin') then
+  if not private.has_workspace_role((select k.workspace_id from public.api_keys k where k.id = p_key), 'admin') then
     raise exception 'API key not found' using errcode = 'P0002';
   end if;
+  select * into rec from public.api_keys k where k.id = p_key for update;
   if rec.revoked_at is not null then
     raise exception 'API key was already revoked' using errcode = '55000';
   end if;

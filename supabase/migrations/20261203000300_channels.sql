@@ -103,6 +103,8 @@ declare
   lim integer;
   used integer;
 begin
+  -- Outsiders are refused before the workspace is looked at or locked.
+  perform private.require_writer(new.workspace_id, 'admin', 'channels');
   select w.max_channels into lim from public.workspaces w where w.id = new.workspace_id for update;
   select count(*) into used from public.channels c where c.workspace_id = new.workspace_id;
   if used >= lim then
@@ -143,10 +145,11 @@ declare
   allowed text[];
 begin
   perform private.require_user();
-  select * into ch from public.channels c where c.id = p_channel for update;
-  if not found or not private.has_workspace_role(ch.workspace_id, 'admin') then
+  -- Who may act is settled before the channel is locked.
+  if not private.has_workspace_role((select c.workspace_id from public.channels c where c.id = p_channel), 'admin') then
     raise exception 'channel not found' using errcode = 'P0002';
   end if;
+  select * into ch from public.channels c where c.id = p_channel for update;
   if ch.provider is null then
     raise exception 'this channel type takes no credentials yet' using errcode = '22023';
   end if;

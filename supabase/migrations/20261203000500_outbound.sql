@@ -320,6 +320,9 @@ as $$
 declare
   prov public.channel_provider;
 begin
+  if tg_op = 'INSERT' then
+    perform private.require_writer(new.workspace_id, 'admin', 'message_templates');
+  end if;
   if (select count(*) from jsonb_array_elements(new.components) c where upper(c ->> 'type') = 'BODY') <> 1
      or coalesce(private.template_component(new.components, 'BODY') ->> 'text', '') = '' then
     raise exception 'a template needs exactly one BODY component with text' using errcode = '22023';

@@ -132,6 +132,9 @@ as $$
 declare
   tpl public.message_templates;
 begin
+  if tg_op = 'INSERT' then
+    perform private.require_writer(new.workspace_id, 'member', 'campaigns');
+  end if;
   if tg_op = 'UPDATE' and old.status not in ('draft', 'scheduled')
      and (new.channel_id, new.template_id, new.template_params, new.message_content, new.media_url, new.target_type, new.target_criteria)
          is distinct from (old.channel_id, old.template_id, old.template_params, old.message_content, old.media_url, old.target_type, old.target_criteria) then
@@ -362,8 +365,13 @@ as $$
 declare
   c public.campaigns;
 begin
+  -- Who may act is settled before the campaign is locked.
+  if (select auth.uid()) is not null
+     and not private.has_workspace_role((select x.workspace_id from public.campaigns x where x.id = p_campaign), 'viewer') then
+    raise exception 'campaign not found' using errcode = 'P0002';
+  end if;
   select * into c from public.campaigns x where x.id = p_campaign for update;
-  if not found or ((select auth.uid()) is not null and not private.has_workspace_role(c.workspace_id, 'viewer')) then
+  if not found then
     raise exception 'campaign not found' using errcode = 'P0002';
   end if;
   if (select auth.uid()) is not null then

@@ -118,7 +118,13 @@ declare
   taken bigint;
 begin
   select * into a from public.agents x where x.id = new.agent_id;
-  if not found then
+  -- A client who may not bind this agent (one of another workspace's, or
+  -- none at all) gets RLS's refusal before its channels or bindings are
+  -- looked at.
+  if tg_op = 'INSERT' and private.is_client() and not coalesce(private.can_manage_agents(a.workspace_id), false) then
+    raise exception 'new row violates row-level security policy for table "agent_channels"' using errcode = '42501';
+  end if;
+  if a.id is null then
     raise exception 'agent % not found', new.agent_id using errcode = 'P0002';
   end if;
   if tg_op = 'UPDATE' and (new.agent_id <> old.agent_id or new.channel_id <> old.channel_id) then
@@ -582,9 +588,13 @@ begin
   if uid is null and not private.service_caller() then
     raise exception 'sign in first' using errcode = '28000';
   end if;
+  -- Who may act is settled before anything is locked.
+  if uid is not null and not private.can_reach_agent(p_agent) then
+    raise exception 'agent % not found', p_agent using errcode = 'P0002';
+  end if;
   perform pg_advisory_xact_lock(hashtextextended('threadline:agents', 0));
   select * into a from public.agents x where x.id = p_agent for update;
-  if not found or uid is not null and not private.can_reach_agent(p_agent) then
+  if not found then
     raise exception 'agent % not found', p_agent using errcode = 'P0002';
   end if;
   if uid is not null and not private.can_manage_agents(a.workspace_id) then
