@@ -331,11 +331,13 @@ begin
                             when 'update' then format('using (%s) with check (%s)', reach, reach)
                             else format('using (%s)', reach) end);
   end loop;
+  -- Exactly what the API uses, whatever the schema's default privileges
+  -- gave: rows through RLS, ids from the sequence (never setval).
   execute format('alter table public.%I enable row level security', p_table);
-  execute format('revoke all on table public.%I from public, anon', p_table);
+  execute format('revoke all on table public.%I from public, anon, authenticated, service_role', p_table);
   execute format('grant select, insert, update, delete on table public.%I to authenticated, service_role', p_table);
-  execute format('revoke all on sequence public.%I from public, anon', p_table || '_id_seq');
-  execute format('grant usage, select on sequence public.%I to authenticated, service_role', p_table || '_id_seq');
+  execute format('revoke all on sequence public.%I from public, anon, authenticated, service_role', p_table || '_id_seq');
+  execute format('grant usage on sequence public.%I to authenticated, service_role', p_table || '_id_seq');
 end
 $$;
 
