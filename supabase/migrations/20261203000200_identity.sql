@@ -94,6 +94,7 @@ create table public.workspaces (
   plan public.workspace_plan not null default 'free',
   max_channels integer not null default 1 check (max_channels >= 0),
   max_members integer not null default 3 check (max_members >= 1),
+  max_agents integer not null default 1 check (max_agents >= 0),
   subscription_status public.subscription_status not null default 'active',
   subscription_ends_at timestamptz,
   stripe_account_id text,
@@ -112,6 +113,7 @@ comment on column public.workspaces.is_personal is 'The workspace created with t
 comment on column public.workspaces.plan is 'Billing plan; set by the service (billing), not by workspace admins.';
 comment on column public.workspaces.max_channels is 'Channel limit of the plan (enforced when channels are added); set with the plan.';
 comment on column public.workspaces.max_members is 'Member limit of the plan (enforced on invitation and acceptance).';
+comment on column public.workspaces.max_agents is 'Agent limit of the plan (enforced by create_agent; each agent has four tables); set with the plan.';
 comment on column public.workspaces.settings is 'Workspace preferences (JSON object); admins edit it.';
 
 create table public.workspace_members (
@@ -359,14 +361,14 @@ comment on function private.confirmed_email() is 'The caller''s confirmed email 
 
 -- Plan limits --------------------------------------------------------------
 create function private.plan_limits(p public.workspace_plan)
-returns table (max_channels integer, max_members integer)
+returns table (max_channels integer, max_members integer, max_agents integer)
 language sql immutable set search_path = ''
 as $$
-  select l.max_channels, l.max_members from (values
-    ('free'::public.workspace_plan, 1, 3),
-    ('basic', 3, 10),
-    ('premium', 10, 50),
-    ('enterprise', 100, 1000)) as l(plan, max_channels, max_members)
+  select l.max_channels, l.max_members, l.max_agents from (values
+    ('free'::public.workspace_plan, 1, 3, 1),
+    ('basic', 3, 10, 5),
+    ('premium', 10, 50, 50),
+    ('enterprise', 100, 1000, 1000)) as l(plan, max_channels, max_members, max_agents)
   where l.plan = p
 $$;
 comment on function private.plan_limits(public.workspace_plan) is 'Default limits of each plan; a workspace may carry negotiated limits instead.';
@@ -387,6 +389,9 @@ begin
     end if;
     if tg_op = 'INSERT' or new.max_members = old.max_members then
       new.max_members := l.max_members;
+    end if;
+    if tg_op = 'INSERT' or new.max_agents = old.max_agents then
+      new.max_agents := l.max_agents;
     end if;
   end if;
   return new;
@@ -660,15 +665,17 @@ comment on function public.create_workspace(text, text, public.business_type) is
   'Creates a workspace owned by the caller. slug defaults to one derived from the name.';
 
 -- Invitations ----------------------------------------------------------------
+-- Locks the workspace row, as every limit check does, so that concurrent
+-- invitations and acceptances are counted one after the other.
 create function private.check_member_limit(ws uuid, extra integer)
 returns void
-language plpgsql stable security definer set search_path = ''
+language plpgsql security definer set search_path = ''
 as $$
 declare
   lim integer;
   used integer;
 begin
-  select w.max_members into lim from public.workspaces w where w.id = ws;
+  select w.max_members into lim from public.workspaces w where w.id = ws for update;
   select (select count(*) from public.workspace_members m where m.workspace_id = ws)
        + (select count(*) from public.workspace_invitations i
            where i.workspace_id = ws and i.status = 'pending' and i.expires_at > now())
@@ -729,6 +736,7 @@ declare
   my_email text := private.confirmed_email();
   inv public.workspace_invitations;
   mem public.workspace_members;
+  lim integer;
 begin
   if p_token is null or p_token = '' then
     raise exception 'invitation token is required' using errcode = '22023';
@@ -754,6 +762,15 @@ begin
 
   select * into mem from public.workspace_members m where m.workspace_id = inv.workspace_id and m.user_id = uid;
   if not found then
+    -- The plan may have shrunk, or invitations raced, since this one was
+    -- sent: the seat is checked again, under the workspace lock. Only the
+    -- invitee holding a valid token for their own address gets this far,
+    -- and learns only that the workspace is full.
+    select w.max_members into lim from public.workspaces w where w.id = inv.workspace_id for update;
+    if (select count(*) from public.workspace_members m where m.workspace_id = inv.workspace_id) + 1 > lim then
+      raise exception 'the workspace has no room for another member: ask its admins to make room or change plan'
+        using errcode = '54000';
+    end if;
     insert into public.workspace_members (workspace_id, user_id, role, invited_by)
     values (inv.workspace_id, uid, inv.role, inv.invited_by)
     returning * into mem;

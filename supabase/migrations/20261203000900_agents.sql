@@ -524,6 +524,7 @@ declare
   uid uuid := (select auth.uid());
   nm text := nullif(btrim(p_name), '');
   creator uuid;
+  lim integer;
   a public.agents;
 begin
   if uid is null and not private.service_caller() then
@@ -563,6 +564,12 @@ begin
    where x.workspace_id = p_workspace
      and case when p_user is not null then x.user_id = p_user else x.user_id is null and lower(x.name) = lower(nm) end;
   if not found then
+    -- Each agent is four tables: the plan caps them, under the workspace
+    -- lock as every limit is checked.
+    select w.max_agents into lim from public.workspaces w where w.id = p_workspace for update;
+    if (select count(*) from public.agents x where x.workspace_id = p_workspace) >= lim then
+      raise exception 'the workspace''s plan allows % agents', lim using errcode = '54000';
+    end if;
     creator := coalesce(uid, (select m.user_id from public.workspace_members m
                                where m.workspace_id = p_workspace and m.role = 'owner' and m.status = 'active'
                                order by m.created_at limit 1));
