@@ -141,7 +141,9 @@ begin
     raise exception 'a % campaign cannot be edited', old.status using errcode = '55000';
   end if;
   if new.template_id is not null then
-    select * into tpl from public.message_templates t where t.id = new.template_id;
+    -- Within the workspace: another's template on another's channel must
+    -- not get as far as its parameters.
+    select * into tpl from public.message_templates t where t.id = new.template_id and t.workspace_id = new.workspace_id;
     if not found or tpl.channel_id <> new.channel_id then
       raise exception 'the template must belong to the campaign''s channel' using errcode = '22023';
     end if;

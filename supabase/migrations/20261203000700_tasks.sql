@@ -91,7 +91,8 @@ begin
     raise exception 'the assignee must be an active member (not a viewer) of the workspace' using errcode = '22023';
   end if;
   if new.parent_task_id is not null and (
-       exists (select 1 from public.tasks p where p.id = new.parent_task_id and p.parent_task_id is not null)
+       exists (select 1 from public.tasks p
+                where p.id = new.parent_task_id and p.workspace_id = new.workspace_id and p.parent_task_id is not null)
        or (tg_op = 'UPDATE' and exists (select 1 from public.tasks s where s.parent_task_id = new.id))) then
     raise exception 'subtasks go one level deep' using errcode = '22023';
   end if;

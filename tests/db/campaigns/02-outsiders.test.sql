@@ -2,7 +2,7 @@
 -- an outsider learns nothing about another workspace's templates from an
 -- insert, and touching another workspace's campaign takes no lock on it.
 begin;
-select plan(4);
+select plan(5);
 select format('host=127.0.0.1 port=%s dbname=%s user=postgres password=postgres', current_setting('port'), current_database()) as dsn \gset
 select tests.create_workspace_with_roles('acme') as ws \gset
 insert into public.channels (id, workspace_id, provider, name, phone_number_id)
@@ -20,6 +20,20 @@ select is(tests.error_as('acme_outsider', format(:'insert', :'ws', 'c6100000-000
   :'refusal', 'and the same for a template that is not there');
 select is(tests.error_as('acme_viewer', format(:'insert', :'ws', 'c6100000-0000-0000-0000-000000000001', 'Probe', gen_random_uuid(), null)),
   :'refusal', 'a viewer (no insert right) gets the same');
+
+-- A member naming another workspace's channel and its template, in a
+-- campaign of their own workspace: refused like a template that is not
+-- there, before the template's parameters are compared.
+select tests.create_workspace_with_roles('beta') as beta \gset
+insert into public.channels (id, workspace_id, provider, name, phone_number_id)
+values ('c6100000-0000-0000-0000-0000000000b1', :'beta', 'cloud_api', 'Theirs', 'PN-C61-B');
+insert into public.message_templates (id, workspace_id, channel_id, name, language, category, status, components) values
+  ('7e610000-0000-0000-0000-0000000000b1', :'beta', 'c6100000-0000-0000-0000-0000000000b1', 'secret', 'en_US', 'MARKETING', 'APPROVED',
+   '[{"type":"BODY","text":"Hi {{1}} and {{2}}."}]');
+select is(tests.error_as('acme_member', format(:'insert', :'ws', 'c6100000-0000-0000-0000-0000000000b1', 'Probe',
+    '7e610000-0000-0000-0000-0000000000b1', '["one"]')),
+  tests.error_as('acme_member', format(:'insert', :'ws', 'c6100000-0000-0000-0000-0000000000b1', 'Probe', gen_random_uuid(), '["one"]')),
+  'another workspace''s template on its channel answers like no template at all');
 
 -- A campaign another session holds: the outsider's start_campaign is
 -- refused at once instead of queueing behind that lock. The campaign is
