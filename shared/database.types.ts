@@ -679,7 +679,9 @@ export type Database = {
           "name": string;
           "pairing_code": string | null;
           "phone_number": string | null;
+          "phone_number_error": string | null;
           "phone_number_id": string | null;
+          "phone_number_verified_at": string | null;
           "profile_name": string | null;
           "profile_picture_url": string | null;
           "provider": Database["public"]["Enums"]["channel_provider"] | null;
@@ -713,7 +715,9 @@ export type Database = {
           "name": string;
           "pairing_code"?: string | null;
           "phone_number"?: string | null;
+          "phone_number_error"?: string | null;
           "phone_number_id"?: string | null;
+          "phone_number_verified_at"?: string | null;
           "profile_name"?: string | null;
           "profile_picture_url"?: string | null;
           "provider"?: Database["public"]["Enums"]["channel_provider"] | null;
@@ -746,7 +750,9 @@ export type Database = {
           "name"?: string;
           "pairing_code"?: string | null;
           "phone_number"?: string | null;
+          "phone_number_error"?: string | null;
           "phone_number_id"?: string | null;
+          "phone_number_verified_at"?: string | null;
           "profile_name"?: string | null;
           "profile_picture_url"?: string | null;
           "provider"?: Database["public"]["Enums"]["channel_provider"] | null;
@@ -2042,6 +2048,7 @@ export type Database = {
           "id": string;
           "is_personal": boolean;
           "logo_url": string | null;
+          "max_agents": number;
           "max_channels": number;
           "max_members": number;
           "name": string;
@@ -2067,6 +2074,7 @@ export type Database = {
           "id"?: string;
           "is_personal"?: boolean;
           "logo_url"?: string | null;
+          "max_agents"?: number;
           "max_channels"?: number;
           "max_members"?: number;
           "name": string;
@@ -2091,6 +2099,7 @@ export type Database = {
           "id"?: string;
           "is_personal"?: boolean;
           "logo_url"?: string | null;
+          "max_agents"?: number;
           "max_channels"?: number;
           "max_members"?: number;
           "name"?: string;
@@ -2277,6 +2286,7 @@ export type Database = {
           "id": string;
           "is_personal": boolean;
           "logo_url": string | null;
+          "max_agents": number;
           "max_channels": number;
           "max_members": number;
           "name": string;
@@ -2661,6 +2671,7 @@ export type Database = {
         };
       };
       "sync_templates": { Args: { "channel_id": string }; Returns: boolean };
+      "verify_phone_number": { Args: { "channel_id": string }; Returns: boolean };
     };
     Enums: {
       "account_type": "business" | "customer";

@@ -64,6 +64,10 @@ select vault.create_secret(v.secret, 'channel:00000000-0000-4000-d000-0000000000
                     where s.name = 'channel:00000000-0000-4000-d000-000000000001:' || v.kind);
 update public.channels set credentials_set = '{access_token,app_secret,verify_token}'
  where id = '00000000-0000-4000-d000-000000000001';
+-- Graph answers for the demo number with its token (the fake provider is
+-- told so by npm start), which is what verify_phone_number would record.
+update public.channels set phone_number_verified_at = coalesce(phone_number_verified_at, now())
+ where id = '00000000-0000-4000-d000-000000000001';
 
 -- A customer with a conversation and a message we sent her, so the README
 -- can show statuses arriving for it (wamid.DEMO-OUT-1).

@@ -15,11 +15,14 @@ import { createDispatcher } from "./dispatcher.ts";
 // and the minute tick send it, starts draining the outbox in the background
 // and answers 202 at once; pokes during a drain just make it look again.
 // {"action": "sync_templates", "channel_id"} fetches a Cloud API channel's
-// templates from Meta and stores them.
+// templates from Meta and stores them. {"action": "verify_phone_number",
+// "channel_id"} asks Graph for the channel's phone_number_id with its token
+// and records the answer (the database asks for it when either changes).
 
 const Body = z.union([
   z.object({ action: z.literal("drain").optional() }).strict(),
   z.object({ action: z.literal("sync_templates"), channel_id: z.guid() }).strict(),
+  z.object({ action: z.literal("verify_phone_number"), channel_id: z.guid() }).strict(),
 ]);
 
 export type Deps = {
@@ -48,11 +51,17 @@ export function createHandler(deps: Deps) {
     }
     const parsed = Body.safeParse(raw);
     if (!parsed.success) {
-      return jsonError(400, 'expected {} or {action: "sync_templates", channel_id}');
+      return jsonError(
+        400,
+        'expected {} or {action: "sync_templates" | "verify_phone_number", channel_id}',
+      );
     }
 
     if (parsed.data.action === "sync_templates") {
       return await syncTemplates(deps, parsed.data.channel_id);
+    }
+    if (parsed.data.action === "verify_phone_number") {
+      return await verifyPhoneNumber(deps, parsed.data.channel_id);
     }
     const already = deps.dispatcher.running;
     deps.background(deps.dispatcher.drain());
@@ -79,6 +88,26 @@ async function syncTemplates(deps: Deps, channelId: string): Promise<Response> {
     select private.sync_templates(${channelId}::uuid, ${
     JSON.stringify(templates)
   }::text::jsonb) as r`;
+  return json(res.r);
+}
+
+async function verifyPhoneNumber(deps: Deps, channelId: string): Promise<Response> {
+  const sql = deps.sql();
+  const [row] = await sql<{ c: ChannelTarget | null }[]>`
+    select private.dispatch_channel(${channelId}::uuid) as c`;
+  const channel = row?.c;
+  if (!channel) return jsonError(404, "channel not found");
+  if (channel.provider !== "cloud_api") {
+    return jsonError(400, "only Cloud API channels have a phone number id to verify");
+  }
+  const check = await deps.clients.verifyPhoneNumber(channel);
+  // An answer that proves nothing leaves the channel as it was.
+  if (check.kind === "unknown") {
+    return jsonError(502, `verifying the phone number id failed: ${check.error}`);
+  }
+  const [res] = await sql<{ r: Record<string, unknown> }[]>`
+    select private.record_phone_number_verification(${channelId}::uuid, ${channel.phone_number_id},
+      ${check.kind === "verified"}, ${check.kind === "refused" ? check.error : null}) as r`;
   return json(res.r);
 }
 

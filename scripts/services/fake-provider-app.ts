@@ -16,6 +16,7 @@ import {
   type SendResult,
 } from "./fake-provider-sends.ts";
 import { createTemplateStore, TemplateSet } from "./fake-provider-templates.ts";
+import { createPhoneNumberStore, PhoneNumberSpec } from "./fake-provider-numbers.ts";
 
 export type LoggedRequest = {
   seq: number;
@@ -108,6 +109,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   let faults: Fault[] = [];
   let seq = 0;
   const templates = createTemplateStore();
+  const numbers = createPhoneNumberStore();
   const callbacks = createCallbackRegistry(opts.fetch ?? globalThis.fetch);
   const gowaCallbacks = createGowaCallbacks(opts.fetch ?? globalThis.fetch);
 
@@ -181,6 +183,15 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
       case "DELETE /__fake/templates":
         templates.clear();
         return json({ cleared: true });
+      case "POST /__fake/phone_numbers": {
+        const n = PhoneNumberSpec.safeParse(await body());
+        if (!n.success) return invalidJson(n.error);
+        numbers.set(n.data);
+        return json(n.data, 201);
+      }
+      case "DELETE /__fake/phone_numbers":
+        numbers.clear();
+        return json({ cleared: true });
       case "POST /__fake/callbacks": {
         const c = CallbackSpec.safeParse(await body());
         if (!c.success) return invalidJson(c.error);
@@ -212,6 +223,8 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
     }
     const listing = path.match(/^\/(v\d+\.\d+)\/([^/]+)\/message_templates$/);
     if (listing && req.method === "GET") return { res: templates.list(req, url, listing[2]) };
+    const number = path.match(/^\/(v\d+\.\d+)\/([^/]+)$/);
+    if (number && req.method === "GET") return { res: numbers.get(req.headers, url, number[2]) };
     const evo = path.match(/^\/message\/([A-Za-z]+)\/([^/]+)$/);
     if (evo && post && EVOLUTION_ENDPOINTS.includes(evo[1])) {
       return evolutionSend(evo[1], decodeURIComponent(evo[2]), req.headers, body);

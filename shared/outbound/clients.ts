@@ -1,4 +1,4 @@
-import { createCloudApiClient } from "./cloud-api.ts";
+import { createCloudApiClient, type PhoneNumberCheck } from "./cloud-api.ts";
 import { createEvolutionClient } from "./evolution.ts";
 import { failed } from "./http-outcome.ts";
 import type {
@@ -25,6 +25,8 @@ export type ProviderClients = {
   send(channel: ChannelTarget, msg: OutboundMessage, signal?: AbortSignal): Promise<SendOutcome>;
   // Cloud API channels only; the others have no provider-side templates.
   listTemplates(channel: ChannelTarget, signal?: AbortSignal): Promise<ProviderTemplate[]>;
+  // Cloud API channels only: does Graph answer for the phone_number_id with this token?
+  verifyPhoneNumber(channel: ChannelTarget, signal?: AbortSignal): Promise<PhoneNumberCheck>;
 };
 
 export function createProviderClients(opts: ProviderClientsOptions): ProviderClients {
@@ -63,6 +65,15 @@ export function createProviderClients(opts: ProviderClientsOptions): ProviderCli
       }
       // One bound for the whole listing, all pages included.
       return cloud.listTemplates(channel, bounded(signal));
+    },
+    verifyPhoneNumber(channel, signal) {
+      if (channel.provider !== "cloud_api") {
+        return Promise.resolve({
+          kind: "refused",
+          error: `only Cloud API channels have a phone number id, not ${channel.provider}`,
+        });
+      }
+      return cloud.verifyPhoneNumber(channel, bounded(signal));
     },
   };
 }

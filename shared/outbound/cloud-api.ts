@@ -19,14 +19,33 @@ import type {
   SendOutcome,
 } from "./types.ts";
 
-// Meta WhatsApp Cloud API: sending messages and listing a WABA's templates.
+// Meta WhatsApp Cloud API: sending messages, listing a WABA's templates and
+// asking for a phone number (which proves a token reaches it).
 
 export type CloudApiOptions = { baseUrl: string; version: string; fetch?: Fetch };
 
 export type CloudApiClient = {
   send(channel: ChannelTarget, msg: OutboundMessage, signal?: AbortSignal): Promise<SendOutcome>;
   listTemplates(channel: ChannelTarget, signal?: AbortSignal): Promise<ProviderTemplate[]>;
+  verifyPhoneNumber(channel: ChannelTarget, signal?: AbortSignal): Promise<PhoneNumberCheck>;
 };
+
+// GET /{phone_number_id} with the channel's token: Meta answers with the
+// number (id, display_phone_number, verified_name, quality_rating, ...) only
+// to a token of the business that holds it; otherwise a Graph error (100
+// with subcode 33: no such object or no permission; 190: bad token).
+// "unknown" is an answer that proves nothing either way (network, 5xx,
+// throttling): a verification is not withdrawn for it.
+export type PhoneNumberCheck =
+  | { kind: "verified"; display_phone_number: string | null; verified_name: string | null }
+  | { kind: "refused"; error: string }
+  | { kind: "unknown"; error: string };
+
+const PhoneNumberAnswer = z.looseObject({
+  id: z.string().min(1),
+  display_phone_number: z.string().optional(),
+  verified_name: z.string().optional(),
+});
 
 const SendAnswer = z.looseObject({
   messages: z.array(z.looseObject({ id: z.string().min(1) })).min(1),
@@ -149,8 +168,49 @@ export function createCloudApiClient(opts: CloudApiOptions): CloudApiClient {
     return templates;
   }
 
-  return { send, listTemplates };
+  async function verifyPhoneNumber(
+    channel: ChannelTarget,
+    signal?: AbortSignal,
+  ): Promise<PhoneNumberCheck> {
+    const token = channel.credentials.access_token;
+    if (!token) return { kind: "refused", error: "the channel has no access_token" };
+    if (!channel.phone_number_id) {
+      return { kind: "refused", error: "the channel has no phone_number_id" };
+    }
+    const fields = "id,display_phone_number,verified_name";
+    const answer = await request(
+      fetch,
+      `${root}/${encodeURIComponent(channel.phone_number_id)}?fields=${fields}`,
+      { headers: { authorization: `Bearer ${token}` }, signal },
+    );
+    if (isOutcome(answer)) return { kind: "unknown", error: outcomeMessage(answer) };
+    if (!answer.res.ok) {
+      const outcome = classify(answer.res, graphSendError(answer));
+      if (outcome.kind !== "failed") return { kind: "unknown", error: outcomeMessage(outcome) };
+      return {
+        kind: "refused",
+        error: `Graph answered ${answer.res.status}: ${outcome.error.message}`,
+      };
+    }
+    const ok = PhoneNumberAnswer.safeParse(answer.body);
+    if (!ok.success || ok.data.id !== channel.phone_number_id) {
+      return {
+        kind: "refused",
+        error: `Graph did not answer for this phone number id: ${excerpt(answer)}`,
+      };
+    }
+    return {
+      kind: "verified",
+      display_phone_number: ok.data.display_phone_number ?? null,
+      verified_name: ok.data.verified_name ?? null,
+    };
+  }
+
+  return { send, listTemplates, verifyPhoneNumber };
 }
+
+const outcomeMessage = (o: SendOutcome) =>
+  o.kind === "sent" ? "unexpected answer" : o.error.message;
 
 // One odd template fails the whole listing: a sync that skipped it would take
 // it for deleted.

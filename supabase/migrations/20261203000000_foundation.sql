@@ -56,6 +56,16 @@ comment on function private.uuid7() is 'A version 7 (time-ordered) UUID.';
 -- ==========================================================================
 
 revoke all on schema private from public;
+
+-- Hosted gives the API roles every privilege on whatever postgres creates
+-- in public. Tables and sequences made later (an agent's tables, made at
+-- run time) start from less: no TRUNCATE, TRIGGER or REFERENCES on tables,
+-- nothing on sequences (USAGE where a client inserts is granted, setval
+-- never). Each object grants what the API needs.
+alter default privileges for role postgres in schema public
+  revoke truncate, references, trigger on tables from anon, authenticated;
+alter default privileges for role postgres in schema public
+  revoke all on sequences from anon, authenticated;
 revoke all on function private.set_updated_at() from public;
 -- Column defaults run as the inserting role: members insert contacts.
 revoke all on function private.uuid7() from public;

@@ -94,6 +94,7 @@ create table public.workspaces (
   plan public.workspace_plan not null default 'free',
   max_channels integer not null default 1 check (max_channels >= 0),
   max_members integer not null default 3 check (max_members >= 1),
+  max_agents integer not null default 1 check (max_agents >= 0),
   subscription_status public.subscription_status not null default 'active',
   subscription_ends_at timestamptz,
   stripe_account_id text,
@@ -112,6 +113,7 @@ comment on column public.workspaces.is_personal is 'The workspace created with t
 comment on column public.workspaces.plan is 'Billing plan; set by the service (billing), not by workspace admins.';
 comment on column public.workspaces.max_channels is 'Channel limit of the plan (enforced when channels are added); set with the plan.';
 comment on column public.workspaces.max_members is 'Member limit of the plan (enforced on invitation and acceptance).';
+comment on column public.workspaces.max_agents is 'Agent limit of the plan (enforced by create_agent; each agent has four tables); set with the plan.';
 comment on column public.workspaces.settings is 'Workspace preferences (JSON object); admins edit it.';
 
 create table public.workspace_members (
@@ -286,6 +288,39 @@ as $$
 $$;
 comment on function private.has_workspace_role(uuid, public.member_role) is 'True when the caller is an active member of the workspace with at least the given role.';
 
+-- Postgres fires BEFORE triggers ahead of a policy's WITH CHECK, so a
+-- trigger that checks a new row's references answers whoever inserts it,
+-- outsiders included. Such triggers call this first: a client (a signed-in
+-- user, or a request running as anon or authenticated) without the role the
+-- table's policy asks for gets RLS's own refusal, whatever the row names
+-- and the workspace holds, before anything is looked at or locked. The
+-- service and the database's own jobs pass. Inserts only: an update's row
+-- has passed the policy's USING already, and no client may move a row to
+-- another workspace (workspace_id is never in an update grant), while the
+-- updates a cascade makes during a workspace's deletion run after its
+-- memberships are gone.
+create function private.is_client()
+returns boolean
+language sql stable set search_path = ''
+as $$
+  select (select auth.uid()) is not null or current_setting('role', true) in ('anon', 'authenticated')
+$$;
+comment on function private.is_client() is
+  'True for a client request (a signed-in user, or anon/authenticated), whose writes RLS decides; false for the service and jobs.';
+
+create function private.require_writer(ws uuid, min_role public.member_role, tbl text)
+returns void
+language plpgsql stable set search_path = ''
+as $$
+begin
+  if private.is_client() and not private.has_workspace_role(ws, min_role) then
+    raise exception 'new row violates row-level security policy for table "%"', tbl using errcode = '42501';
+  end if;
+end
+$$;
+comment on function private.require_writer(uuid, public.member_role, text) is
+  'First statement of checks that run before RLS: refuses a client without the role as RLS would, before any lookup.';
+
 -- People who share at least one workspace with the caller.
 create function private.co_member_ids()
 returns setof uuid
@@ -326,14 +361,14 @@ comment on function private.confirmed_email() is 'The caller''s confirmed email 
 
 -- Plan limits --------------------------------------------------------------
 create function private.plan_limits(p public.workspace_plan)
-returns table (max_channels integer, max_members integer)
+returns table (max_channels integer, max_members integer, max_agents integer)
 language sql immutable set search_path = ''
 as $$
-  select l.max_channels, l.max_members from (values
-    ('free'::public.workspace_plan, 1, 3),
-    ('basic', 3, 10),
-    ('premium', 10, 50),
-    ('enterprise', 100, 1000)) as l(plan, max_channels, max_members)
+  select l.max_channels, l.max_members, l.max_agents from (values
+    ('free'::public.workspace_plan, 1, 3, 1),
+    ('basic', 3, 10, 5),
+    ('premium', 10, 50, 50),
+    ('enterprise', 100, 1000, 1000)) as l(plan, max_channels, max_members, max_agents)
   where l.plan = p
 $$;
 comment on function private.plan_limits(public.workspace_plan) is 'Default limits of each plan; a workspace may carry negotiated limits instead.';
@@ -354,6 +389,9 @@ begin
     end if;
     if tg_op = 'INSERT' or new.max_members = old.max_members then
       new.max_members := l.max_members;
+    end if;
+    if tg_op = 'INSERT' or new.max_agents = old.max_agents then
+      new.max_agents := l.max_agents;
     end if;
   end if;
   return new;
@@ -627,15 +665,17 @@ comment on function public.create_workspace(text, text, public.business_type) is
   'Creates a workspace owned by the caller. slug defaults to one derived from the name.';
 
 -- Invitations ----------------------------------------------------------------
+-- Locks the workspace row, as every limit check does, so that concurrent
+-- invitations and acceptances are counted one after the other.
 create function private.check_member_limit(ws uuid, extra integer)
 returns void
-language plpgsql stable security definer set search_path = ''
+language plpgsql security definer set search_path = ''
 as $$
 declare
   lim integer;
   used integer;
 begin
-  select w.max_members into lim from public.workspaces w where w.id = ws;
+  select w.max_members into lim from public.workspaces w where w.id = ws for update;
   select (select count(*) from public.workspace_members m where m.workspace_id = ws)
        + (select count(*) from public.workspace_invitations i
            where i.workspace_id = ws and i.status = 'pending' and i.expires_at > now())
@@ -696,6 +736,7 @@ declare
   my_email text := private.confirmed_email();
   inv public.workspace_invitations;
   mem public.workspace_members;
+  lim integer;
 begin
   if p_token is null or p_token = '' then
     raise exception 'invitation token is required' using errcode = '22023';
@@ -721,6 +762,15 @@ begin
 
   select * into mem from public.workspace_members m where m.workspace_id = inv.workspace_id and m.user_id = uid;
   if not found then
+    -- The plan may have shrunk, or invitations raced, since this one was
+    -- sent: the seat is checked again, under the workspace lock. Only the
+    -- invitee holding a valid token for their own address gets this far,
+    -- and learns only that the workspace is full.
+    select w.max_members into lim from public.workspaces w where w.id = inv.workspace_id for update;
+    if (select count(*) from public.workspace_members m where m.workspace_id = inv.workspace_id) + 1 > lim then
+      raise exception 'the workspace has no room for another member: ask its admins to make room or change plan'
+        using errcode = '54000';
+    end if;
     insert into public.workspace_members (workspace_id, user_id, role, invited_by)
     values (inv.workspace_id, uid, inv.role, inv.invited_by)
     returning * into mem;
@@ -747,10 +797,12 @@ declare
   inv public.workspace_invitations;
 begin
   perform private.require_user();
-  select * into inv from public.workspace_invitations i where i.id = p_invitation for update;
-  if not found or not private.has_workspace_role(inv.workspace_id, 'admin') then
+  -- Who may act is settled before anything is locked.
+  if not private.has_workspace_role((select i.workspace_id from public.workspace_invitations i where i.id = p_invitation),
+                                    'admin') then
     raise exception 'invitation not found' using errcode = 'P0002';
   end if;
+  select * into inv from public.workspace_invitations i where i.id = p_invitation for update;
   if inv.status <> 'pending' then
     raise exception 'only a pending invitation can be revoked (this one is %)', inv.status using errcode = '55000';
   end if;
@@ -878,10 +930,10 @@ declare
   rec public.api_keys;
 begin
   perform private.require_user();
-  select * into rec from public.api_keys k where k.id = p_key for update;
-  if not found or not private.has_workspace_role(rec.workspace_id, 'admin') then
+  if not private.has_workspace_role((select k.workspace_id from public.api_keys k where k.id = p_key), 'admin') then
     raise exception 'API key not found' using errcode = 'P0002';
   end if;
+  select * into rec from public.api_keys k where k.id = p_key for update;
   if rec.revoked_at is not null then
     raise exception 'API key was already revoked' using errcode = '55000';
   end if;

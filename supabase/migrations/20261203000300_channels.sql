@@ -30,6 +30,8 @@ create table public.channels (
   profile_name text,
   profile_picture_url text,
   phone_number_id text,
+  phone_number_verified_at timestamptz,
+  phone_number_error text,
   business_account_id text,
   instance_name text,
   device_id text,
@@ -66,7 +68,9 @@ create table public.channels (
 comment on table public.channels is 'A workspace''s messaging channels: WhatsApp numbers through Meta Cloud API, Evolution API instances or whatsmeow bridges. Credentials live in Vault (see set_channel_credentials).';
 comment on column public.channels.provider is 'How a WhatsApp channel is reached; null for other channel types.';
 comment on column public.channels.phone_number is 'The channel''s number in E.164 digits, without +.';
-comment on column public.channels.phone_number_id is 'Meta Cloud API phone number id (routes webhooks and sends).';
+comment on column public.channels.phone_number_id is 'Meta Cloud API phone number id (routes webhooks and sends). Claimed for good only once verified (phone_number_verified_at).';
+comment on column public.channels.phone_number_verified_at is 'When Meta''s Graph API last answered for phone_number_id with this channel''s access token; null until then, and again when the id changes. Set by the service only.';
+comment on column public.channels.phone_number_error is 'Why the last verification of phone_number_id failed (Graph''s error, or the id being verified by another channel); null once verified.';
 comment on column public.channels.business_account_id is 'Meta WhatsApp Business Account (WABA) id.';
 comment on column public.channels.instance_name is 'Evolution API instance name.';
 comment on column public.channels.device_id is 'whatsmeow bridge (GOWA) device: the id it is registered under, sent as X-Device-Id.';
@@ -83,9 +87,14 @@ comment on column public.channels.qr_code is 'Latest pairing QR (Evolution/whats
 create index channels_workspace_id_idx on public.channels (workspace_id);
 create index channels_connected_by_idx on public.channels (connected_by) where connected_by is not null;
 
--- Meta's phone number ids are global; an Evolution instance or a bridge
--- device is unique on its server, which the workspace owns.
-create unique index channels_phone_number_id_key on public.channels (phone_number_id) where phone_number_id is not null;
+-- Meta's phone number ids are global, but typing one proves nothing: it is
+-- unique among the channels whose access token Meta answered for it, so a
+-- tenant who types another business's id first holds nothing, and the
+-- business's own verified channel takes it. An Evolution instance or a
+-- bridge device is unique on its server, which the workspace owns.
+create unique index channels_phone_number_id_key on public.channels (phone_number_id)
+  where phone_number_id is not null and phone_number_verified_at is not null;
+create index channels_phone_number_id_idx on public.channels (phone_number_id) where phone_number_id is not null;
 
 create unique index channels_instance_key on public.channels (workspace_id, instance_name) where instance_name is not null;
 create unique index channels_device_key on public.channels (workspace_id, device_id) where device_id is not null;
@@ -103,6 +112,13 @@ declare
   lim integer;
   used integer;
 begin
+  -- Outsiders are refused before the workspace is looked at or locked.
+  perform private.require_writer(new.workspace_id, 'admin', 'channels');
+  -- A client never brings its own proof of a phone number id.
+  if private.is_client() then
+    new.phone_number_verified_at := null;
+    new.phone_number_error := null;
+  end if;
   select w.max_channels into lim from public.workspaces w where w.id = new.workspace_id for update;
   select count(*) into used from public.channels c where c.workspace_id = new.workspace_id;
   if used >= lim then
@@ -143,10 +159,11 @@ declare
   allowed text[];
 begin
   perform private.require_user();
-  select * into ch from public.channels c where c.id = p_channel for update;
-  if not found or not private.has_workspace_role(ch.workspace_id, 'admin') then
+  -- Who may act is settled before the channel is locked.
+  if not private.has_workspace_role((select c.workspace_id from public.channels c where c.id = p_channel), 'admin') then
     raise exception 'channel not found' using errcode = 'P0002';
   end if;
+  select * into ch from public.channels c where c.id = p_channel for update;
   if ch.provider is null then
     raise exception 'this channel type takes no credentials yet' using errcode = '22023';
   end if;
@@ -196,6 +213,61 @@ as $$
     from vault.decrypted_secrets d
    where d.name like 'channel:' || p_channel || ':%'
 $$;
+
+-- Phone number ids -------------------------------------------------------------
+
+-- A new phone_number_id has proved nothing yet.
+create function private.reset_phone_number_verification()
+returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  new.phone_number_verified_at := null;
+  new.phone_number_error := null;
+  return new;
+end
+$$;
+
+-- Service only: what Graph answered when asked for p_phone_number_id with
+-- the channel's access token. Ignored when the channel has since moved to
+-- another id. A verified claim holds the id: another channel's verified
+-- claim to it fails here, while unverified claims never stood in the way.
+create function private.record_phone_number_verification(p_channel uuid, p_phone_number_id text, p_ok boolean,
+                                                         p_error text default null)
+returns jsonb
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  ch public.channels;
+begin
+  select * into ch from public.channels c where c.id = p_channel for update;
+  if not found then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  if ch.phone_number_id is distinct from p_phone_number_id then
+    return jsonb_build_object('verified', false, 'stale', true);
+  end if;
+  if not p_ok then
+    update public.channels c
+       set phone_number_verified_at = null,
+           phone_number_error = left(coalesce(nullif(btrim(p_error), ''), 'Graph did not confirm the phone number id'), 500)
+     where c.id = p_channel;
+    return jsonb_build_object('verified', false, 'error', p_error);
+  end if;
+  begin
+    update public.channels c set phone_number_verified_at = now(), phone_number_error = null where c.id = p_channel;
+  exception when unique_violation then
+    update public.channels c
+       set phone_number_verified_at = null,
+           phone_number_error = 'this phone number id is already verified by another channel'
+     where c.id = p_channel;
+    return jsonb_build_object('verified', false, 'error', 'taken');
+  end;
+  return jsonb_build_object('verified', true);
+end
+$$;
+comment on function private.record_phone_number_verification(uuid, text, boolean, text) is
+  'Service only: records whether Graph confirmed a channel''s phone_number_id with its access token.';
 
 -- A deleted channel takes its secrets with it.
 create function private.drop_channel_secrets()
@@ -261,6 +333,10 @@ create trigger set_updated_at before update on public.channels
 create trigger enforce_channel_limit before insert on public.channels
   for each row execute function private.enforce_channel_limit();
 
+create trigger reset_phone_number_verification before update of phone_number_id on public.channels
+  for each row when (new.phone_number_id is distinct from old.phone_number_id)
+  execute function private.reset_phone_number_verification();
+
 create trigger drop_channel_secrets after delete on public.channels
   for each row execute function private.drop_channel_secrets();
 
@@ -274,12 +350,14 @@ create trigger audit after insert or update or delete on public.channels
 revoke all on function private.enforce_channel_limit(), private.channel_credential_kinds(public.channel_provider),
   private.channel_secret_name(uuid, text), private.set_channel_credentials(uuid, jsonb),
   private.channel_credentials(uuid), private.drop_channel_secrets(),
-  private.expire_invitations_and_codes() from public;
+  private.expire_invitations_and_codes(), private.reset_phone_number_verification(),
+  private.record_phone_number_verification(uuid, text, boolean, text) from public;
 
 revoke all on function public.set_channel_credentials(uuid, jsonb) from public, anon;
 grant execute on function public.set_channel_credentials(uuid, jsonb) to authenticated, service_role;
 grant execute on function private.set_channel_credentials(uuid, jsonb) to authenticated, service_role;
-grant execute on function private.channel_credentials(uuid) to service_role;
+grant execute on function private.channel_credentials(uuid), private.record_phone_number_verification(uuid, text, boolean, text)
+  to service_role;
 
 -- ==========================================================================
 -- Tick steps

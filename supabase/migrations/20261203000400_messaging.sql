@@ -985,11 +985,13 @@ begin
       continue;
     end if;
     -- One Meta app can serve several numbers: route by phone_number_id
-    -- within the workspace whose secret verified the request.
+    -- within the workspace whose secret verified the request, to a channel
+    -- that proved the id (typing an id claims nothing).
     target := ch;
     if v #>> '{metadata,phone_number_id}' is distinct from ch.phone_number_id then
       select * into target from public.channels c
-       where c.workspace_id = ch.workspace_id and c.phone_number_id = v #>> '{metadata,phone_number_id}';
+       where c.workspace_id = ch.workspace_id and c.phone_number_id = v #>> '{metadata,phone_number_id}'
+         and c.phone_number_verified_at is not null;
       if not found then
         raise exception 'unknown phone_number_id % for this workspace', v #>> '{metadata,phone_number_id}'
           using errcode = 'P0002';

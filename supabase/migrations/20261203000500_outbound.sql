@@ -320,6 +320,9 @@ as $$
 declare
   prov public.channel_provider;
 begin
+  if tg_op = 'INSERT' then
+    perform private.require_writer(new.workspace_id, 'admin', 'message_templates');
+  end if;
   if (select count(*) from jsonb_array_elements(new.components) c where upper(c ->> 'type') = 'BODY') <> 1
      or coalesce(private.template_component(new.components, 'BODY') ->> 'text', '') = '' then
     raise exception 'a template needs exactly one BODY component with text' using errcode = '22023';
@@ -1033,6 +1036,55 @@ as $$ select private.request_template_sync(channel_id) $$;
 comment on function public.sync_templates(uuid) is
   'Admins ask for a Cloud API channel''s templates to be fetched from Meta (asynchronously, through the dispatch function).';
 
+-- Phone number ids ------------------------------------------------------------------
+
+-- A Cloud API channel proves its phone_number_id by Graph answering for it
+-- with the channel's access token; the dispatch function asks, after
+-- commit, whenever a client changes the id or the credentials. The
+-- service, writing channels itself, records what it knows itself.
+create function private.request_phone_number_verification()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if private.is_client() and new.provider = 'cloud_api' and new.phone_number_id is not null
+     and 'access_token' = any (new.credentials_set) then
+    perform private.call_function('dispatch', jsonb_build_object('action', 'verify_phone_number', 'channel_id', new.id));
+  end if;
+  return null;
+end
+$$;
+
+-- Admins ask again (after fixing the token at Meta, say).
+create function private.verify_phone_number(p_channel uuid)
+returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  ch public.channels;
+begin
+  perform private.require_user();
+  if not private.has_workspace_role((select c.workspace_id from public.channels c where c.id = p_channel), 'admin') then
+    raise exception 'channel not found' using errcode = 'P0002';
+  end if;
+  select * into ch from public.channels c where c.id = p_channel;
+  if ch.provider is distinct from 'cloud_api' or ch.phone_number_id is null or not 'access_token' = any (ch.credentials_set) then
+    raise exception 'only a Cloud API channel with a phone_number_id and an access_token can be verified' using errcode = '55000';
+  end if;
+  if not private.call_function('dispatch', jsonb_build_object('action', 'verify_phone_number', 'channel_id', ch.id)) then
+    raise exception 'the dispatch function is not configured (private.configure_functions)' using errcode = '55000';
+  end if;
+  return true;
+end
+$$;
+
+create function public.verify_phone_number(channel_id uuid)
+returns boolean
+language sql security invoker set search_path = ''
+as $$ select private.verify_phone_number(channel_id) $$;
+comment on function public.verify_phone_number(uuid) is
+  'Admins ask for a Cloud API channel''s phone_number_id to be verified with its access token (asynchronously); the result lands in phone_number_verified_at or phone_number_error.';
+
 -- Tick step: claims whose dispatcher died are claimable again (claims
 -- check the lease themselves; this keeps the queue's state honest for
 -- whoever looks).
@@ -1104,6 +1156,9 @@ create trigger prepare_outbound before insert on public.messages
                      and new.campaign_id is null)
   execute function private.prepare_outbound();
 
+create trigger request_phone_number_verification after insert or update of phone_number_id, credentials_set
+  on public.channels for each row execute function private.request_phone_number_verification();
+
 create trigger enqueue_outbound after insert on public.messages
   referencing new table as inserted
   for each statement execute function private.enqueue_outbound();
@@ -1142,6 +1197,10 @@ grant execute on function private.claim_outbox(text, integer, integer, integer),
   to service_role;
 
 grant execute on function public.sync_templates(uuid), private.request_template_sync(uuid) to authenticated, service_role;
+
+revoke all on function private.request_phone_number_verification(), private.verify_phone_number(uuid) from public;
+revoke all on function public.verify_phone_number(uuid) from public, anon;
+grant execute on function public.verify_phone_number(uuid), private.verify_phone_number(uuid) to authenticated, service_role;
 
 -- ==========================================================================
 -- Tick steps

@@ -132,13 +132,18 @@ as $$
 declare
   tpl public.message_templates;
 begin
+  if tg_op = 'INSERT' then
+    perform private.require_writer(new.workspace_id, 'member', 'campaigns');
+  end if;
   if tg_op = 'UPDATE' and old.status not in ('draft', 'scheduled')
      and (new.channel_id, new.template_id, new.template_params, new.message_content, new.media_url, new.target_type, new.target_criteria)
          is distinct from (old.channel_id, old.template_id, old.template_params, old.message_content, old.media_url, old.target_type, old.target_criteria) then
     raise exception 'a % campaign cannot be edited', old.status using errcode = '55000';
   end if;
   if new.template_id is not null then
-    select * into tpl from public.message_templates t where t.id = new.template_id;
+    -- Within the workspace: another's template on another's channel must
+    -- not get as far as its parameters.
+    select * into tpl from public.message_templates t where t.id = new.template_id and t.workspace_id = new.workspace_id;
     if not found or tpl.channel_id <> new.channel_id then
       raise exception 'the template must belong to the campaign''s channel' using errcode = '22023';
     end if;
@@ -362,8 +367,13 @@ as $$
 declare
   c public.campaigns;
 begin
+  -- Who may act is settled before the campaign is locked.
+  if (select auth.uid()) is not null
+     and not private.has_workspace_role((select x.workspace_id from public.campaigns x where x.id = p_campaign), 'viewer') then
+    raise exception 'campaign not found' using errcode = 'P0002';
+  end if;
   select * into c from public.campaigns x where x.id = p_campaign for update;
-  if not found or ((select auth.uid()) is not null and not private.has_workspace_role(c.workspace_id, 'viewer')) then
+  if not found then
     raise exception 'campaign not found' using errcode = 'P0002';
   end if;
   if (select auth.uid()) is not null then

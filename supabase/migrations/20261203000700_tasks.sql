@@ -67,12 +67,15 @@ create index tasks_due_idx on public.tasks (due_date) where status <> 'done' and
 -- Links stay in the task's workspace; the assignee is an active member;
 -- subtasks go one level deep both ways (a task that has subtasks cannot
 -- itself become one); done means completed_at; a new due date earns new
--- reminders.
+-- reminders. An outsider is refused before any of it is looked up.
 create function private.check_task()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  if tg_op = 'INSERT' then
+    perform private.require_writer(new.workspace_id, 'member', 'tasks');
+  end if;
   if new.conversation_id is not null and not exists (
        select 1 from public.conversations c where c.id = new.conversation_id and c.workspace_id = new.workspace_id) then
     raise exception 'the conversation is not in the task''s workspace' using errcode = '22023';
@@ -88,7 +91,8 @@ begin
     raise exception 'the assignee must be an active member (not a viewer) of the workspace' using errcode = '22023';
   end if;
   if new.parent_task_id is not null and (
-       exists (select 1 from public.tasks p where p.id = new.parent_task_id and p.parent_task_id is not null)
+       exists (select 1 from public.tasks p
+                where p.id = new.parent_task_id and p.workspace_id = new.workspace_id and p.parent_task_id is not null)
        or (tg_op = 'UPDATE' and exists (select 1 from public.tasks s where s.parent_task_id = new.id))) then
     raise exception 'subtasks go one level deep' using errcode = '22023';
   end if;

@@ -173,6 +173,9 @@ declare
   tc jsonb := new.trigger_conditions;
   kw text;
 begin
+  if tg_op = 'INSERT' then
+    perform private.require_writer(new.workspace_id, 'admin', 'automations');
+  end if;
   if new.channel_id is not null and not exists (
        select 1 from public.channels c where c.id = new.channel_id and c.workspace_id = new.workspace_id) then
     raise exception 'the channel is not in the automation''s workspace' using errcode = '22023';

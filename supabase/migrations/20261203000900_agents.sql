@@ -118,7 +118,13 @@ declare
   taken bigint;
 begin
   select * into a from public.agents x where x.id = new.agent_id;
-  if not found then
+  -- A client who may not bind this agent (one of another workspace's, or
+  -- none at all) gets RLS's refusal before its channels or bindings are
+  -- looked at.
+  if tg_op = 'INSERT' and private.is_client() and not coalesce(private.can_manage_agents(a.workspace_id), false) then
+    raise exception 'new row violates row-level security policy for table "agent_channels"' using errcode = '42501';
+  end if;
+  if a.id is null then
     raise exception 'agent % not found', new.agent_id using errcode = 'P0002';
   end if;
   if tg_op = 'UPDATE' and (new.agent_id <> old.agent_id or new.channel_id <> old.channel_id) then
@@ -325,11 +331,13 @@ begin
                             when 'update' then format('using (%s) with check (%s)', reach, reach)
                             else format('using (%s)', reach) end);
   end loop;
+  -- Exactly what the API uses, whatever the schema's default privileges
+  -- gave: rows through RLS, ids from the sequence (never setval).
   execute format('alter table public.%I enable row level security', p_table);
-  execute format('revoke all on table public.%I from public, anon', p_table);
+  execute format('revoke all on table public.%I from public, anon, authenticated, service_role', p_table);
   execute format('grant select, insert, update, delete on table public.%I to authenticated, service_role', p_table);
-  execute format('revoke all on sequence public.%I from public, anon', p_table || '_id_seq');
-  execute format('grant usage, select on sequence public.%I to authenticated, service_role', p_table || '_id_seq');
+  execute format('revoke all on sequence public.%I from public, anon, authenticated, service_role', p_table || '_id_seq');
+  execute format('grant usage on sequence public.%I to authenticated, service_role', p_table || '_id_seq');
 end
 $$;
 
@@ -516,6 +524,7 @@ declare
   uid uuid := (select auth.uid());
   nm text := nullif(btrim(p_name), '');
   creator uuid;
+  lim integer;
   a public.agents;
 begin
   if uid is null and not private.service_caller() then
@@ -555,6 +564,12 @@ begin
    where x.workspace_id = p_workspace
      and case when p_user is not null then x.user_id = p_user else x.user_id is null and lower(x.name) = lower(nm) end;
   if not found then
+    -- Each agent is four tables: the plan caps them, under the workspace
+    -- lock as every limit is checked.
+    select w.max_agents into lim from public.workspaces w where w.id = p_workspace for update;
+    if (select count(*) from public.agents x where x.workspace_id = p_workspace) >= lim then
+      raise exception 'the workspace''s plan allows % agents', lim using errcode = '54000';
+    end if;
     creator := coalesce(uid, (select m.user_id from public.workspace_members m
                                where m.workspace_id = p_workspace and m.role = 'owner' and m.status = 'active'
                                order by m.created_at limit 1));
@@ -582,9 +597,13 @@ begin
   if uid is null and not private.service_caller() then
     raise exception 'sign in first' using errcode = '28000';
   end if;
+  -- Who may act is settled before anything is locked.
+  if uid is not null and not private.can_reach_agent(p_agent) then
+    raise exception 'agent % not found', p_agent using errcode = 'P0002';
+  end if;
   perform pg_advisory_xact_lock(hashtextextended('threadline:agents', 0));
   select * into a from public.agents x where x.id = p_agent for update;
-  if not found or uid is not null and not private.can_reach_agent(p_agent) then
+  if not found then
     raise exception 'agent % not found', p_agent using errcode = 'P0002';
   end if;
   if uid is not null and not private.can_manage_agents(a.workspace_id) then

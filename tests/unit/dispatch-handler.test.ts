@@ -20,6 +20,7 @@ function deps(over: Partial<Deps> = {}) {
     clients: {
       send: () => Promise.reject(new Error("unused")),
       listTemplates: () => Promise.reject(new Error("unused")),
+      verifyPhoneNumber: () => Promise.reject(new Error("unused")),
     },
     dispatcher: {
       drain: () => {
@@ -88,6 +89,7 @@ describe("dispatch handler", () => {
             rejected_reason: null,
             parameter_format: null,
           }]),
+        verifyPhoneNumber: () => Promise.reject(new Error("unused")),
       },
     });
     const res = await createHandler(d)(
@@ -107,6 +109,7 @@ describe("dispatch handler", () => {
       clients: {
         send: () => Promise.reject(new Error("unused")),
         listTemplates: () => Promise.reject(new Error("Graph said 190: token expired")),
+        verifyPhoneNumber: () => Promise.reject(new Error("unused")),
       },
     });
     const res = await createHandler(d)(
@@ -114,5 +117,41 @@ describe("dispatch handler", () => {
     );
     expect(res.status).toBe(502);
     expect((await res.json()).error).toMatch(/token expired/);
+  });
+
+  it("records what Graph says of a phone number id, and nothing when it proves nothing", async () => {
+    const recorded: unknown[][] = [];
+    const sql = ((strings: TemplateStringsArray, ...values: unknown[]) => {
+      if (strings.join("?").includes("dispatch_channel")) {
+        return Promise.resolve([{
+          c: { id: values[0], provider: "cloud_api", phone_number_id: "PN-1", credentials: {} },
+        }]);
+      }
+      recorded.push(values);
+      return Promise.resolve([{ r: { verified: values[2] } }]);
+    }) as unknown as Sql;
+    const answers = [
+      { kind: "verified", display_phone_number: "+1 555", verified_name: "Shop" },
+      { kind: "refused", error: "Graph answered 400: no such object" },
+      { kind: "unknown", error: "request timed out" },
+    ] as const;
+    let i = 0;
+    const { d } = deps({
+      sql: () => sql,
+      clients: {
+        send: () => Promise.reject(new Error("unused")),
+        listTemplates: () => Promise.reject(new Error("unused")),
+        verifyPhoneNumber: () => Promise.resolve(answers[i++]),
+      },
+    });
+    const body =
+      '{"action":"verify_phone_number","channel_id":"11111111-1111-4111-8111-111111111111"}';
+    expect((await createHandler(d)(post(body))).status).toBe(200);
+    expect((await createHandler(d)(post(body))).status).toBe(200);
+    expect((await createHandler(d)(post(body))).status).toBe(502);
+    expect(recorded).toEqual([
+      ["11111111-1111-4111-8111-111111111111", "PN-1", true, null],
+      ["11111111-1111-4111-8111-111111111111", "PN-1", false, "Graph answered 400: no such object"],
+    ]);
   });
 });

@@ -357,6 +357,55 @@ describe("Cloud API client: listing templates", () => {
   });
 });
 
+describe("Cloud API client: verifying a phone number id", () => {
+  const register = (n: Record<string, string>) =>
+    fake.handle(
+      new Request("http://fake/__fake/phone_numbers", { method: "POST", body: JSON.stringify(n) }),
+    );
+  const client = () =>
+    createCloudApiClient({ baseUrl: "http://fake", version: "v21.0", fetch: viaFake(fake) });
+
+  it("is verified when Graph answers for the id with the channel's token", async () => {
+    await register({ phone_number_id: "PN1", access_token: "token", verified_name: "Shop" });
+    expect(await client().verifyPhoneNumber(cloudCh)).toEqual({
+      kind: "verified",
+      display_phone_number: "+1 555-000-0000",
+      verified_name: "Shop",
+    });
+    expect(fake.log[0].path).toBe("/v21.0/PN1?fields=id,display_phone_number,verified_name");
+    expect(fake.log[0].headers.authorization).toBe("Bearer token");
+  });
+
+  it("is refused for a token of another business or one nobody issued", async () => {
+    await register({ phone_number_id: "PN1", access_token: "owner-token" });
+    await register({ phone_number_id: "PN2", access_token: "token" });
+    const other = await client().verifyPhoneNumber(cloudCh);
+    expect(other).toMatchObject({ kind: "refused" });
+    expect((other as { error: string }).error).toMatch(
+      /^Graph answered 400: Unsupported get request/,
+    );
+    const bogus = await client().verifyPhoneNumber(
+      channel({ credentials: { access_token: "bogus" } }),
+    );
+    expect((bogus as { error: string }).error).toMatch(/^Graph answered 401: Invalid OAuth/);
+    expect(await client().verifyPhoneNumber(channel({ credentials: {} }))).toMatchObject({
+      kind: "refused",
+    });
+  });
+
+  it("proves nothing either way on a server error or an answer for another id", async () => {
+    await register({ phone_number_id: "PN1", access_token: "token" });
+    await fault(fake, { kind: "server_error", times: 1 });
+    expect((await client().verifyPhoneNumber(cloudCh)).kind).toBe("unknown");
+    const c = createCloudApiClient({
+      baseUrl: "http://fake",
+      version: "v21.0",
+      fetch: answering(200, { id: "SOMEONE-ELSE", display_phone_number: "+1" }),
+    });
+    expect((await c.verifyPhoneNumber(cloudCh)).kind).toBe("refused");
+  });
+});
+
 describe("createProviderClients", () => {
   it("dispatches on the channel's provider and lists templates for Cloud API only", async () => {
     const clients = createProviderClients({

@@ -2,9 +2,10 @@
 begin;
 select plan(37);
 select tests.create_workspace_with_roles('acme') as ws \gset
-insert into public.channels (id, workspace_id, provider, name, phone_number_id, phone_number)
-values ('c0000000-0000-0000-0000-000000000001', :'ws', 'cloud_api', 'Main', 'PN-1', '15550000001'),
-       ('c0000000-0000-0000-0000-000000000002', :'ws', 'cloud_api', 'Second', 'PN-2', '15550000002');
+-- Numbers whose ids Graph confirmed (routing by phone_number_id needs it).
+insert into public.channels (id, workspace_id, provider, name, phone_number_id, phone_number, phone_number_verified_at)
+values ('c0000000-0000-0000-0000-000000000001', :'ws', 'cloud_api', 'Main', 'PN-1', '15550000001', now()),
+       ('c0000000-0000-0000-0000-000000000002', :'ws', 'cloud_api', 'Second', 'PN-2', '15550000002', now());
 \set ch c0000000-0000-0000-0000-000000000001
 
 create temp table ingest_result (label text primary key, result jsonb);
@@ -118,7 +119,8 @@ select results_eq($$ select processed, error, payload is not null from public.we
   'but the raw event is kept with the reason, for a retry');
 select is((select count(*)::int from public.messages where provider_message_id = 'wamid.lost'), 0, 'and nothing half-done remains');
 
-insert into public.channels (workspace_id, provider, name, phone_number_id) values (:'ws', 'cloud_api', 'Late number', 'PN-UNKNOWN');
+insert into public.channels (workspace_id, provider, name, phone_number_id, phone_number_verified_at)
+values (:'ws', 'cloud_api', 'Late number', 'PN-UNKNOWN', now());
 select is(private.retry_webhook_events(), 1, 'the tick''s retry picks the failed event up');
 select ok((select processed from public.webhook_events where payload::text like '%wamid.lost%'), 'and processes it once the channel exists');
 
