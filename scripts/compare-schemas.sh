@@ -14,7 +14,7 @@ b="${2:-}"
 TMP="$(mktemp -d /tmp/threadline-compare.XXXXXX)"
 chmod 755 "$TMP"
 [ "$(id -u)" = 0 ] && chown postgres "$TMP"
-trap 'for d in "$TMP"/*/data; do cluster_stop "$d" 2>/dev/null; done; rm -rf "$TMP"' EXIT
+trap 'for d in "$TMP"/*/data; do cluster_stop "$d" 2>/dev/null; done; rm -rf "$TMP" "/tmp/threadline-ports.$$"' EXIT
 
 # checkout REF DIR: the shim and migrations of REF (the working tree when empty).
 checkout() {

@@ -17,6 +17,7 @@ stack_env "$(free_port)" "$(free_port)" "$(free_port)" "$(free_port)" "$(free_po
   "$(stack_password "$TMP/authenticator.pw")"
 
 cleanup() {
+  rm -f "/tmp/threadline-ports.$$"
   stop_services "$RUN" 2>/dev/null
   cluster_stop "$DATA" 2>/dev/null
   if [ -n "${KEEP_TEST_STACK:-}" ]; then echo "kept $TMP" >&2; else rm -rf "$TMP"; fi

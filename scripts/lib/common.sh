@@ -188,8 +188,24 @@ stale_reason() {
   done < <(tail -n +2 "$stamp")
 }
 
+# A free port below Linux's ephemeral range (32768+): a port the kernel hands
+# out (listen on 0) is soon handed again to some outgoing connection, and a
+# service started a second later finds it taken. Ports this script already
+# gave out are skipped ($$ is the script's pid even inside $(...)).
 free_port() {
-  node -e "const s=require('net').createServer().listen(0,'127.0.0.1',()=>{console.log(s.address().port);s.close()})"
+  local given="/tmp/threadline-ports.$$"
+  local port
+  port="$(node -e "
+    const net = require('net'), given = new Set(process.argv.slice(1).map(Number));
+    const tryPort = (n) => {
+      const p = 20000 + Math.floor(Math.random() * 12000);
+      if (given.has(p)) return tryPort(n);
+      const s = net.createServer().once('error', () => n > 0 ? tryPort(n - 1) : process.exit(1))
+        .listen(p, '127.0.0.1', () => { console.log(p); s.close(); });
+    };
+    tryPort(50);" $(cat "$given" 2>/dev/null))" || return 1
+  echo "$port" >>"$given"
+  echo "$port"
 }
 
 # stack_env API_PORT DB_PORT FAKE_PORT REST_PORT AUTH_PORT AUTHENTICATOR_PASSWORD:
