@@ -69,7 +69,8 @@ create type private.batch_message as (
   kind public.message_type,
   m jsonb,                  -- the normalized record private.store_message() takes
   contact_id uuid,
-  conversation_id uuid
+  conversation_id uuid,
+  stored boolean            -- recorded by this batch (not a duplicate)
 );
 
 -- ==========================================================================
@@ -858,11 +859,27 @@ $$;
 
 -- Meta Cloud API ---------------------------------------------------------------
 
--- One normalized record per Cloud API message. Runs once per message of a
+-- The profile names of a change's contacts, {wa_id: name}, the first entry
+-- for a sender winning. Built once per change: a body of thousands of
+-- messages from as many senders carries as many contacts, and looking each
+-- sender up in the array (or copying the array for every message) made one
+-- large body cost the square of its size.
+create function private.cloud_api_names(contacts jsonb)
+returns jsonb
+language sql immutable set search_path = ''
+as $$
+  select coalesce(jsonb_object_agg(c.v ->> 'wa_id', c.v #> '{profile,name}' order by c.ord desc), '{}'::jsonb)
+    from jsonb_array_elements(case when jsonb_typeof(contacts) = 'array' then contacts else '[]'::jsonb end)
+         with ordinality c(v, ord)
+   where c.v ->> 'wa_id' is not null
+$$;
+
+-- One normalized record per Cloud API message, with its sender's profile
+-- name (from private.cloud_api_names()). Runs once per message of a
 -- batch, so it reads the payload with simple expressions (plpgsql's fast
 -- path) rather than statements holding subqueries, each of which would
 -- start the executor.
-create function private.cloud_api_message(msg jsonb, contacts jsonb)
+create function private.cloud_api_message(msg jsonb, push_name text)
 returns jsonb
 language plpgsql immutable set search_path = ''
 as $$
@@ -870,16 +887,8 @@ declare
   t text := msg ->> 'type';
   obj jsonb := msg -> (msg ->> 'type');
   is_group boolean := msg ? 'group_id';
-  push_name text;
   n jsonb;
 begin
-  -- Meta sends one contacts entry per sender; look further only if not first.
-  if contacts #>> '{0,wa_id}' = msg ->> 'from' then
-    push_name := contacts #>> '{0,profile,name}';
-  else
-    push_name := (select c #>> '{profile,name}' from jsonb_array_elements(coalesce(contacts, '[]'::jsonb)) c
-                   where c ->> 'wa_id' = msg ->> 'from' limit 1);
-  end if;
   n := jsonb_build_object(
     'provider_message_id', msg ->> 'id',
     'chat_type', case when is_group then 'group' else 'individual' end,
@@ -945,6 +954,7 @@ declare
   k integer;
   target public.channels;
   msg jsonb;
+  names jsonb;
   st jsonb;
   stored jsonb;
   n_messages integer := 0;
@@ -980,9 +990,12 @@ begin
     end if;
 
     list := coalesce(v -> 'messages', '[]'::jsonb);
+    if jsonb_array_length(list) > 0 then
+      names := private.cloud_api_names(v -> 'contacts');
+    end if;
     for k in 0 .. jsonb_array_length(list) - 1 loop
       msg := list -> k;
-      stored := private.store_message(target, private.cloud_api_message(msg, v -> 'contacts'));
+      stored := private.store_message(target, private.cloud_api_message(msg, names ->> (msg ->> 'from')));
       if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
     end loop;
 
@@ -1590,13 +1603,13 @@ declare
   msgs private.batch_message[];
   st record;
   rx record;
-  stored uuid[];
   statuses_by_item integer[];
   parked_by_item integer[];
   n integer := jsonb_array_length(batch);
   outcome jsonb;
   renamed uuid[];
   renamed_contacts uuid[];
+  new_names text[];
   quoting uuid[];
   has_statuses boolean;
 begin
@@ -1639,25 +1652,37 @@ begin
   end if;
 
   -- Messages of the new events, normalized as the per-event path does.
-  select array_agg(row(e.item, x.pos, e.channel_id, e.workspace_id, e.channel_phone, private.uuid7(),
+  select array_agg(row(x.item, x.pos, x.channel_id, x.workspace_id, x.channel_phone, private.uuid7(),
                        x.n ->> 'chat_id', x.n ->> 'phone', x.n ->> 'push_name',
                        coalesce(private.provider_ts(x.n -> 'timestamp'), now()),
                        case when x.n ->> 'type' in ('text', 'image', 'video', 'audio', 'document', 'sticker', 'location',
                                                     'contacts', 'reaction', 'interactive', 'button', 'order', 'poll',
                                                     'list', 'template', 'system')
                             then (x.n ->> 'type')::public.message_type else 'unsupported' end,
-                       x.n, null, null)::private.batch_message
+                       x.n, null, null, null)::private.batch_message
                    order by x.pos)
     into msgs
-    from unnest(events) e
-    cross join lateral (
-      select row_number() over (order by en.i, ch.j, mg.k) + e.item * 1000000 as pos,
-             private.cloud_api_message(mg.msg, ch.change #> '{value,contacts}') as n
-        from jsonb_array_elements(e.payload -> 'entry') with ordinality en(entry, i),
-             jsonb_array_elements(coalesce(en.entry -> 'changes', '[]')) with ordinality ch(change, j),
-             jsonb_array_elements(coalesce(ch.change #> '{value,messages}', '[]')) with ordinality mg(msg, k)
-       where ch.change ->> 'field' = 'messages') x
-   where not e.repeated;
+    from (
+      -- Numbered after normalizing: the sort then carries one message each,
+      -- where numbering the raw rows carried the whole change with every
+      -- message (time and temporary files grew with the square of the body).
+      select y.*, row_number() over (order by y.item, y.i, y.j, y.k) + y.item * 1000000 as pos
+        from (
+          select e.item, e.channel_id, e.workspace_id, e.channel_phone, en.i, ch.j, mg.k,
+                 private.cloud_api_message(mg.msg, ch.names ->> (mg.msg ->> 'from')) as n
+            from unnest(events) e
+            cross join lateral jsonb_array_elements(e.payload -> 'entry') with ordinality en(entry, i)
+            -- Once per change (the fence keeps it from being inlined per
+            -- message): its messages, and its senders' names.
+            cross join lateral (
+              select c.j, c.change #> '{value,messages}' as list, private.cloud_api_names(c.change #> '{value,contacts}') as names
+                from jsonb_array_elements(coalesce(en.entry -> 'changes', '[]')) with ordinality c(change, j)
+               where c.change ->> 'field' = 'messages'
+              offset 0) ch
+            cross join lateral jsonb_array_elements(coalesce(ch.list, '[]')) with ordinality mg(msg, k)
+           where not e.repeated
+          offset 0) y
+    ) x;
 
   if msgs is not null then
     -- Contacts and identities: the first message of a new sender makes them
@@ -1685,7 +1710,7 @@ begin
                          b.push_name, b.ts, b.kind, b.m,
                          (select i.contact_id from public.contact_identities i
                            where i.channel_id = b.channel_id and i.workspace_id = b.workspace_id and i.external_id = b.chat),
-                         null)::private.batch_message order by b.pos)
+                         null, null)::private.batch_message order by b.pos)
       into msgs
       from unnest(msgs) b;
     if exists (select 1 from unnest(msgs) b where b.contact_id is null) then
@@ -1697,21 +1722,23 @@ begin
         from unnest(msgs) b where b.push_name is not null
        order by b.channel_id, b.chat, b.pos desc
     )
-    select array_agg(r.id), array_agg(r.contact_id)
-      into renamed, renamed_contacts
+    select array_agg(r.id), array_agg(r.contact_id), array_agg(l.push_name)
+      into renamed, renamed_contacts, new_names
       from latest l
       cross join lateral (select i.id, i.contact_id from public.contact_identities i
                            where i.channel_id = l.channel_id and i.workspace_id = l.workspace_id and i.external_id = l.chat
                              and i.push_name is distinct from l.push_name limit 1) r;
     if renamed is not null then
+      -- Each renamed identity by its key, with its name (looking the name
+      -- up among the batch's messages for each one was a scan per rename).
       update public.contact_identities i
-         set push_name = (select l.push_name from unnest(msgs) l where l.channel_id = i.channel_id and l.chat = i.external_id
-                            and l.push_name is not null order by l.pos desc limit 1),
-             last_seen_at = now()
-       where i.id = any (renamed);
+         set push_name = r.name, last_seen_at = now()
+        from unnest(renamed, new_names) r(id, name)
+       where i.id = r.id and i.id = any (renamed);
       update public.contacts c
-         set name = (select i.push_name from public.contact_identities i where i.id = any (renamed) and i.contact_id = c.id limit 1)
-       where c.id = any (renamed_contacts) and c.name is null;
+         set name = r.name
+        from unnest(renamed_contacts, new_names) r(id, name)
+       where c.id = r.id and c.id = any (renamed_contacts) and c.name is null;
     end if;
 
     -- Conversations: a new one holds its first message's state, as in
@@ -1737,8 +1764,8 @@ begin
     select array_agg(row(b.item, b.pos, b.channel_id, b.workspace_id, b.channel_phone, b.id, b.chat, b.phone,
                          b.push_name, b.ts, b.kind, b.m, b.contact_id,
                          (select v.id from public.conversations v
-                           where v.channel_id = b.channel_id and v.workspace_id = b.workspace_id and v.chat_id = b.chat)
-                         )::private.batch_message order by b.pos)
+                           where v.channel_id = b.channel_id and v.workspace_id = b.workspace_id and v.chat_id = b.chat),
+                         null)::private.batch_message order by b.pos)
       into msgs
       from unnest(msgs) b;
     if exists (select 1 from unnest(msgs) b where b.conversation_id is null) then
@@ -1747,40 +1774,43 @@ begin
 
     -- The messages, in order of arrival, so that row triggers see them as
     -- the per-event path would. A provider id seen before is a duplicate.
-    with ins as (
-      insert into public.messages (
-        id, workspace_id, channel_id, conversation_id, contact_id, direction, type, provider_type, provider_message_id,
-        content, payload, media_id, media_url, media_mime_type, media_filename, media_size, media_sha256, media_duration,
-        location_latitude, location_longitude, location_name, location_address,
-        quoted_provider_message_id, quoted_message_id, quoted_content, is_forwarded, forward_score, mentions,
-        reaction_emoji, reaction_target_id, participant_jid, remote_jid, push_name,
-        sender_identifier, recipient_identifier, status, sent_at, delivered_at, provider_timestamp, errors)
-      select b.id, b.workspace_id, b.channel_id, b.conversation_id, b.contact_id, 'inbound', b.kind,
-             b.m ->> 'provider_type', b.m ->> 'provider_message_id', b.m ->> 'content', b.m -> 'payload',
-             b.m #>> '{media,id}', b.m #>> '{media,url}', b.m #>> '{media,mime_type}', b.m #>> '{media,filename}',
-             (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}', (b.m #>> '{media,duration}')::integer,
-             (b.m #>> '{location,latitude}')::numeric, (b.m #>> '{location,longitude}')::numeric,
-             b.m #>> '{location,name}', b.m #>> '{location,address}',
-             b.m ->> 'quoted_id',
-             (select q.id from public.messages q
-               where q.channel_id = b.channel_id and q.provider_message_id = b.m ->> 'quoted_id'
-                 and q.provider_message_id is not null),
-             b.m ->> 'quoted_content',
-             coalesce((b.m ->> 'forwarded')::boolean, false), coalesce((b.m ->> 'forward_score')::integer, 0),
-             case when jsonb_typeof(b.m -> 'mentions') = 'array'
-                  then array(select jsonb_array_elements_text(b.m -> 'mentions')) else '{}' end,
-             b.m #>> '{reaction,emoji}', b.m #>> '{reaction,target_id}', null, b.chat, b.m ->> 'push_name',
-             coalesce(b.m ->> 'participant', b.chat), coalesce(b.channel_phone, 'me'),
-             coalesce((b.m ->> 'status')::public.message_status, 'delivered'), null, b.ts, b.ts, b.m -> 'errors'
-        from unnest(msgs) b
-       order by b.pos
-      on conflict (channel_id, provider_message_id) where provider_message_id is not null do nothing
-      returning id
-    )
-    select coalesce(array_agg(id), '{}') into stored from ins;
+    insert into public.messages (
+      id, workspace_id, channel_id, conversation_id, contact_id, direction, type, provider_type, provider_message_id,
+      content, payload, media_id, media_url, media_mime_type, media_filename, media_size, media_sha256, media_duration,
+      location_latitude, location_longitude, location_name, location_address,
+      quoted_provider_message_id, quoted_message_id, quoted_content, is_forwarded, forward_score, mentions,
+      reaction_emoji, reaction_target_id, participant_jid, remote_jid, push_name,
+      sender_identifier, recipient_identifier, status, sent_at, delivered_at, provider_timestamp, errors)
+    select b.id, b.workspace_id, b.channel_id, b.conversation_id, b.contact_id, 'inbound', b.kind,
+           b.m ->> 'provider_type', b.m ->> 'provider_message_id', b.m ->> 'content', b.m -> 'payload',
+           b.m #>> '{media,id}', b.m #>> '{media,url}', b.m #>> '{media,mime_type}', b.m #>> '{media,filename}',
+           (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}', (b.m #>> '{media,duration}')::integer,
+           (b.m #>> '{location,latitude}')::numeric, (b.m #>> '{location,longitude}')::numeric,
+           b.m #>> '{location,name}', b.m #>> '{location,address}',
+           b.m ->> 'quoted_id',
+           (select q.id from public.messages q
+             where q.channel_id = b.channel_id and q.provider_message_id = b.m ->> 'quoted_id'
+               and q.provider_message_id is not null),
+           b.m ->> 'quoted_content',
+           coalesce((b.m ->> 'forwarded')::boolean, false), coalesce((b.m ->> 'forward_score')::integer, 0),
+           case when jsonb_typeof(b.m -> 'mentions') = 'array'
+                then array(select jsonb_array_elements_text(b.m -> 'mentions')) else '{}' end,
+           b.m #>> '{reaction,emoji}', b.m #>> '{reaction,target_id}', null, b.chat, b.m ->> 'push_name',
+           coalesce(b.m ->> 'participant', b.chat), coalesce(b.channel_phone, 'me'),
+           coalesce((b.m ->> 'status')::public.message_status, 'delivered'), null, b.ts, b.ts, b.m -> 'errors'
+      from unnest(msgs) b
+     order by b.pos
+    on conflict (channel_id, provider_message_id) where provider_message_id is not null do nothing;
+    -- Which were recorded: a probe by key each, where matching against the
+    -- list the insert returned compared every message with every other.
+    select array_agg(row(b.item, b.pos, b.channel_id, b.workspace_id, b.channel_phone, b.id, b.chat, b.phone,
+                         b.push_name, b.ts, b.kind, b.m, b.contact_id, b.conversation_id,
+                         exists (select 1 from public.messages q where q.id = b.id))::private.batch_message order by b.pos)
+      into msgs
+      from unnest(msgs) b;
 
     -- A reply to a message of the same batch finds it now.
-    quoting := array(select b.id from unnest(msgs) b where b.m ->> 'quoted_id' is not null and b.id = any (stored));
+    quoting := array(select b.id from unnest(msgs) b where b.m ->> 'quoted_id' is not null and b.stored);
     if cardinality(quoting) > 0 then
       update public.messages t
          set quoted_message_id = (select q.id from public.messages q
@@ -1793,7 +1823,7 @@ begin
     -- an empty emoji removes it).
     for rx in
       select b.channel_id, b.chat, b.m from unnest(msgs) b
-       where b.kind = 'reaction' and b.id = any (stored) and b.m #>> '{reaction,target_id}' is not null
+       where b.kind = 'reaction' and b.stored and b.m #>> '{reaction,target_id}' is not null
        order by b.pos
     loop
       update public.messages t
@@ -1811,7 +1841,7 @@ begin
              b.m #>> '{media,filename}', (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}',
              (b.m #>> '{media,duration}')::integer
         from unnest(msgs) b
-       where b.id = any (stored) and (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
+       where b.stored and (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
        order by b.pos;
     end if;
   end if;
@@ -1852,8 +1882,8 @@ begin
           retry_count = w.retry_count + 1
     returning w.id, w.channel_id, w.body_sha256
   ), counted as (
-    select b.item, count(*) filter (where b.id = any (stored)) as added,
-           count(*) filter (where not b.id = any (stored)) as dupes
+    select b.item, count(*) filter (where b.stored) as added,
+           count(*) filter (where not b.stored) as dupes
       from unnest(msgs) b
      group by b.item
   )
@@ -2107,7 +2137,7 @@ revoke all on function private.jid_phone(text), private.provider_ts(jsonb),
   private.resolve_contact(public.channels, text, text, text, timestamptz), private.resolve_group(public.channels, text, text),
   private.resolve_conversation(public.channels, text, public.conversation_type, uuid, uuid, jsonb),
   private.store_message(public.channels, jsonb),
-  private.cloud_api_message(jsonb, jsonb), private.process_cloud_api(public.channels, jsonb),
+  private.cloud_api_names(jsonb), private.cloud_api_message(jsonb, text), private.process_cloud_api(public.channels, jsonb),
   private.evolution_status(jsonb), private.evolution_message(jsonb), private.as_array(jsonb),
   private.process_evolution(public.channels, jsonb), private.whatsmeow_message(jsonb),
   private.process_whatsmeow(public.channels, jsonb),
