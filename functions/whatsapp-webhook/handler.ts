@@ -3,6 +3,7 @@ import { createBatcher } from "../../shared/batcher.ts";
 import { json, jsonError } from "../../shared/http.ts";
 import { readEnv } from "../../shared/env.ts";
 import { timingSafeEqual, verifyHubSignature } from "../../shared/signature.ts";
+import { jsonbSafe } from "../../shared/jsonb-text.ts";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
 import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
 import { checkWhatsmeowPayload, WhatsmeowWebhook } from "../../shared/providers/whatsmeow.ts";
@@ -137,7 +138,7 @@ export function createHandler(deps: Deps) {
         details: invalid.issues,
       });
     }
-    const result = await deps.ingest(provider, id, text);
+    const result = await deps.ingest(provider, id, jsonbSafe(text, parsed));
     if (result.status === "rejected") {
       return jsonError(400, "payload rejected by the database; stored for replay", {
         details: result.error,

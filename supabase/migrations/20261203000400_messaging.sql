@@ -505,6 +505,7 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   at timestamptz := coalesce(p_at, now());
+  pid text := private.provider_id(p_provider_message_id);
 begin
   for attempt in 1..2 loop
     update public.messages m set
@@ -513,24 +514,24 @@ begin
       delivered_at = case when p_status = 'delivered' then coalesce(m.delivered_at, at) else m.delivered_at end,
       read_at = case when p_status in ('read', 'played') then coalesce(m.read_at, at) else m.read_at end,
       failed_at = case when p_status = 'failed' then coalesce(m.failed_at, at) else m.failed_at end,
-      error_code = case when p_status = 'failed' then coalesce((p_error ->> 'code')::integer, m.error_code) else m.error_code end,
+      error_code = case when p_status = 'failed' then coalesce(private.as_int(p_error ->> 'code'), m.error_code) else m.error_code end,
       error_title = case when p_status = 'failed' then coalesce(p_error ->> 'title', m.error_title) else m.error_title end,
       error_message = case when p_status = 'failed'
                            then coalesce(p_error ->> 'message', p_error #>> '{error_data,details}', m.error_message)
                            else m.error_message end,
       errors = case when p_error is not null then coalesce(m.errors, '[]'::jsonb) || jsonb_build_array(p_error) else m.errors end,
       deleted_at = case when p_status = 'deleted' then coalesce(m.deleted_at, at) else m.deleted_at end
-    where m.channel_id = p_channel and m.provider_message_id = p_provider_message_id;
+    where m.channel_id = p_channel and m.provider_message_id = pid;
     if found then
       return true;
     end if;
     -- Holding the lock, nobody is between recording this id and looking for
     -- its parked statuses: what we park now will be found. Without it, the
     -- tick's sweep finds it.
-    exit when attempt = 2 or not pg_try_advisory_xact_lock(hashtextextended(p_channel::text || '/' || p_provider_message_id, 7));
+    exit when attempt = 2 or not pg_try_advisory_xact_lock(hashtextextended(p_channel::text || '/' || pid, 7));
   end loop;
   insert into private.pending_message_statuses (channel_id, provider_message_id, status, status_at, error)
-  values (p_channel, p_provider_message_id, p_status, at, p_error)
+  values (p_channel, pid, p_status, at, p_error)
   on conflict do nothing;
   return false;
 end
@@ -605,6 +606,100 @@ as $$
     when jid ~ '^[1-9][0-9]{6,14}$' then jid
     when jid ~ '^[1-9][0-9]{6,14}(:[0-9]+)?@(s\.whatsapp\.net|c\.us)$' then substring(jid from '^([0-9]+)')
   end
+$$;
+
+-- Lenient reads of provider fields: null where a cast would raise (one odd
+-- field must not fail the message; see private.storable_message()).
+create function private.as_bool(t text)
+returns boolean
+language sql immutable set search_path = ''
+as $$
+  select case when lower(t) in ('true', 't', 'yes', 'y', 'on', '1') then true
+              when lower(t) in ('false', 'f', 'no', 'n', 'off', '0') then false end
+$$;
+
+create function private.as_int(t text)
+returns integer
+language sql immutable set search_path = ''
+as $$ select case when t ~ '^-?[0-9]{1,9}$' then t::integer end $$;
+
+-- A provider's id as we store and look it up: ids fit an index entry (a
+-- btree refuses entries over 2.7 kB), so one longer than 256 characters is
+-- kept as its start and its hash, the same way wherever it is looked up.
+create function private.provider_id(id text)
+returns text
+language sql immutable set search_path = ''
+as $$
+  select case when char_length(id) <= 256 then id
+              else left(id, 128) || '~' || encode(sha256(convert_to(id, 'UTF8')), 'hex') end
+$$;
+
+-- A normalized message record made storable field by field, so that one
+-- odd field does not fail the message (and the event, retried to the same
+-- failure): a push name over 200 characters is truncated, a sender that is
+-- no phone number keeps its address but no phone, ids too long for an index
+-- are shortened (private.provider_id), numbers out of their column's range
+-- and flags that are no booleans are dropped. The payload and the raw
+-- event keep what was sent. A message without a usable chat cannot be
+-- placed anywhere: it gets "skip" (the reason) and is recorded as skipped.
+-- Text needs nothing here: jsonb holds no NUL and no lone surrogate (the
+-- webhook function replaces those before the cast, shared/jsonb-text.ts).
+create function private.storable_message(m jsonb)
+returns jsonb
+language plpgsql immutable set search_path = ''
+as $$
+declare
+  fix jsonb := '{}'::jsonb;
+  lat text := m #>> '{location,latitude}';
+  lng text := m #>> '{location,longitude}';
+begin
+  if coalesce(m ->> 'chat_id', '') = '' then
+    return m || '{"skip": "no chat id"}'::jsonb;
+  elsif char_length(m ->> 'chat_id') > 256 then
+    return m || '{"skip": "chat id over 256 characters"}'::jsonb;
+  end if;
+  if char_length(m ->> 'provider_message_id') > 256 then
+    fix := fix || jsonb_build_object('provider_message_id', private.provider_id(m ->> 'provider_message_id'));
+  end if;
+  if char_length(m ->> 'quoted_id') > 256 then
+    fix := fix || jsonb_build_object('quoted_id', private.provider_id(m ->> 'quoted_id'));
+  end if;
+  if char_length(m #>> '{reaction,target_id}') > 256 then
+    fix := fix || jsonb_build_object('reaction', (m -> 'reaction')
+                                                 || jsonb_build_object('target_id', private.provider_id(m #>> '{reaction,target_id}')));
+  end if;
+  if char_length(m ->> 'participant') > 256 then
+    fix := fix || '{"participant": null}'::jsonb;
+  end if;
+  if char_length(m ->> 'push_name') > 200 then
+    fix := fix || jsonb_build_object('push_name', left(m ->> 'push_name', 200));
+  end if;
+  if m ->> 'phone' !~ '^[1-9][0-9]{6,14}$' then
+    fix := fix || '{"phone": null}'::jsonb;
+  end if;
+  if jsonb_typeof(m -> 'from_me') is distinct from 'boolean' and m ? 'from_me' then
+    fix := fix || jsonb_build_object('from_me', coalesce(private.as_bool(m ->> 'from_me'), false));
+  end if;
+  if jsonb_typeof(m -> 'forwarded') is distinct from 'boolean' and m ? 'forwarded' then
+    fix := fix || jsonb_build_object('forwarded', coalesce(private.as_bool(m ->> 'forwarded'), false));
+  end if;
+  if m ->> 'forward_score' !~ '^[0-9]{1,9}$' then
+    fix := fix || '{"forward_score": 0}'::jsonb;
+  end if;
+  if m #>> '{media,size}' !~ '^[0-9]{1,18}$' or m #>> '{media,duration}' !~ '^[0-9]{1,9}$' then
+    fix := fix || jsonb_build_object('media', (m -> 'media')
+      - case when m #>> '{media,size}' !~ '^[0-9]{1,18}$' then 'size' else '' end
+      - case when m #>> '{media,duration}' !~ '^[0-9]{1,9}$' then 'duration' else '' end);
+  end if;
+  -- numeric(9, 6): degrees, within the globe.
+  if lat !~ '^-?[0-9]{1,2}(\.[0-9]*)?$' or lng !~ '^-?[0-9]{1,3}(\.[0-9]*)?$' or abs(lng::numeric) > 180 then
+    fix := fix || jsonb_build_object('location', (m -> 'location') || '{"latitude": null, "longitude": null}'::jsonb);
+  end if;
+  if fix = '{}'::jsonb then
+    return m;
+  end if;
+  return m || fix;
+end
 $$;
 
 -- Provider timestamps: unix seconds as number or string, protobuf Long
@@ -757,12 +852,15 @@ $$;
 -- record: provider_message_id, chat_id, chat_type, from_me, phone,
 -- push_name, participant, type, provider_type, content, media{}, location{},
 -- quoted_id, quoted_content, forwarded, forward_score, mentions[], reaction{},
--- timestamp, status, payload.
-create function private.store_message(ch public.channels, m jsonb)
+-- timestamp, status, payload. A record that cannot be stored at all (no
+-- chat) is skipped, with the reason in the activity log: its neighbours in
+-- the event are stored, and the raw event keeps it.
+create function private.store_message(ch public.channels, record jsonb)
 returns jsonb
 language plpgsql security definer set search_path = ''
 as $$
 declare
+  m jsonb := private.storable_message(record);
   from_me boolean := coalesce((m ->> 'from_me')::boolean, false);
   is_group boolean := m ->> 'chat_type' = 'group';
   chat text := m ->> 'chat_id';
@@ -779,8 +877,11 @@ declare
       'location', 'contacts', 'reaction', 'interactive', 'button', 'order', 'poll', 'list', 'template', 'system')
     then (m ->> 'type')::public.message_type else 'unsupported'::public.message_type end;
 begin
-  if chat is null or chat = '' then
-    raise exception 'message % has no chat', m ->> 'provider_message_id' using errcode = '22023';
+  if m ? 'skip' then
+    insert into public.activity_log (workspace_id, level, category, action, entity_type, entity_id, data, success, error)
+    values (ch.workspace_id, 'warning', 'channel', 'channel.message_skipped', 'channels', ch.id::text,
+            jsonb_build_object('provider_message_id', left(m ->> 'provider_message_id', 256)), false, m ->> 'skip');
+    return jsonb_build_object('duplicate', false, 'skipped', m ->> 'skip');
   end if;
   if m ->> 'quoted_id' is not null then
     select q.id into quoted_ref from public.messages q where q.channel_id = ch.id and q.provider_message_id = m ->> 'quoted_id';
@@ -901,9 +1002,9 @@ begin
     'provider_type', case when t = 'interactive' then 'interactive.' || (obj ->> 'type') else t end,
     'timestamp', msg -> 'timestamp',
     'quoted_id', msg #>> '{context,id}',
-    'forwarded', coalesce((msg #>> '{context,forwarded}')::boolean, false)
-                 or coalesce((msg #>> '{context,frequently_forwarded}')::boolean, false),
-    'forward_score', case when coalesce((msg #>> '{context,frequently_forwarded}')::boolean, false) then 5 else 0 end,
+    'forwarded', coalesce(private.as_bool(msg #>> '{context,forwarded}'), false)
+                 or coalesce(private.as_bool(msg #>> '{context,frequently_forwarded}'), false),
+    'forward_score', case when coalesce(private.as_bool(msg #>> '{context,frequently_forwarded}'), false) then 5 else 0 end,
     'errors', msg -> 'errors',
     'payload', msg);
 
@@ -959,6 +1060,7 @@ declare
   stored jsonb;
   n_messages integer := 0;
   n_duplicates integer := 0;
+  n_skipped integer := 0;
   statuses integer := 0;
   parked integer := 0;
   ignored integer := 0;
@@ -996,7 +1098,9 @@ begin
     for k in 0 .. jsonb_array_length(list) - 1 loop
       msg := list -> k;
       stored := private.store_message(target, private.cloud_api_message(msg, names ->> (msg ->> 'from')));
-      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
+      elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
+      else n_messages := n_messages + 1; end if;
     end loop;
 
     list := coalesce(v -> 'statuses', '[]'::jsonb);
@@ -1019,7 +1123,8 @@ begin
   end loop;
   end loop;
   return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'statuses', statuses, 'parked_statuses', parked,
-                                                             'ignored_changes', ignored);
+                                                             'ignored_changes', ignored)
+         || case when n_skipped > 0 then jsonb_build_object('skipped', n_skipped) else '{}'::jsonb end;
 end
 $$;
 
@@ -1079,16 +1184,16 @@ begin
     'chat_id', remote,
     'participant', case when is_group then coalesce(k ->> 'participant', d ->> 'participant') end,
     'push_name', d ->> 'pushName',
-    'from_me', coalesce((k ->> 'fromMe')::boolean, false),
+    'from_me', coalesce(private.as_bool(k ->> 'fromMe'), false),
     'type', t,
     'provider_type', mt,
     'timestamp', d -> 'messageTimestamp',
     'quoted_id', ctx ->> 'stanzaId',
     'quoted_content', coalesce(ctx #>> '{quotedMessage,conversation}', ctx #>> '{quotedMessage,extendedTextMessage,text}'),
-    'forwarded', coalesce((ctx ->> 'isForwarded')::boolean, false),
-    'forward_score', coalesce((ctx ->> 'forwardingScore')::integer, 0),
+    'forwarded', coalesce(private.as_bool(ctx ->> 'isForwarded'), false),
+    'forward_score', coalesce(private.as_int(ctx ->> 'forwardingScore'), 0),
     'mentions', coalesce(ctx -> 'mentionedJid', '[]'::jsonb),
-    'status', case when coalesce((k ->> 'fromMe')::boolean, false) then 'sent' end,
+    'status', case when coalesce(private.as_bool(k ->> 'fromMe'), false) then 'sent' end,
     'payload', d - 'base64');
 
   if t in ('image', 'video', 'audio', 'document', 'sticker') then
@@ -1143,6 +1248,7 @@ declare
   stored jsonb;
   n_messages integer := 0;
   n_duplicates integer := 0;
+  n_skipped integer := 0;
   statuses integer := 0;
   st public.message_status;
   target_id text;
@@ -1174,7 +1280,9 @@ begin
         continue;
       end if;
       stored := private.store_message(ch, private.evolution_message(item));
-      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
+      elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
+      else n_messages := n_messages + 1; end if;
     end loop;
 
   elsif ev = 'messages.update' then
@@ -1273,7 +1381,8 @@ begin
     touched := 1;
   end if;
   return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'event', ev, 'statuses', statuses,
-                            'updated', touched);
+                            'updated', touched)
+         || case when n_skipped > 0 then jsonb_build_object('skipped', n_skipped) else '{}'::jsonb end;
 end
 $$;
 
@@ -1646,7 +1755,7 @@ begin
                       and (ch #>> '{value,metadata,phone_number_id}' is distinct from c.phone_number_id
                            or ch -> 'value' ? 'errors'
                            or exists (select 1 from jsonb_array_elements(coalesce(ch #> '{value,messages}', '[]')) msg
-                                       where msg ? 'group_id' or coalesce(msg ->> 'from', '') = '')))) e;
+                                       where msg ? 'group_id' or coalesce(msg ->> 'from', '') !~ '^[1-9][0-9]{6,14}$')))) e;
   if coalesce(cardinality(events), 0) <> n then
     return null;
   end if;
@@ -1669,7 +1778,7 @@ begin
       select y.*, row_number() over (order by y.item, y.i, y.j, y.k) + y.item * 1000000 as pos
         from (
           select e.item, e.channel_id, e.workspace_id, e.channel_phone, en.i, ch.j, mg.k,
-                 private.cloud_api_message(mg.msg, ch.names ->> (mg.msg ->> 'from')) as n
+                 private.storable_message(private.cloud_api_message(mg.msg, ch.names ->> (mg.msg ->> 'from'))) as n
             from unnest(events) e
             cross join lateral jsonb_array_elements(e.payload -> 'entry') with ordinality en(entry, i)
             -- Once per change (the fence keeps it from being inlined per
@@ -2133,7 +2242,8 @@ revoke all on function private.next_number(uuid, text), private.drop_workspace_s
   private.apply_stranded_statuses(), private.on_provider_id_recorded(), private.advance_conversations(),
   private.expire_conversations() from public;
 
-revoke all on function private.jid_phone(text), private.provider_ts(jsonb),
+revoke all on function private.jid_phone(text), private.provider_ts(jsonb), private.as_bool(text), private.as_int(text),
+  private.provider_id(text), private.storable_message(jsonb),
   private.resolve_contact(public.channels, text, text, text, timestamptz), private.resolve_group(public.channels, text, text),
   private.resolve_conversation(public.channels, text, public.conversation_type, uuid, uuid, jsonb),
   private.store_message(public.channels, jsonb),
