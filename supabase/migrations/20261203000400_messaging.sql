@@ -205,7 +205,8 @@ comment on table public.conversations is 'A thread with one contact or group on 
 comment on column public.conversations.display_id is 'Per-workspace human number (#1, #2, ...), assigned by the database.';
 comment on column public.conversations.chat_id is 'The provider''s chat identifier (wa_id or JID).';
 comment on column public.conversations.window_expires_at is 'End of the 24-hour customer service window: 24 h after the last inbound message.';
-comment on column public.conversations.unread_count is 'Inbound messages since an agent last read the conversation (set it to 0 to mark read).';
+comment on column public.conversations.unread_count is 'Inbound messages since an agent last read the conversation (set it to 0 to mark read); deleted ones do not count.';
+comment on column public.conversations.last_message_preview is 'The last message''s text (140 characters) or [type]; [deleted] once that message is deleted.';
 
 create table public.messages (
   id uuid primary key default private.uuid7(),
@@ -337,6 +338,21 @@ create table private.pending_message_statuses (
   primary key (channel_id, provider_message_id, status)
 );
 comment on table private.pending_message_statuses is 'Statuses that arrived before their message; applied when it is recorded.';
+
+-- Reactions to a message we have not recorded yet: a customer reacts to a
+-- message whose webhook is still on its way (or to our send before its
+-- provider id is known). The latest reaction of each reactor is kept, as
+-- WhatsApp keeps one per person; an empty emoji is a removal.
+create table private.pending_reactions (
+  channel_id uuid not null references public.channels (id) on delete cascade,
+  provider_message_id text not null,
+  reactor text not null,
+  emoji text not null,
+  reacted_at timestamptz not null,
+  received_at timestamptz not null default now(),
+  primary key (channel_id, provider_message_id, reactor)
+);
+comment on table private.pending_reactions is 'Reactions that arrived before the message they react to; applied when it is recorded.';
 
 -- ==========================================================================
 -- Indexes
@@ -537,10 +553,39 @@ begin
 end
 $$;
 
--- Applies the statuses parked for a provider message id, now that the
--- message is known. It looks before it locks: there almost never are any,
--- and locking every time was a fifth of the cost of recording a send. A
--- status parked at that very moment is left to the sweep.
+-- Applies one reaction ({reactor: emoji} on the target; an empty emoji
+-- removes the reactor's). Returns false (and parks it) when the target is
+-- not known yet, with the same lock discipline as statuses.
+create function private.apply_reaction(p_channel uuid, p_target text, p_reactor text, p_emoji text, p_at timestamptz)
+returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  pid text := private.provider_id(p_target);
+begin
+  for attempt in 1..2 loop
+    update public.messages t
+       set reactions = case when coalesce(p_emoji, '') = '' then t.reactions - p_reactor
+                            else t.reactions || jsonb_build_object(p_reactor, p_emoji) end
+     where t.channel_id = p_channel and t.provider_message_id = pid;
+    if found then
+      return true;
+    end if;
+    exit when attempt = 2 or not pg_try_advisory_xact_lock(hashtextextended(p_channel::text || '/' || pid, 7));
+  end loop;
+  insert into private.pending_reactions as r (channel_id, provider_message_id, reactor, emoji, reacted_at)
+  values (p_channel, pid, p_reactor, coalesce(p_emoji, ''), coalesce(p_at, now()))
+  on conflict (channel_id, provider_message_id, reactor) do update
+    set emoji = excluded.emoji, reacted_at = excluded.reacted_at, received_at = excluded.received_at
+    where excluded.reacted_at >= r.reacted_at;
+  return false;
+end
+$$;
+
+-- Applies the statuses and reactions parked for a provider message id, now
+-- that the message is known. It looks before it locks: there almost never
+-- are any, and locking every time was a fifth of the cost of recording a
+-- send. One parked at that very moment is left to the sweep.
 create function private.apply_parked_statuses(p_channel uuid, p_provider_message_id text)
 returns void
 language plpgsql security definer set search_path = ''
@@ -549,7 +594,9 @@ declare
   p record;
 begin
   if not exists (select 1 from private.pending_message_statuses s
-                  where s.channel_id = p_channel and s.provider_message_id = p_provider_message_id) then
+                  where s.channel_id = p_channel and s.provider_message_id = p_provider_message_id)
+     and not exists (select 1 from private.pending_reactions r
+                      where r.channel_id = p_channel and r.provider_message_id = p_provider_message_id) then
     return;
   end if;
   perform private.lock_provider_id(p_channel, p_provider_message_id);
@@ -559,10 +606,18 @@ begin
   loop
     perform private.apply_message_status(p_channel, p_provider_message_id, p.status, p.status_at, p.error);
   end loop;
+  for p in with taken as (
+             delete from private.pending_reactions r
+              where r.channel_id = p_channel and r.provider_message_id = p_provider_message_id
+             returning r.reactor, r.emoji, r.reacted_at)
+           select * from taken order by reacted_at
+  loop
+    perform private.apply_reaction(p_channel, p_provider_message_id, p.reactor, p.emoji, p.reacted_at);
+  end loop;
 end
 $$;
 
--- Parked statuses whose message has since been recorded.
+-- Parked statuses and reactions whose message has since been recorded.
 create function private.apply_stranded_statuses()
 returns integer
 language plpgsql security definer set search_path = ''
@@ -571,8 +626,12 @@ declare
   r record;
   n integer := 0;
 begin
-  for r in select distinct p.channel_id, p.provider_message_id
+  for r in select p.channel_id, p.provider_message_id
              from private.pending_message_statuses p
+             join public.messages m on m.channel_id = p.channel_id and m.provider_message_id = p.provider_message_id
+           union
+           select p.channel_id, p.provider_message_id
+             from private.pending_reactions p
              join public.messages m on m.channel_id = p.channel_id and m.provider_message_id = p.provider_message_id
   loop
     perform private.apply_parked_statuses(r.channel_id, r.provider_message_id);
@@ -582,8 +641,8 @@ begin
 end
 $$;
 
--- An outbound message gets its provider id after the send: statuses parked
--- for that id apply then.
+-- An outbound message gets its provider id after the send: statuses and
+-- reactions parked for that id apply then.
 create function private.on_provider_id_recorded()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -938,13 +997,10 @@ begin
     return jsonb_build_object('duplicate', true);
   end if;
 
-  -- A reaction lands on its target too ({reactor: emoji}; an empty emoji removes it).
+  -- A reaction lands on its target too, or waits for it.
   if kind = 'reaction' and m #>> '{reaction,target_id}' is not null then
-    update public.messages t
-       set reactions = case when coalesce(m #>> '{reaction,emoji}', '') = ''
-                            then t.reactions - coalesce(m ->> 'participant', chat)
-                            else t.reactions || jsonb_build_object(coalesce(m ->> 'participant', chat), m #>> '{reaction,emoji}') end
-     where t.channel_id = ch.id and t.provider_message_id = m #>> '{reaction,target_id}';
+    perform private.apply_reaction(ch.id, m #>> '{reaction,target_id}', coalesce(m ->> 'participant', chat),
+                                   m #>> '{reaction,emoji}', ts);
   end if;
 
   if m #>> '{media,id}' is not null or m #>> '{media,url}' is not null then
@@ -1928,19 +1984,15 @@ begin
        where t.id = any (quoting) and t.quoted_message_id is null;
     end if;
 
-    -- Reactions land on their targets one by one, in order ({reactor: emoji};
-    -- an empty emoji removes it).
+    -- Reactions land on their targets one by one, in order, or wait for
+    -- them (private.apply_reaction).
     for rx in
-      select b.channel_id, b.chat, b.m from unnest(msgs) b
+      select b.channel_id, b.chat, b.m, b.ts from unnest(msgs) b
        where b.kind = 'reaction' and b.stored and b.m #>> '{reaction,target_id}' is not null
        order by b.pos
     loop
-      update public.messages t
-         set reactions = case when coalesce(rx.m #>> '{reaction,emoji}', '') = ''
-                              then t.reactions - coalesce(rx.m ->> 'participant', rx.chat)
-                              else t.reactions || jsonb_build_object(coalesce(rx.m ->> 'participant', rx.chat), rx.m #>> '{reaction,emoji}') end
-       where t.channel_id = rx.channel_id and t.provider_message_id = rx.m #>> '{reaction,target_id}'
-         and t.provider_message_id is not null;
+      perform private.apply_reaction(rx.channel_id, rx.m #>> '{reaction,target_id}', coalesce(rx.m ->> 'participant', rx.chat),
+                                     rx.m #>> '{reaction,emoji}', rx.ts);
     end loop;
 
     if exists (select 1 from unnest(msgs) b where b.m ? 'media') then
@@ -2099,13 +2151,54 @@ begin
        and (ct.last_message_at is null or ct.last_message_at < p.ts);
   end if;
 
-  -- Statuses that were waiting for these messages (only ours get statuses).
+  -- Statuses and reactions that were waiting for these messages, inbound
+  -- ones too (a parked "deleted" or a reaction that overtook its message).
+  -- One probe by key per message finds the few that have any.
   for r in
     select i.channel_id, i.provider_message_id from inserted i
-     where i.provider_message_id is not null and i.direction = 'outbound'
+     where i.provider_message_id is not null
+       and (exists (select 1 from private.pending_message_statuses p
+                     where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id)
+            or exists (select 1 from private.pending_reactions p
+                        where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id))
   loop
     perform private.apply_parked_statuses(r.channel_id, r.provider_message_id);
   end loop;
+  return null;
+end
+$$;
+
+-- A message deleted for everyone ("deleted" status, Evolution's REVOKE)
+-- leaves the inbox as WhatsApp's chat list shows it: when it was the last
+-- message, the preview says [deleted] without its text (the conversation
+-- keeps its place: last_message_at is when something last happened); and
+-- it no longer counts as unread. The row keeps its content for the
+-- workspace's records (deletions are marked, not erased).
+--
+-- Unread counts the latest inbound messages since the conversation was last
+-- marked read, so the deleted one was unread when no more than unread_count
+-- counted messages (itself included) arrived from it onwards: a bounded
+-- walk down the conversation's newest messages.
+create function private.on_message_deleted()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update public.conversations c set
+    last_message_preview = case when c.last_message_id = new.id then '[deleted]' else c.last_message_preview end,
+    unread_count = case
+      when new.direction = 'inbound' and new.type not in ('reaction', 'system') and c.unread_count > 0
+           and (select count(*) from (
+                  select 1 from public.messages m
+                   where m.conversation_id = new.conversation_id and m.workspace_id = new.workspace_id
+                     and m.channel_id = new.channel_id and m.created_at >= new.created_at
+                     and (m.created_at > new.created_at or m.id >= new.id)
+                     and m.direction = 'inbound' and m.type not in ('reaction', 'system')
+                     and (m.deleted_at is null or m.id = new.id)
+                   limit c.unread_count + 1) x) <= c.unread_count
+      then c.unread_count - 1 else c.unread_count end
+  where c.id = new.conversation_id
+    and (c.last_message_id = new.id or new.direction = 'inbound' and c.unread_count > 0);
   return null;
 end
 $$;
@@ -2227,6 +2320,10 @@ create trigger on_provider_id_recorded after update of provider_message_id on pu
   for each row when (old.provider_message_id is null and new.provider_message_id is not null)
   execute function private.on_provider_id_recorded();
 
+create trigger on_message_deleted after update of deleted_at on public.messages
+  for each row when (old.deleted_at is null and new.deleted_at is not null)
+  execute function private.on_message_deleted();
+
 create trigger advance_conversations after insert on public.messages
   referencing new table as inserted
   for each statement execute function private.advance_conversations();
@@ -2239,6 +2336,7 @@ revoke all on function private.next_number(uuid, text), private.drop_workspace_s
   private.stamp_contact(), private.status_rank(public.message_status),
   private.apply_message_status(uuid, text, public.message_status, timestamptz, jsonb),
   private.apply_parked_statuses(uuid, text), private.lock_provider_id(uuid, text),
+  private.apply_reaction(uuid, text, text, text, timestamptz), private.on_message_deleted(),
   private.apply_stranded_statuses(), private.on_provider_id_recorded(), private.advance_conversations(),
   private.expire_conversations() from public;
 
