@@ -69,8 +69,7 @@ create type private.batch_message as (
   kind public.message_type,
   m jsonb,                  -- the normalized record private.store_message() takes
   contact_id uuid,
-  conversation_id uuid,
-  stored boolean            -- recorded by this batch (not a duplicate)
+  conversation_id uuid
 );
 
 -- ==========================================================================
@@ -521,7 +520,8 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   at timestamptz := coalesce(p_at, now());
-  pid text := private.provider_id(p_provider_message_id);
+  pid text := case when char_length(p_provider_message_id) <= 256 then p_provider_message_id
+                  else private.provider_id(p_provider_message_id) end;
 begin
   for attempt in 1..2 loop
     update public.messages m set
@@ -561,7 +561,7 @@ returns boolean
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  pid text := private.provider_id(p_target);
+  pid text := case when char_length(p_target) <= 256 then p_target else private.provider_id(p_target) end;
 begin
   for attempt in 1..2 loop
     update public.messages t
@@ -712,6 +712,14 @@ declare
   lat text := m #>> '{location,latitude}';
   lng text := m #>> '{location,longitude}';
 begin
+  -- Nearly every record needs nothing: one expression says so.
+  if char_length(m ->> 'chat_id') between 1 and 256 and char_length(m ->> 'provider_message_id') <= 256
+     and coalesce(char_length(m ->> 'push_name') <= 200, true) and coalesce(m ->> 'phone' ~ '^[1-9][0-9]{6,14}$', true)
+     and jsonb_typeof(m -> 'from_me') = 'boolean' and coalesce(jsonb_typeof(m -> 'forwarded') = 'boolean', true)
+     and coalesce(m ->> 'forward_score' ~ '^[0-9]{1,9}$', true)
+     and m ->> 'quoted_id' is null and m ->> 'participant' is null and not (m ?| array['media', 'location', 'reaction']) then
+    return m;
+  end if;
   if coalesce(m ->> 'chat_id', '') = '' then
     return m || '{"skip": "no chat id"}'::jsonb;
   elsif char_length(m ->> 'chat_id') > 256 then
@@ -1020,15 +1028,24 @@ $$;
 -- for a sender winning. Built once per change: a body of thousands of
 -- messages from as many senders carries as many contacts, and looking each
 -- sender up in the array (or copying the array for every message) made one
--- large body cost the square of its size.
+-- large body cost the square of its size. PL/pgSQL, not SQL: a SQL
+-- function that cannot be inlined is planned again in every statement that
+-- calls it, which cost a batch more than the names themselves.
 create function private.cloud_api_names(contacts jsonb)
 returns jsonb
-language sql immutable set search_path = ''
+language plpgsql immutable set search_path = ''
 as $$
-  select coalesce(jsonb_object_agg(c.v ->> 'wa_id', c.v #> '{profile,name}' order by c.ord desc), '{}'::jsonb)
-    from jsonb_array_elements(case when jsonb_typeof(contacts) = 'array' then contacts else '[]'::jsonb end)
-         with ordinality c(v, ord)
-   where c.v ->> 'wa_id' is not null
+begin
+  if jsonb_typeof(contacts) is distinct from 'array' then
+    return '{}'::jsonb;
+  elsif jsonb_array_length(contacts) = 1 then
+    return case when contacts #>> '{0,wa_id}' is null then '{}'::jsonb
+                else jsonb_build_object(contacts #>> '{0,wa_id}', contacts #> '{0,profile,name}') end;
+  end if;
+  return (select coalesce(jsonb_object_agg(c.v ->> 'wa_id', c.v #> '{profile,name}' order by c.ord desc), '{}'::jsonb)
+            from jsonb_array_elements(contacts) with ordinality c(v, ord)
+           where c.v ->> 'wa_id' is not null);
+end
 $$;
 
 -- One normalized record per Cloud API message, with its sender's profile
@@ -1058,9 +1075,8 @@ begin
     'provider_type', case when t = 'interactive' then 'interactive.' || (obj ->> 'type') else t end,
     'timestamp', msg -> 'timestamp',
     'quoted_id', msg #>> '{context,id}',
-    'forwarded', coalesce(private.as_bool(msg #>> '{context,forwarded}'), false)
-                 or coalesce(private.as_bool(msg #>> '{context,frequently_forwarded}'), false),
-    'forward_score', case when coalesce(private.as_bool(msg #>> '{context,frequently_forwarded}'), false) then 5 else 0 end,
+    'forwarded', coalesce(msg #> '{context,forwarded}' = 'true' or msg #> '{context,frequently_forwarded}' = 'true', false),
+    'forward_score', case when msg #> '{context,frequently_forwarded}' = 'true' then 5 else 0 end,
     'errors', msg -> 'errors',
     'payload', msg);
 
@@ -1824,7 +1840,7 @@ begin
                                                     'contacts', 'reaction', 'interactive', 'button', 'order', 'poll',
                                                     'list', 'template', 'system')
                             then (x.n ->> 'type')::public.message_type else 'unsupported' end,
-                       x.n, null, null, null)::private.batch_message
+                       x.n, null, null)::private.batch_message
                    order by x.pos)
     into msgs
     from (
@@ -1875,7 +1891,7 @@ begin
                          b.push_name, b.ts, b.kind, b.m,
                          (select i.contact_id from public.contact_identities i
                            where i.channel_id = b.channel_id and i.workspace_id = b.workspace_id and i.external_id = b.chat),
-                         null, null)::private.batch_message order by b.pos)
+                         null)::private.batch_message order by b.pos)
       into msgs
       from unnest(msgs) b;
     if exists (select 1 from unnest(msgs) b where b.contact_id is null) then
@@ -1929,8 +1945,8 @@ begin
     select array_agg(row(b.item, b.pos, b.channel_id, b.workspace_id, b.channel_phone, b.id, b.chat, b.phone,
                          b.push_name, b.ts, b.kind, b.m, b.contact_id,
                          (select v.id from public.conversations v
-                           where v.channel_id = b.channel_id and v.workspace_id = b.workspace_id and v.chat_id = b.chat),
-                         null)::private.batch_message order by b.pos)
+                           where v.channel_id = b.channel_id and v.workspace_id = b.workspace_id and v.chat_id = b.chat)
+                         )::private.batch_message order by b.pos)
       into msgs
       from unnest(msgs) b;
     if exists (select 1 from unnest(msgs) b where b.conversation_id is null) then
@@ -1966,16 +1982,13 @@ begin
       from unnest(msgs) b
      order by b.pos
     on conflict (channel_id, provider_message_id) where provider_message_id is not null do nothing;
-    -- Which were recorded: a probe by key each, where matching against the
-    -- list the insert returned compared every message with every other.
-    select array_agg(row(b.item, b.pos, b.channel_id, b.workspace_id, b.channel_phone, b.id, b.chat, b.phone,
-                         b.push_name, b.ts, b.kind, b.m, b.contact_id, b.conversation_id,
-                         exists (select 1 from public.messages q where q.id = b.id))::private.batch_message order by b.pos)
-      into msgs
-      from unnest(msgs) b;
+    -- A message was recorded (not a duplicate) when its row has the id it
+    -- was given: a probe by key where needed. Matching each message against
+    -- the list the insert returned compared every message with every other.
 
     -- A reply to a message of the same batch finds it now.
-    quoting := array(select b.id from unnest(msgs) b where b.m ->> 'quoted_id' is not null and b.stored);
+    quoting := array(select b.id from unnest(msgs) b
+                      where b.m ->> 'quoted_id' is not null and exists (select 1 from public.messages q where q.id = b.id));
     if cardinality(quoting) > 0 then
       update public.messages t
          set quoted_message_id = (select q.id from public.messages q
@@ -1988,7 +2001,8 @@ begin
     -- them (private.apply_reaction).
     for rx in
       select b.channel_id, b.chat, b.m, b.ts from unnest(msgs) b
-       where b.kind = 'reaction' and b.stored and b.m #>> '{reaction,target_id}' is not null
+       where b.kind = 'reaction' and b.m #>> '{reaction,target_id}' is not null
+         and exists (select 1 from public.messages q where q.id = b.id)
        order by b.pos
     loop
       perform private.apply_reaction(rx.channel_id, rx.m #>> '{reaction,target_id}', coalesce(rx.m ->> 'participant', rx.chat),
@@ -2002,7 +2016,8 @@ begin
              b.m #>> '{media,filename}', (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}',
              (b.m #>> '{media,duration}')::integer
         from unnest(msgs) b
-       where b.stored and (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
+       where (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
+         and exists (select 1 from public.messages q where q.id = b.id)
        order by b.pos;
     end if;
   end if;
@@ -2043,10 +2058,9 @@ begin
           retry_count = w.retry_count + 1
     returning w.id, w.channel_id, w.body_sha256
   ), counted as (
-    select b.item, count(*) filter (where b.stored) as added,
-           count(*) filter (where not b.stored) as dupes
-      from unnest(msgs) b
-     group by b.item
+    select r.item, count(*) filter (where r.stored) as added, count(*) filter (where not r.stored) as dupes
+      from (select b.item, exists (select 1 from public.messages q where q.id = b.id) as stored from unnest(msgs) b) r
+     group by r.item
   )
   select jsonb_agg(case when e.repeated then jsonb_build_object('status', 'duplicate')
                         else jsonb_build_object('status', 'processed', 'event_id', s.id, 'messages', coalesce(k.added, 0),
