@@ -2167,14 +2167,17 @@ begin
 
   -- Statuses and reactions that were waiting for these messages, inbound
   -- ones too (a parked "deleted" or a reaction that overtook its message).
-  -- One probe by key per message finds the few that have any.
+  -- One probe by key per message finds the few that have any (scalar
+  -- subqueries: EXISTS was planned as a hashed scan of the parked tables,
+  -- which hold strays that never find their message).
   for r in
     select i.channel_id, i.provider_message_id from inserted i
      where i.provider_message_id is not null
-       and (exists (select 1 from private.pending_message_statuses p
-                     where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id)
-            or exists (select 1 from private.pending_reactions p
-                        where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id))
+       and coalesce((select true from private.pending_message_statuses p
+                      where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id limit 1),
+                    (select true from private.pending_reactions p
+                      where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id limit 1),
+                    false)
   loop
     perform private.apply_parked_statuses(r.channel_id, r.provider_message_id);
   end loop;
