@@ -4,6 +4,7 @@ import { createBatcher } from "../../shared/batcher.ts";
 import { capDetails, json, jsonError } from "../../shared/http.ts";
 import { readEnv } from "../../shared/env.ts";
 import { timingSafeEqual, verifyHubSignature } from "../../shared/signature.ts";
+import { jsonbSafe } from "../../shared/jsonb-text.ts";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
 import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
 import { checkWhatsmeowPayload, WhatsmeowWebhook } from "../../shared/providers/whatsmeow.ts";
@@ -275,7 +276,9 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
       );
     }
     const raw = rawForStorage(body, ch, parsed, clean);
-    const payload = JSON.stringify(clean);
+    // What jsonb cannot hold (\u0000, lone surrogates) is cleaned from the
+    // copy the database reads; the raw bytes keep the original.
+    const payload = jsonbSafe(JSON.stringify(clean), clean);
     const invalid = validate(provider, clean);
     if (invalid) {
       const details = JSON.stringify(invalid.issues).slice(0, 1500);

@@ -1,6 +1,8 @@
 // npm run bench:ingest — signed Cloud API webhooks (one text message each,
 // distinct senders) against the full ingestion path and a bare-insert
 // baseline served by the same HTTP server, in one run. Needs `npm start`.
+// BENCH_BODY_MESSAGES=1000,4000,8000 measures large single bodies instead
+// (scripts/bench/ingest-large-body.ts).
 import { hubSignature } from "../../shared/signature.ts";
 import { cloudText } from "../../tests/fixtures/payloads.ts";
 import {
@@ -14,8 +16,14 @@ import {
   sleep,
   stackEnv,
 } from "./setup.ts";
+import { benchLargeBodies } from "./ingest-large-body.ts";
 
 const env = await stackEnv();
+const bodySizes = Deno.env.get("BENCH_BODY_MESSAGES");
+if (bodySizes) {
+  await benchLargeBodies(env, bodySizes.split(",").map(Number));
+  Deno.exit(0);
+}
 const seconds = setting("BENCH_SECONDS", 8);
 const concurrency = setting("BENCH_CONCURRENCY", 32);
 const port = 54340 + Math.floor(Math.random() * 50);

@@ -204,7 +204,8 @@ comment on table public.conversations is 'A thread with one contact or group on 
 comment on column public.conversations.display_id is 'Per-workspace human number (#1, #2, ...), assigned by the database.';
 comment on column public.conversations.chat_id is 'The provider''s chat identifier (wa_id or JID).';
 comment on column public.conversations.window_expires_at is 'End of the 24-hour customer service window: 24 h after the last inbound message.';
-comment on column public.conversations.unread_count is 'Inbound messages since an agent last read the conversation (set it to 0 to mark read).';
+comment on column public.conversations.unread_count is 'Inbound messages since an agent last read the conversation (set it to 0 to mark read); deleted ones do not count.';
+comment on column public.conversations.last_message_preview is 'The last message''s text (140 characters) or [type]; [deleted] once that message is deleted.';
 
 create table public.messages (
   id uuid primary key default private.uuid7(),
@@ -353,6 +354,21 @@ create table private.pending_message_statuses (
   primary key (channel_id, provider_message_id, status)
 );
 comment on table private.pending_message_statuses is 'Statuses that arrived before their message; applied when it is recorded.';
+
+-- Reactions to a message we have not recorded yet: a customer reacts to a
+-- message whose webhook is still on its way (or to our send before its
+-- provider id is known). The latest reaction of each reactor is kept, as
+-- WhatsApp keeps one per person; an empty emoji is a removal.
+create table private.pending_reactions (
+  channel_id uuid not null references public.channels (id) on delete cascade,
+  provider_message_id text not null,
+  reactor text not null,
+  emoji text not null,
+  reacted_at timestamptz not null,
+  received_at timestamptz not null default now(),
+  primary key (channel_id, provider_message_id, reactor)
+);
+comment on table private.pending_reactions is 'Reactions that arrived before the message they react to; applied when it is recorded.';
 
 -- ==========================================================================
 -- Indexes
@@ -521,6 +537,8 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   at timestamptz := coalesce(p_at, now());
+  pid text := case when char_length(p_provider_message_id) <= 256 then p_provider_message_id
+                  else private.provider_id(p_provider_message_id) end;
 begin
   for attempt in 1..2 loop
     update public.messages m set
@@ -529,33 +547,62 @@ begin
       delivered_at = case when p_status = 'delivered' then coalesce(m.delivered_at, at) else m.delivered_at end,
       read_at = case when p_status in ('read', 'played') then coalesce(m.read_at, at) else m.read_at end,
       failed_at = case when p_status = 'failed' then coalesce(m.failed_at, at) else m.failed_at end,
-      error_code = case when p_status = 'failed' then coalesce((p_error ->> 'code')::integer, m.error_code) else m.error_code end,
+      error_code = case when p_status = 'failed' then coalesce(private.as_int(p_error ->> 'code'), m.error_code) else m.error_code end,
       error_title = case when p_status = 'failed' then coalesce(p_error ->> 'title', m.error_title) else m.error_title end,
       error_message = case when p_status = 'failed'
                            then coalesce(p_error ->> 'message', p_error #>> '{error_data,details}', m.error_message)
                            else m.error_message end,
       errors = case when p_error is not null then coalesce(m.errors, '[]'::jsonb) || jsonb_build_array(p_error) else m.errors end,
       deleted_at = case when p_status = 'deleted' then coalesce(m.deleted_at, at) else m.deleted_at end
-    where m.channel_id = p_channel and m.provider_message_id = p_provider_message_id;
+    where m.channel_id = p_channel and m.provider_message_id = pid;
     if found then
       return true;
     end if;
     -- Holding the lock, nobody is between recording this id and looking for
     -- its parked statuses: what we park now will be found. Without it, the
     -- tick's sweep finds it.
-    exit when attempt = 2 or not pg_try_advisory_xact_lock(hashtextextended(p_channel::text || '/' || p_provider_message_id, 7));
+    exit when attempt = 2 or not pg_try_advisory_xact_lock(hashtextextended(p_channel::text || '/' || pid, 7));
   end loop;
   insert into private.pending_message_statuses (channel_id, provider_message_id, status, status_at, error)
-  values (p_channel, p_provider_message_id, p_status, at, p_error)
+  values (p_channel, pid, p_status, at, p_error)
   on conflict do nothing;
   return false;
 end
 $$;
 
--- Applies the statuses parked for a provider message id, now that the
--- message is known. It looks before it locks: there almost never are any,
--- and locking every time was a fifth of the cost of recording a send. A
--- status parked at that very moment is left to the sweep.
+-- Applies one reaction ({reactor: emoji} on the target; an empty emoji
+-- removes the reactor's). Returns false (and parks it) when the target is
+-- not known yet, with the same lock discipline as statuses.
+create function private.apply_reaction(p_channel uuid, p_target text, p_reactor text, p_emoji text, p_at timestamptz)
+returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  pid text := case when char_length(p_target) <= 256 then p_target else private.provider_id(p_target) end;
+begin
+  for attempt in 1..2 loop
+    update public.messages t
+       set reactions = case when coalesce(p_emoji, '') = '' then t.reactions - p_reactor
+                            else t.reactions || jsonb_build_object(p_reactor, p_emoji) end
+     where t.channel_id = p_channel and t.provider_message_id = pid;
+    if found then
+      return true;
+    end if;
+    exit when attempt = 2 or not pg_try_advisory_xact_lock(hashtextextended(p_channel::text || '/' || pid, 7));
+  end loop;
+  insert into private.pending_reactions as r (channel_id, provider_message_id, reactor, emoji, reacted_at)
+  values (p_channel, pid, p_reactor, coalesce(p_emoji, ''), coalesce(p_at, now()))
+  on conflict (channel_id, provider_message_id, reactor) do update
+    set emoji = excluded.emoji, reacted_at = excluded.reacted_at, received_at = excluded.received_at
+    where excluded.reacted_at >= r.reacted_at;
+  return false;
+end
+$$;
+
+-- Applies the statuses and reactions parked for a provider message id, now
+-- that the message is known. It looks before it locks: there almost never
+-- are any, and locking every time was a fifth of the cost of recording a
+-- send. One parked at that very moment is left to the sweep.
 create function private.apply_parked_statuses(p_channel uuid, p_provider_message_id text)
 returns void
 language plpgsql security definer set search_path = ''
@@ -564,7 +611,9 @@ declare
   p record;
 begin
   if not exists (select 1 from private.pending_message_statuses s
-                  where s.channel_id = p_channel and s.provider_message_id = p_provider_message_id) then
+                  where s.channel_id = p_channel and s.provider_message_id = p_provider_message_id)
+     and not exists (select 1 from private.pending_reactions r
+                      where r.channel_id = p_channel and r.provider_message_id = p_provider_message_id) then
     return;
   end if;
   perform private.lock_provider_id(p_channel, p_provider_message_id);
@@ -574,10 +623,18 @@ begin
   loop
     perform private.apply_message_status(p_channel, p_provider_message_id, p.status, p.status_at, p.error);
   end loop;
+  for p in with taken as (
+             delete from private.pending_reactions r
+              where r.channel_id = p_channel and r.provider_message_id = p_provider_message_id
+             returning r.reactor, r.emoji, r.reacted_at)
+           select * from taken order by reacted_at
+  loop
+    perform private.apply_reaction(p_channel, p_provider_message_id, p.reactor, p.emoji, p.reacted_at);
+  end loop;
 end
 $$;
 
--- Parked statuses whose message has since been recorded.
+-- Parked statuses and reactions whose message has since been recorded.
 create function private.apply_stranded_statuses()
 returns integer
 language plpgsql security definer set search_path = ''
@@ -586,8 +643,12 @@ declare
   r record;
   n integer := 0;
 begin
-  for r in select distinct p.channel_id, p.provider_message_id
+  for r in select p.channel_id, p.provider_message_id
              from private.pending_message_statuses p
+             join public.messages m on m.channel_id = p.channel_id and m.provider_message_id = p.provider_message_id
+           union
+           select p.channel_id, p.provider_message_id
+             from private.pending_reactions p
              join public.messages m on m.channel_id = p.channel_id and m.provider_message_id = p.provider_message_id
   loop
     perform private.apply_parked_statuses(r.channel_id, r.provider_message_id);
@@ -597,8 +658,8 @@ begin
 end
 $$;
 
--- An outbound message gets its provider id after the send: statuses parked
--- for that id apply then.
+-- An outbound message gets its provider id after the send: statuses and
+-- reactions parked for that id apply then.
 create function private.on_provider_id_recorded()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -621,6 +682,108 @@ as $$
     when jid ~ '^[1-9][0-9]{6,14}$' then jid
     when jid ~ '^[1-9][0-9]{6,14}(:[0-9]+)?@(s\.whatsapp\.net|c\.us)$' then substring(jid from '^([0-9]+)')
   end
+$$;
+
+-- Lenient reads of provider fields: null where a cast would raise (one odd
+-- field must not fail the message; see private.storable_message()).
+create function private.as_bool(t text)
+returns boolean
+language sql immutable set search_path = ''
+as $$
+  select case when lower(t) in ('true', 't', 'yes', 'y', 'on', '1') then true
+              when lower(t) in ('false', 'f', 'no', 'n', 'off', '0') then false end
+$$;
+
+create function private.as_int(t text)
+returns integer
+language sql immutable set search_path = ''
+as $$ select case when t ~ '^-?[0-9]{1,9}$' then t::integer end $$;
+
+-- A provider's id as we store and look it up: ids fit an index entry (a
+-- btree refuses entries over 2.7 kB), so one longer than 256 characters is
+-- kept as its start and its hash, the same way wherever it is looked up.
+create function private.provider_id(id text)
+returns text
+language sql immutable set search_path = ''
+as $$
+  select case when char_length(id) <= 256 then id
+              else left(id, 128) || '~' || encode(sha256(convert_to(id, 'UTF8')), 'hex') end
+$$;
+
+-- A normalized message record made storable field by field, so that one
+-- odd field does not fail the message (and the event, retried to the same
+-- failure): a push name over 200 characters is truncated, a sender that is
+-- no phone number keeps its address but no phone, ids too long for an index
+-- are shortened (private.provider_id), numbers out of their column's range
+-- and flags that are no booleans are dropped. The payload and the raw
+-- event keep what was sent. A message without a usable chat cannot be
+-- placed anywhere: it gets "skip" (the reason) and is recorded as skipped.
+-- Text needs nothing here: jsonb holds no NUL and no lone surrogate (the
+-- webhook function replaces those before the cast, shared/jsonb-text.ts).
+create function private.storable_message(m jsonb)
+returns jsonb
+language plpgsql immutable set search_path = ''
+as $$
+declare
+  fix jsonb := '{}'::jsonb;
+  lat text := m #>> '{location,latitude}';
+  lng text := m #>> '{location,longitude}';
+begin
+  -- Nearly every record needs nothing: one expression says so.
+  if char_length(m ->> 'chat_id') between 1 and 256 and char_length(m ->> 'provider_message_id') <= 256
+     and coalesce(char_length(m ->> 'push_name') <= 200, true) and coalesce(m ->> 'phone' ~ '^[1-9][0-9]{6,14}$', true)
+     and jsonb_typeof(m -> 'from_me') = 'boolean' and coalesce(jsonb_typeof(m -> 'forwarded') = 'boolean', true)
+     and coalesce(m ->> 'forward_score' ~ '^[0-9]{1,9}$', true)
+     and m ->> 'quoted_id' is null and m ->> 'participant' is null and not (m ?| array['media', 'location', 'reaction']) then
+    return m;
+  end if;
+  if coalesce(m ->> 'chat_id', '') = '' then
+    return m || '{"skip": "no chat id"}'::jsonb;
+  elsif char_length(m ->> 'chat_id') > 256 then
+    return m || '{"skip": "chat id over 256 characters"}'::jsonb;
+  end if;
+  if char_length(m ->> 'provider_message_id') > 256 then
+    fix := fix || jsonb_build_object('provider_message_id', private.provider_id(m ->> 'provider_message_id'));
+  end if;
+  if char_length(m ->> 'quoted_id') > 256 then
+    fix := fix || jsonb_build_object('quoted_id', private.provider_id(m ->> 'quoted_id'));
+  end if;
+  if char_length(m #>> '{reaction,target_id}') > 256 then
+    fix := fix || jsonb_build_object('reaction', (m -> 'reaction')
+                                                 || jsonb_build_object('target_id', private.provider_id(m #>> '{reaction,target_id}')));
+  end if;
+  if char_length(m ->> 'participant') > 256 then
+    fix := fix || '{"participant": null}'::jsonb;
+  end if;
+  if char_length(m ->> 'push_name') > 200 then
+    fix := fix || jsonb_build_object('push_name', left(m ->> 'push_name', 200));
+  end if;
+  if m ->> 'phone' !~ '^[1-9][0-9]{6,14}$' then
+    fix := fix || '{"phone": null}'::jsonb;
+  end if;
+  if jsonb_typeof(m -> 'from_me') is distinct from 'boolean' and m ? 'from_me' then
+    fix := fix || jsonb_build_object('from_me', coalesce(private.as_bool(m ->> 'from_me'), false));
+  end if;
+  if jsonb_typeof(m -> 'forwarded') is distinct from 'boolean' and m ? 'forwarded' then
+    fix := fix || jsonb_build_object('forwarded', coalesce(private.as_bool(m ->> 'forwarded'), false));
+  end if;
+  if m ->> 'forward_score' !~ '^[0-9]{1,9}$' then
+    fix := fix || '{"forward_score": 0}'::jsonb;
+  end if;
+  if m #>> '{media,size}' !~ '^[0-9]{1,18}$' or m #>> '{media,duration}' !~ '^[0-9]{1,9}$' then
+    fix := fix || jsonb_build_object('media', (m -> 'media')
+      - case when m #>> '{media,size}' !~ '^[0-9]{1,18}$' then 'size' else '' end
+      - case when m #>> '{media,duration}' !~ '^[0-9]{1,9}$' then 'duration' else '' end);
+  end if;
+  -- numeric(9, 6): degrees, within the globe.
+  if lat !~ '^-?[0-9]{1,2}(\.[0-9]*)?$' or lng !~ '^-?[0-9]{1,3}(\.[0-9]*)?$' or abs(lng::numeric) > 180 then
+    fix := fix || jsonb_build_object('location', (m -> 'location') || '{"latitude": null, "longitude": null}'::jsonb);
+  end if;
+  if fix = '{}'::jsonb then
+    return m;
+  end if;
+  return m || fix;
+end
 $$;
 
 -- Provider timestamps: unix seconds as number or string, protobuf Long
@@ -773,12 +936,15 @@ $$;
 -- record: provider_message_id, chat_id, chat_type, from_me, phone,
 -- push_name, participant, type, provider_type, content, media{}, location{},
 -- quoted_id, quoted_content, forwarded, forward_score, mentions[], reaction{},
--- timestamp, status, payload.
-create function private.store_message(ch public.channels, m jsonb)
+-- timestamp, status, payload. A record that cannot be stored at all (no
+-- chat) is skipped, with the reason in the activity log: its neighbours in
+-- the event are stored, and the raw event keeps it.
+create function private.store_message(ch public.channels, record jsonb)
 returns jsonb
 language plpgsql security definer set search_path = ''
 as $$
 declare
+  m jsonb := private.storable_message(record);
   from_me boolean := coalesce((m ->> 'from_me')::boolean, false);
   is_group boolean := m ->> 'chat_type' = 'group';
   chat text := m ->> 'chat_id';
@@ -795,8 +961,11 @@ declare
       'location', 'contacts', 'reaction', 'interactive', 'button', 'order', 'poll', 'list', 'template', 'system')
     then (m ->> 'type')::public.message_type else 'unsupported'::public.message_type end;
 begin
-  if chat is null or chat = '' then
-    raise exception 'message % has no chat', m ->> 'provider_message_id' using errcode = '22023';
+  if m ? 'skip' then
+    insert into public.activity_log (workspace_id, level, category, action, entity_type, entity_id, data, success, error)
+    values (ch.workspace_id, 'warning', 'channel', 'channel.message_skipped', 'channels', ch.id::text,
+            jsonb_build_object('provider_message_id', left(m ->> 'provider_message_id', 256)), false, m ->> 'skip');
+    return jsonb_build_object('duplicate', false, 'skipped', m ->> 'skip');
   end if;
   if m ->> 'quoted_id' is not null then
     select q.id into quoted_ref from public.messages q where q.channel_id = ch.id and q.provider_message_id = m ->> 'quoted_id';
@@ -853,13 +1022,10 @@ begin
     return jsonb_build_object('duplicate', true);
   end if;
 
-  -- A reaction lands on its target too ({reactor: emoji}; an empty emoji removes it).
+  -- A reaction lands on its target too, or waits for it.
   if kind = 'reaction' and m #>> '{reaction,target_id}' is not null then
-    update public.messages t
-       set reactions = case when coalesce(m #>> '{reaction,emoji}', '') = ''
-                            then t.reactions - coalesce(m ->> 'participant', chat)
-                            else t.reactions || jsonb_build_object(coalesce(m ->> 'participant', chat), m #>> '{reaction,emoji}') end
-     where t.channel_id = ch.id and t.provider_message_id = m #>> '{reaction,target_id}';
+    perform private.apply_reaction(ch.id, m #>> '{reaction,target_id}', coalesce(m ->> 'participant', chat),
+                                   m #>> '{reaction,emoji}', ts);
   end if;
 
   if m #>> '{media,id}' is not null or m #>> '{media,url}' is not null or m #>> '{media,inline}' is not null then
@@ -875,11 +1041,36 @@ $$;
 
 -- Meta Cloud API ---------------------------------------------------------------
 
--- One normalized record per Cloud API message. Runs once per message of a
+-- The profile names of a change's contacts, {wa_id: name}, the first entry
+-- for a sender winning. Built once per change: a body of thousands of
+-- messages from as many senders carries as many contacts, and looking each
+-- sender up in the array (or copying the array for every message) made one
+-- large body cost the square of its size. PL/pgSQL, not SQL: a SQL
+-- function that cannot be inlined is planned again in every statement that
+-- calls it, which cost a batch more than the names themselves.
+create function private.cloud_api_names(contacts jsonb)
+returns jsonb
+language plpgsql immutable set search_path = ''
+as $$
+begin
+  if jsonb_typeof(contacts) is distinct from 'array' then
+    return '{}'::jsonb;
+  elsif jsonb_array_length(contacts) = 1 then
+    return case when contacts #>> '{0,wa_id}' is null then '{}'::jsonb
+                else jsonb_build_object(contacts #>> '{0,wa_id}', contacts #> '{0,profile,name}') end;
+  end if;
+  return (select coalesce(jsonb_object_agg(c.v ->> 'wa_id', c.v #> '{profile,name}' order by c.ord desc), '{}'::jsonb)
+            from jsonb_array_elements(contacts) with ordinality c(v, ord)
+           where c.v ->> 'wa_id' is not null);
+end
+$$;
+
+-- One normalized record per Cloud API message, with its sender's profile
+-- name (from private.cloud_api_names()). Runs once per message of a
 -- batch, so it reads the payload with simple expressions (plpgsql's fast
 -- path) rather than statements holding subqueries, each of which would
 -- start the executor.
-create function private.cloud_api_message(msg jsonb, contacts jsonb)
+create function private.cloud_api_message(msg jsonb, push_name text)
 returns jsonb
 language plpgsql immutable set search_path = ''
 as $$
@@ -887,16 +1078,8 @@ declare
   t text := msg ->> 'type';
   obj jsonb := msg -> (msg ->> 'type');
   is_group boolean := msg ? 'group_id';
-  push_name text;
   n jsonb;
 begin
-  -- Meta sends one contacts entry per sender; look further only if not first.
-  if contacts #>> '{0,wa_id}' = msg ->> 'from' then
-    push_name := contacts #>> '{0,profile,name}';
-  else
-    push_name := (select c #>> '{profile,name}' from jsonb_array_elements(coalesce(contacts, '[]'::jsonb)) c
-                   where c ->> 'wa_id' = msg ->> 'from' limit 1);
-  end if;
   n := jsonb_build_object(
     'provider_message_id', msg ->> 'id',
     'chat_type', case when is_group then 'group' else 'individual' end,
@@ -909,9 +1092,8 @@ begin
     'provider_type', case when t = 'interactive' then 'interactive.' || (obj ->> 'type') else t end,
     'timestamp', msg -> 'timestamp',
     'quoted_id', msg #>> '{context,id}',
-    'forwarded', coalesce((msg #>> '{context,forwarded}')::boolean, false)
-                 or coalesce((msg #>> '{context,frequently_forwarded}')::boolean, false),
-    'forward_score', case when coalesce((msg #>> '{context,frequently_forwarded}')::boolean, false) then 5 else 0 end,
+    'forwarded', coalesce(msg #> '{context,forwarded}' = 'true' or msg #> '{context,frequently_forwarded}' = 'true', false),
+    'forward_score', case when msg #> '{context,frequently_forwarded}' = 'true' then 5 else 0 end,
     'errors', msg -> 'errors',
     'payload', msg);
 
@@ -962,10 +1144,12 @@ declare
   k integer;
   target public.channels;
   msg jsonb;
+  names jsonb;
   st jsonb;
   stored jsonb;
   n_messages integer := 0;
   n_duplicates integer := 0;
+  n_skipped integer := 0;
   statuses integer := 0;
   parked integer := 0;
   ignored integer := 0;
@@ -999,10 +1183,15 @@ begin
     end if;
 
     list := coalesce(v -> 'messages', '[]'::jsonb);
+    if jsonb_array_length(list) > 0 then
+      names := private.cloud_api_names(v -> 'contacts');
+    end if;
     for k in 0 .. jsonb_array_length(list) - 1 loop
       msg := list -> k;
-      stored := private.store_message(target, private.cloud_api_message(msg, v -> 'contacts'));
-      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
+      stored := private.store_message(target, private.cloud_api_message(msg, names ->> (msg ->> 'from')));
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
+      elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
+      else n_messages := n_messages + 1; end if;
     end loop;
 
     list := coalesce(v -> 'statuses', '[]'::jsonb);
@@ -1025,7 +1214,8 @@ begin
   end loop;
   end loop;
   return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'statuses', statuses, 'parked_statuses', parked,
-                                                             'ignored_changes', ignored);
+                                                             'ignored_changes', ignored)
+         || case when n_skipped > 0 then jsonb_build_object('skipped', n_skipped) else '{}'::jsonb end;
 end
 $$;
 
@@ -1085,16 +1275,16 @@ begin
     'chat_id', remote,
     'participant', case when is_group then coalesce(k ->> 'participant', d ->> 'participant') end,
     'push_name', d ->> 'pushName',
-    'from_me', coalesce((k ->> 'fromMe')::boolean, false),
+    'from_me', coalesce(private.as_bool(k ->> 'fromMe'), false),
     'type', t,
     'provider_type', mt,
     'timestamp', d -> 'messageTimestamp',
     'quoted_id', ctx ->> 'stanzaId',
     'quoted_content', coalesce(ctx #>> '{quotedMessage,conversation}', ctx #>> '{quotedMessage,extendedTextMessage,text}'),
-    'forwarded', coalesce((ctx ->> 'isForwarded')::boolean, false),
-    'forward_score', coalesce((ctx ->> 'forwardingScore')::integer, 0),
+    'forwarded', coalesce(private.as_bool(ctx ->> 'isForwarded'), false),
+    'forward_score', coalesce(private.as_int(ctx ->> 'forwardingScore'), 0),
     'mentions', coalesce(ctx -> 'mentionedJid', '[]'::jsonb),
-    'status', case when coalesce((k ->> 'fromMe')::boolean, false) then 'sent' end,
+    'status', case when coalesce(private.as_bool(k ->> 'fromMe'), false) then 'sent' end,
     'payload', d - 'base64');
 
   if t in ('image', 'video', 'audio', 'document', 'sticker') then
@@ -1151,6 +1341,7 @@ declare
   stored jsonb;
   n_messages integer := 0;
   n_duplicates integer := 0;
+  n_skipped integer := 0;
   statuses integer := 0;
   st public.message_status;
   target_id text;
@@ -1182,7 +1373,9 @@ begin
         continue;
       end if;
       stored := private.store_message(ch, private.evolution_message(item));
-      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1; else n_messages := n_messages + 1; end if;
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
+      elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
+      else n_messages := n_messages + 1; end if;
     end loop;
 
   elsif ev = 'messages.update' then
@@ -1281,7 +1474,8 @@ begin
     touched := 1;
   end if;
   return jsonb_build_object('messages', n_messages, 'duplicates', n_duplicates, 'event', ev, 'statuses', statuses,
-                            'updated', touched);
+                            'updated', touched)
+         || case when n_skipped > 0 then jsonb_build_object('skipped', n_skipped) else '{}'::jsonb end;
 end
 $$;
 
@@ -1890,13 +2084,13 @@ declare
   msgs private.batch_message[];
   st record;
   rx record;
-  stored uuid[];
   statuses_by_item integer[];
   parked_by_item integer[];
   n integer := jsonb_array_length(batch);
   outcome jsonb;
   renamed uuid[];
   renamed_contacts uuid[];
+  new_names text[];
   quoting uuid[];
   has_statuses boolean;
 begin
@@ -1933,13 +2127,13 @@ begin
                       and (ch #>> '{value,metadata,phone_number_id}' is distinct from c.phone_number_id
                            or ch -> 'value' ? 'errors'
                            or exists (select 1 from jsonb_array_elements(coalesce(ch #> '{value,messages}', '[]')) msg
-                                       where msg ? 'group_id' or coalesce(msg ->> 'from', '') = '')))) e;
+                                       where msg ? 'group_id' or coalesce(msg ->> 'from', '') !~ '^[1-9][0-9]{6,14}$')))) e;
   if coalesce(cardinality(events), 0) <> n then
     return null;
   end if;
 
   -- Messages of the new events, normalized as the per-event path does.
-  select array_agg(row(e.item, x.pos, e.channel_id, e.workspace_id, e.channel_phone, private.uuid7(),
+  select array_agg(row(x.item, x.pos, x.channel_id, x.workspace_id, x.channel_phone, private.uuid7(),
                        x.n ->> 'chat_id', x.n ->> 'phone', x.n ->> 'push_name',
                        coalesce(private.provider_ts(x.n -> 'timestamp'), now()),
                        case when x.n ->> 'type' in ('text', 'image', 'video', 'audio', 'document', 'sticker', 'location',
@@ -1949,15 +2143,27 @@ begin
                        x.n, null, null)::private.batch_message
                    order by x.pos)
     into msgs
-    from unnest(events) e
-    cross join lateral (
-      select row_number() over (order by en.i, ch.j, mg.k) + e.item * 1000000 as pos,
-             private.cloud_api_message(mg.msg, ch.change #> '{value,contacts}') as n
-        from jsonb_array_elements(e.payload -> 'entry') with ordinality en(entry, i),
-             jsonb_array_elements(coalesce(en.entry -> 'changes', '[]')) with ordinality ch(change, j),
-             jsonb_array_elements(coalesce(ch.change #> '{value,messages}', '[]')) with ordinality mg(msg, k)
-       where ch.change ->> 'field' = 'messages') x
-   where not e.repeated;
+    from (
+      -- Numbered after normalizing: the sort then carries one message each,
+      -- where numbering the raw rows carried the whole change with every
+      -- message (time and temporary files grew with the square of the body).
+      select y.*, row_number() over (order by y.item, y.i, y.j, y.k) + y.item * 1000000 as pos
+        from (
+          select e.item, e.channel_id, e.workspace_id, e.channel_phone, en.i, ch.j, mg.k,
+                 private.storable_message(private.cloud_api_message(mg.msg, ch.names ->> (mg.msg ->> 'from'))) as n
+            from unnest(events) e
+            cross join lateral jsonb_array_elements(e.payload -> 'entry') with ordinality en(entry, i)
+            -- Once per change (the fence keeps it from being inlined per
+            -- message): its messages, and its senders' names.
+            cross join lateral (
+              select c.j, c.change #> '{value,messages}' as list, private.cloud_api_names(c.change #> '{value,contacts}') as names
+                from jsonb_array_elements(coalesce(en.entry -> 'changes', '[]')) with ordinality c(change, j)
+               where c.change ->> 'field' = 'messages'
+              offset 0) ch
+            cross join lateral jsonb_array_elements(coalesce(ch.list, '[]')) with ordinality mg(msg, k)
+           where not e.repeated
+          offset 0) y
+    ) x;
 
   if msgs is not null then
     -- Contacts and identities: the first message of a new sender makes them
@@ -1997,21 +2203,23 @@ begin
         from unnest(msgs) b where b.push_name is not null
        order by b.channel_id, b.chat, b.pos desc
     )
-    select array_agg(r.id), array_agg(r.contact_id)
-      into renamed, renamed_contacts
+    select array_agg(r.id), array_agg(r.contact_id), array_agg(l.push_name)
+      into renamed, renamed_contacts, new_names
       from latest l
       cross join lateral (select i.id, i.contact_id from public.contact_identities i
                            where i.channel_id = l.channel_id and i.workspace_id = l.workspace_id and i.external_id = l.chat
                              and i.push_name is distinct from l.push_name limit 1) r;
     if renamed is not null then
+      -- Each renamed identity by its key, with its name (looking the name
+      -- up among the batch's messages for each one was a scan per rename).
       update public.contact_identities i
-         set push_name = (select l.push_name from unnest(msgs) l where l.channel_id = i.channel_id and l.chat = i.external_id
-                            and l.push_name is not null order by l.pos desc limit 1),
-             last_seen_at = now()
-       where i.id = any (renamed);
+         set push_name = r.name, last_seen_at = now()
+        from unnest(renamed, new_names) r(id, name)
+       where i.id = r.id and i.id = any (renamed);
       update public.contacts c
-         set name = (select i.push_name from public.contact_identities i where i.id = any (renamed) and i.contact_id = c.id limit 1)
-       where c.id = any (renamed_contacts) and c.name is null;
+         set name = r.name
+        from unnest(renamed_contacts, new_names) r(id, name)
+       where c.id = r.id and c.id = any (renamed_contacts) and c.name is null;
     end if;
 
     -- Conversations: a new one holds its first message's state, as in
@@ -2047,40 +2255,40 @@ begin
 
     -- The messages, in order of arrival, so that row triggers see them as
     -- the per-event path would. A provider id seen before is a duplicate.
-    with ins as (
-      insert into public.messages (
-        id, workspace_id, channel_id, conversation_id, contact_id, direction, type, provider_type, provider_message_id,
-        content, payload, media_id, media_url, media_mime_type, media_filename, media_size, media_sha256, media_duration,
-        location_latitude, location_longitude, location_name, location_address,
-        quoted_provider_message_id, quoted_message_id, quoted_content, is_forwarded, forward_score, mentions,
-        reaction_emoji, reaction_target_id, participant_jid, remote_jid, push_name,
-        sender_identifier, recipient_identifier, status, sent_at, delivered_at, provider_timestamp, errors)
-      select b.id, b.workspace_id, b.channel_id, b.conversation_id, b.contact_id, 'inbound', b.kind,
-             b.m ->> 'provider_type', b.m ->> 'provider_message_id', b.m ->> 'content', b.m -> 'payload',
-             b.m #>> '{media,id}', b.m #>> '{media,url}', b.m #>> '{media,mime_type}', b.m #>> '{media,filename}',
-             (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}', (b.m #>> '{media,duration}')::integer,
-             (b.m #>> '{location,latitude}')::numeric, (b.m #>> '{location,longitude}')::numeric,
-             b.m #>> '{location,name}', b.m #>> '{location,address}',
-             b.m ->> 'quoted_id',
-             (select q.id from public.messages q
-               where q.channel_id = b.channel_id and q.provider_message_id = b.m ->> 'quoted_id'
-                 and q.provider_message_id is not null),
-             b.m ->> 'quoted_content',
-             coalesce((b.m ->> 'forwarded')::boolean, false), coalesce((b.m ->> 'forward_score')::integer, 0),
-             case when jsonb_typeof(b.m -> 'mentions') = 'array'
-                  then array(select jsonb_array_elements_text(b.m -> 'mentions')) else '{}' end,
-             b.m #>> '{reaction,emoji}', b.m #>> '{reaction,target_id}', null, b.chat, b.m ->> 'push_name',
-             coalesce(b.m ->> 'participant', b.chat), coalesce(b.channel_phone, 'me'),
-             coalesce((b.m ->> 'status')::public.message_status, 'delivered'), null, b.ts, b.ts, b.m -> 'errors'
-        from unnest(msgs) b
-       order by b.pos
-      on conflict (channel_id, provider_message_id) where provider_message_id is not null do nothing
-      returning id
-    )
-    select coalesce(array_agg(id), '{}') into stored from ins;
+    insert into public.messages (
+      id, workspace_id, channel_id, conversation_id, contact_id, direction, type, provider_type, provider_message_id,
+      content, payload, media_id, media_url, media_mime_type, media_filename, media_size, media_sha256, media_duration,
+      location_latitude, location_longitude, location_name, location_address,
+      quoted_provider_message_id, quoted_message_id, quoted_content, is_forwarded, forward_score, mentions,
+      reaction_emoji, reaction_target_id, participant_jid, remote_jid, push_name,
+      sender_identifier, recipient_identifier, status, sent_at, delivered_at, provider_timestamp, errors)
+    select b.id, b.workspace_id, b.channel_id, b.conversation_id, b.contact_id, 'inbound', b.kind,
+           b.m ->> 'provider_type', b.m ->> 'provider_message_id', b.m ->> 'content', b.m -> 'payload',
+           b.m #>> '{media,id}', b.m #>> '{media,url}', b.m #>> '{media,mime_type}', b.m #>> '{media,filename}',
+           (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}', (b.m #>> '{media,duration}')::integer,
+           (b.m #>> '{location,latitude}')::numeric, (b.m #>> '{location,longitude}')::numeric,
+           b.m #>> '{location,name}', b.m #>> '{location,address}',
+           b.m ->> 'quoted_id',
+           (select q.id from public.messages q
+             where q.channel_id = b.channel_id and q.provider_message_id = b.m ->> 'quoted_id'
+               and q.provider_message_id is not null),
+           b.m ->> 'quoted_content',
+           coalesce((b.m ->> 'forwarded')::boolean, false), coalesce((b.m ->> 'forward_score')::integer, 0),
+           case when jsonb_typeof(b.m -> 'mentions') = 'array'
+                then array(select jsonb_array_elements_text(b.m -> 'mentions')) else '{}' end,
+           b.m #>> '{reaction,emoji}', b.m #>> '{reaction,target_id}', null, b.chat, b.m ->> 'push_name',
+           coalesce(b.m ->> 'participant', b.chat), coalesce(b.channel_phone, 'me'),
+           coalesce((b.m ->> 'status')::public.message_status, 'delivered'), null, b.ts, b.ts, b.m -> 'errors'
+      from unnest(msgs) b
+     order by b.pos
+    on conflict (channel_id, provider_message_id) where provider_message_id is not null do nothing;
+    -- A message was recorded (not a duplicate) when its row has the id it
+    -- was given: a probe by key where needed. Matching each message against
+    -- the list the insert returned compared every message with every other.
 
     -- A reply to a message of the same batch finds it now.
-    quoting := array(select b.id from unnest(msgs) b where b.m ->> 'quoted_id' is not null and b.id = any (stored));
+    quoting := array(select b.id from unnest(msgs) b
+                      where b.m ->> 'quoted_id' is not null and exists (select 1 from public.messages q where q.id = b.id));
     if cardinality(quoting) > 0 then
       update public.messages t
          set quoted_message_id = (select q.id from public.messages q
@@ -2089,19 +2297,16 @@ begin
        where t.id = any (quoting) and t.quoted_message_id is null;
     end if;
 
-    -- Reactions land on their targets one by one, in order ({reactor: emoji};
-    -- an empty emoji removes it).
+    -- Reactions land on their targets one by one, in order, or wait for
+    -- them (private.apply_reaction).
     for rx in
-      select b.channel_id, b.chat, b.m from unnest(msgs) b
-       where b.kind = 'reaction' and b.id = any (stored) and b.m #>> '{reaction,target_id}' is not null
+      select b.channel_id, b.chat, b.m, b.ts from unnest(msgs) b
+       where b.kind = 'reaction' and b.m #>> '{reaction,target_id}' is not null
+         and exists (select 1 from public.messages q where q.id = b.id)
        order by b.pos
     loop
-      update public.messages t
-         set reactions = case when coalesce(rx.m #>> '{reaction,emoji}', '') = ''
-                              then t.reactions - coalesce(rx.m ->> 'participant', rx.chat)
-                              else t.reactions || jsonb_build_object(coalesce(rx.m ->> 'participant', rx.chat), rx.m #>> '{reaction,emoji}') end
-       where t.channel_id = rx.channel_id and t.provider_message_id = rx.m #>> '{reaction,target_id}'
-         and t.provider_message_id is not null;
+      perform private.apply_reaction(rx.channel_id, rx.m #>> '{reaction,target_id}', coalesce(rx.m ->> 'participant', rx.chat),
+                                     rx.m #>> '{reaction,emoji}', rx.ts);
     end loop;
 
     if exists (select 1 from unnest(msgs) b where b.m ? 'media') then
@@ -2111,7 +2316,8 @@ begin
              b.m #>> '{media,filename}', (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}',
              (b.m #>> '{media,duration}')::integer
         from unnest(msgs) b
-       where b.id = any (stored) and (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
+       where (b.m #>> '{media,id}' is not null or b.m #>> '{media,url}' is not null)
+         and exists (select 1 from public.messages q where q.id = b.id)
        order by b.pos;
     end if;
   end if;
@@ -2152,10 +2358,9 @@ begin
           retry_count = w.retry_count + 1
     returning w.id, w.channel_id, w.body_sha256
   ), counted as (
-    select b.item, count(*) filter (where b.id = any (stored)) as added,
-           count(*) filter (where not b.id = any (stored)) as dupes
-      from unnest(msgs) b
-     group by b.item
+    select r.item, count(*) filter (where r.stored) as added, count(*) filter (where not r.stored) as dupes
+      from (select b.item, exists (select 1 from public.messages q where q.id = b.id) as stored from unnest(msgs) b) r
+     group by r.item
   )
   select jsonb_agg(case when e.repeated then jsonb_build_object('status', 'duplicate')
                         else jsonb_build_object('status', 'processed', 'event_id', s.id, 'messages', coalesce(k.added, 0),
@@ -2260,13 +2465,57 @@ begin
        and (ct.last_message_at is null or ct.last_message_at < p.ts);
   end if;
 
-  -- Statuses that were waiting for these messages (only ours get statuses).
+  -- Statuses and reactions that were waiting for these messages, inbound
+  -- ones too (a parked "deleted" or a reaction that overtook its message).
+  -- One probe by key per message finds the few that have any (scalar
+  -- subqueries: EXISTS was planned as a hashed scan of the parked tables,
+  -- which hold strays that never find their message).
   for r in
     select i.channel_id, i.provider_message_id from inserted i
-     where i.provider_message_id is not null and i.direction = 'outbound'
+     where i.provider_message_id is not null
+       and coalesce((select true from private.pending_message_statuses p
+                      where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id limit 1),
+                    (select true from private.pending_reactions p
+                      where p.channel_id = i.channel_id and p.provider_message_id = i.provider_message_id limit 1),
+                    false)
   loop
     perform private.apply_parked_statuses(r.channel_id, r.provider_message_id);
   end loop;
+  return null;
+end
+$$;
+
+-- A message deleted for everyone ("deleted" status, Evolution's REVOKE)
+-- leaves the inbox as WhatsApp's chat list shows it: when it was the last
+-- message, the preview says [deleted] without its text (the conversation
+-- keeps its place: last_message_at is when something last happened); and
+-- it no longer counts as unread. The row keeps its content for the
+-- workspace's records (deletions are marked, not erased).
+--
+-- Unread counts the latest inbound messages since the conversation was last
+-- marked read, so the deleted one was unread when no more than unread_count
+-- counted messages (itself included) arrived from it onwards: a bounded
+-- walk down the conversation's newest messages.
+create function private.on_message_deleted()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update public.conversations c set
+    last_message_preview = case when c.last_message_id = new.id then '[deleted]' else c.last_message_preview end,
+    unread_count = case
+      when new.direction = 'inbound' and new.type not in ('reaction', 'system') and c.unread_count > 0
+           and (select count(*) from (
+                  select 1 from public.messages m
+                   where m.conversation_id = new.conversation_id and m.workspace_id = new.workspace_id
+                     and m.channel_id = new.channel_id and m.created_at >= new.created_at
+                     and (m.created_at > new.created_at or m.id >= new.id)
+                     and m.direction = 'inbound' and m.type not in ('reaction', 'system')
+                     and (m.deleted_at is null or m.id = new.id)
+                   limit c.unread_count + 1) x) <= c.unread_count
+      then c.unread_count - 1 else c.unread_count end
+  where c.id = new.conversation_id
+    and (c.last_message_id = new.id or new.direction = 'inbound' and c.unread_count > 0);
   return null;
 end
 $$;
@@ -2388,6 +2637,10 @@ create trigger on_provider_id_recorded after update of provider_message_id on pu
   for each row when (old.provider_message_id is null and new.provider_message_id is not null)
   execute function private.on_provider_id_recorded();
 
+create trigger on_message_deleted after update of deleted_at on public.messages
+  for each row when (old.deleted_at is null and new.deleted_at is not null)
+  execute function private.on_message_deleted();
+
 create trigger advance_conversations after insert on public.messages
   referencing new table as inserted
   for each statement execute function private.advance_conversations();
@@ -2400,14 +2653,16 @@ revoke all on function private.next_number(uuid, text), private.drop_workspace_s
   private.stamp_contact(), private.status_rank(public.message_status),
   private.apply_message_status(uuid, text, public.message_status, timestamptz, jsonb),
   private.apply_parked_statuses(uuid, text), private.lock_provider_id(uuid, text),
+  private.apply_reaction(uuid, text, text, text, timestamptz), private.on_message_deleted(),
   private.apply_stranded_statuses(), private.on_provider_id_recorded(), private.advance_conversations(),
   private.expire_conversations() from public;
 
-revoke all on function private.jid_phone(text), private.provider_ts(jsonb),
+revoke all on function private.jid_phone(text), private.provider_ts(jsonb), private.as_bool(text), private.as_int(text),
+  private.provider_id(text), private.storable_message(jsonb),
   private.resolve_contact(public.channels, text, text, text, timestamptz), private.resolve_group(public.channels, text, text),
   private.resolve_conversation(public.channels, text, public.conversation_type, uuid, uuid, jsonb),
   private.store_message(public.channels, jsonb),
-  private.cloud_api_message(jsonb, jsonb), private.process_cloud_api(public.channels, jsonb),
+  private.cloud_api_names(jsonb), private.cloud_api_message(jsonb, text), private.process_cloud_api(public.channels, jsonb),
   private.evolution_status(jsonb), private.evolution_message(jsonb), private.as_array(jsonb),
   private.process_evolution(public.channels, jsonb), private.whatsmeow_message(jsonb),
   private.process_whatsmeow(public.channels, jsonb),
