@@ -411,15 +411,17 @@ begin
         from inserted i
        where i.direction = 'inbound' and i.contact_id is not null
          and i.type in ('text', 'button', 'interactive') and char_length(i.content) <= 64
+    ), words as (
+      -- Once per workspace of the batch, not per message.
+      select x.cfg, private.opt_words(x.cfg, 'keywords') as out_words, private.opt_words(x.cfg, 'opt_in_keywords') as in_words
+        from (select distinct s.cfg from said s) x
+       where coalesce((x.cfg ->> 'enabled')::boolean, true)
     ), matched as (
       select s.*,
-             case when s.text_word = any (private.opt_words(s.cfg, 'keywords'))
-                       or s.button_word = any (private.opt_words(s.cfg, 'keywords')) then 'out'
-                  when s.text_word = any (private.opt_words(s.cfg, 'opt_in_keywords'))
-                       or s.button_word = any (private.opt_words(s.cfg, 'opt_in_keywords')) then 'in'
+             case when s.text_word = any (w.out_words) or s.button_word = any (w.out_words) then 'out'
+                  when s.text_word = any (w.in_words) or s.button_word = any (w.in_words) then 'in'
              end as action
-        from said s
-       where coalesce((s.cfg ->> 'enabled')::boolean, true)
+        from said s join words w on w.cfg is not distinct from s.cfg
     )
     -- A contact's last word in the batch decides.
     select distinct on (m.contact_id) m.*
