@@ -4,6 +4,7 @@
 import { db } from "../shared/db.ts";
 import { readEnv } from "../shared/env.ts";
 import { createProviderClients, graphSettingsFromEnv } from "../shared/outbound/clients.ts";
+import { guardSends, urlGuardFromEnv } from "../shared/outbound/url-guard.ts";
 import { createDispatcher } from "../functions/dispatch/dispatcher.ts";
 
 const num = (name: string, fallback: number) => Number(readEnv(name) ?? fallback);
@@ -11,7 +12,7 @@ const num = (name: string, fallback: number) => Number(readEnv(name) ?? fallback
 const clients = createProviderClients(graphSettingsFromEnv());
 const dispatcher = createDispatcher({
   sql: db(),
-  send: clients.send,
+  send: guardSends(clients.send, urlGuardFromEnv()),
   workerId: readEnv("THREADLINE_DISPATCH_WORKER") ?? `cli-${Deno.pid}`,
   leaseSeconds: num("THREADLINE_DISPATCH_LEASE_S", 60),
   idleExitMs: num("THREADLINE_DISPATCH_IDLE_EXIT_MS", 2000),

@@ -872,6 +872,8 @@ export type Database = {
           "location": string | null;
           "name": string | null;
           "notes": string | null;
+          "opt_out_message_id": string | null;
+          "opt_out_reason": string | null;
           "opted_in": boolean;
           "opted_in_at": string | null;
           "opted_out_at": string | null;
@@ -907,6 +909,8 @@ export type Database = {
           "location"?: string | null;
           "name"?: string | null;
           "notes"?: string | null;
+          "opt_out_message_id"?: string | null;
+          "opt_out_reason"?: string | null;
           "opted_in"?: boolean;
           "opted_in_at"?: string | null;
           "opted_out_at"?: string | null;
@@ -941,6 +945,8 @@ export type Database = {
           "location"?: string | null;
           "name"?: string | null;
           "notes"?: string | null;
+          "opt_out_message_id"?: string | null;
+          "opt_out_reason"?: string | null;
           "opted_in"?: boolean;
           "opted_in_at"?: string | null;
           "opted_out_at"?: string | null;
@@ -962,6 +968,13 @@ export type Database = {
             columns: ["added_by"];
             isOneToOne: false;
             referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "contacts_opt_out_message_id_fkey";
+            columns: ["opt_out_message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
             referencedColumns: ["id"];
           },
           {

@@ -9,6 +9,7 @@ import {
   type ProviderClients,
 } from "../../shared/outbound/clients.ts";
 import type { ChannelTarget } from "../../shared/outbound/types.ts";
+import { guardSends, urlGuardFromEnv } from "../../shared/outbound/url-guard.ts";
 import { createDispatcher } from "./dispatcher.ts";
 
 // POST /dispatch (service role only). An empty body, as the database's poke
@@ -115,7 +116,7 @@ export function defaultDeps(): Deps {
   const clients = createProviderClients(graphSettingsFromEnv());
   const dispatcher = createDispatcher({
     sql: db(),
-    send: clients.send,
+    send: guardSends(clients.send, urlGuardFromEnv()),
     workerId: `dispatch-${crypto.randomUUID().slice(0, 8)}`,
     log: (event, data) => console.log(JSON.stringify({ event, ...data })),
   });

@@ -161,6 +161,9 @@ push_migrations() {
   echo "select private.configure_functions(:'url', :'key')" \
     | psql_url "$url" -v url="$SUPABASE_URL/functions/v1" -v key="$SUPABASE_SERVICE_ROLE_KEY" >>"$log" 2>&1 \
     || { tail -n 20 "$log" >&2; die "configuring the functions URL failed"; }
+  # The fake provider listens on loopback: this stack lets channels point there.
+  echo "select private.configure_provider_urls(true)" | psql_url "$url" >>"$log" 2>&1 \
+    || { tail -n 20 "$log" >&2; die "configuring provider URLs failed"; }
 }
 
 # What a local database was built from: the stack's layout version (bumped
@@ -228,6 +231,8 @@ stack_env() {
   export THREADLINE_FAKE_PROVIDER_URL="http://127.0.0.1:$fake"
   # Cloud API sends go to the fake provider locally (Graph on hosted).
   export THREADLINE_GRAPH_API_URL="${THREADLINE_GRAPH_API_URL:-$THREADLINE_FAKE_PROVIDER_URL}"
+  # Provider URLs at loopback/private addresses (the fake provider) are allowed here only.
+  export THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS=1
   export SUPABASE_URL="http://127.0.0.1:$api"
   export SUPABASE_DB_URL="$THREADLINE_DB_URL"
   eval "$("$BIN/deno" run --quiet --allow-env --config="$ROOT/deno.json" "$ROOT/scripts/keys.ts")"

@@ -80,6 +80,19 @@ comment on column public.channels.settings is 'Channel settings, e.g. {"rate_lim
 comment on column public.channels.credentials_set is 'Which credentials are stored in Vault (names only, never values).';
 comment on column public.channels.qr_code is 'Latest pairing QR (Evolution/whatsmeow) while status is qr_pending.';
 
+-- Whether provider URLs may point at private and loopback addresses: no on a
+-- real deployment (an admin could aim the dispatcher, and a channel's
+-- instance key, at the project's own network or a cloud metadata service);
+-- yes on the local stack, whose fake provider listens on loopback
+-- (private.configure_provider_urls; the dispatcher reads
+-- THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS).
+create table private.provider_url_policy (
+  id boolean primary key default true check (id),
+  allow_private boolean not null default false
+);
+comment on table private.provider_url_policy is 'One row: may channels'' api_base_url point at private or loopback addresses (local stacks only).';
+insert into private.provider_url_policy default values;
+
 -- ==========================================================================
 -- Indexes
 -- ==========================================================================
@@ -127,6 +140,97 @@ begin
   return new;
 end
 $$;
+
+-- Provider URLs ------------------------------------------------------------------
+
+-- Why a provider URL may not be used, or null: a host that is loopback,
+-- private (RFC 1918, unique local fc00::/7, CGNAT), link-local (169.254/16,
+-- where cloud metadata lives; fe80::/10), unspecified (0.0.0.0, ::) or
+-- "localhost", or a numeric host in a form other than a dotted quad
+-- (fetch reads http://2130706433/ as 127.0.0.1). Hostnames are resolved
+-- and checked again by the dispatcher before each send.
+create function private.provider_url_refusal(p_url text)
+returns text
+language plpgsql immutable set search_path = ''
+as $$
+declare
+  host text := lower((regexp_match(p_url, '^https?://(?:[^@/?#]*@)?(\[[^\]]*\]|[^:/?#]*)', 'i'))[1]);
+  addr inet;
+begin
+  if host is null or host = '' then
+    return 'api_base_url needs a host';
+  end if;
+  host := rtrim(host, '.');
+  if host = 'localhost' or host like '%.localhost' then
+    return 'api_base_url cannot point at localhost';
+  end if;
+  if host like '[%]' then
+    begin
+      addr := btrim(host, '[]')::inet;
+    exception when others then
+      return 'api_base_url has an invalid IPv6 address';
+    end;
+    -- IPv4 inside IPv6 (mapped, compatible, NAT64): no provider needs it.
+    if addr <<= any (array['::ffff:0:0/96', '::/96', '64:ff9b::/96']::inet[]) and addr not in ('::'::inet, '::1'::inet) then
+      return 'api_base_url cannot use an IPv4 address written as IPv6';
+    end if;
+  elsif split_part(host, '.', -1) ~ '^(0x[0-9a-f]*|[0-9]+)$' then
+    if host !~ '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$' then
+      return 'api_base_url has a numeric host that is not a dotted IPv4 address';
+    end if;
+    addr := host::inet;
+  else
+    return null;
+  end if;
+  if addr <<= any (array['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
+                         '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/3',
+                         '::/128', '::1/128', 'fc00::/7', 'fe80::/10', 'ff00::/8']::inet[]) then
+    return format('api_base_url cannot point at a private, loopback or link-local address (%s)', host(addr));
+  end if;
+  return null;
+end
+$$;
+
+-- Where a channel's instance key goes is part of the key: a new
+-- api_base_url is refused if it points inside (unless the deployment allows
+-- it), and on Evolution and whatsmeow channels it clears the credentials
+-- that are sent there, which an admin then sets again. Credentials that
+-- only verify what the provider sends us stay.
+create function private.check_api_base_url()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  refusal text;
+  outbound_kinds text[] := array['api_key', 'access_token'];
+begin
+  if new.api_base_url is not null
+     and not coalesce((select p.allow_private from private.provider_url_policy p), false) then
+    refusal := private.provider_url_refusal(new.api_base_url);
+    if refusal is not null then
+      raise exception '%', refusal using errcode = '22023';
+    end if;
+  end if;
+  if tg_op = 'UPDATE' and new.api_base_url is distinct from old.api_base_url
+     and new.provider in ('evolution', 'whatsmeow') and new.credentials_set && outbound_kinds then
+    delete from vault.secrets s
+     where s.name in (select private.channel_secret_name(new.id, k) from unnest(outbound_kinds) k);
+    new.credentials_set := array(select x from unnest(new.credentials_set) x where not x = any (outbound_kinds) order by x);
+    new.last_error := 'api_base_url changed: set the channel''s api_key again (set_channel_credentials)';
+  end if;
+  return new;
+end
+$$;
+
+-- Deployment setting, for the stack's operator (not an API).
+create function private.configure_provider_urls(p_allow_private boolean)
+returns void
+language sql security definer set search_path = ''
+as $$
+  update private.provider_url_policy p set allow_private = coalesce(p_allow_private, false)
+$$;
+comment on function private.configure_provider_urls(boolean) is
+  'Allows (true) or refuses (false, the default) channel api_base_url values at private or loopback addresses. Local stacks allow them.';
 
 -- Credentials ------------------------------------------------------------------
 
@@ -337,6 +441,9 @@ create trigger reset_phone_number_verification before update of phone_number_id 
   for each row when (new.phone_number_id is distinct from old.phone_number_id)
   execute function private.reset_phone_number_verification();
 
+create trigger check_api_base_url before insert or update of api_base_url on public.channels
+  for each row execute function private.check_api_base_url();
+
 create trigger drop_channel_secrets after delete on public.channels
   for each row execute function private.drop_channel_secrets();
 
@@ -351,7 +458,9 @@ revoke all on function private.enforce_channel_limit(), private.channel_credenti
   private.channel_secret_name(uuid, text), private.set_channel_credentials(uuid, jsonb),
   private.channel_credentials(uuid), private.drop_channel_secrets(),
   private.expire_invitations_and_codes(), private.reset_phone_number_verification(),
-  private.record_phone_number_verification(uuid, text, boolean, text) from public;
+  private.record_phone_number_verification(uuid, text, boolean, text),
+  private.provider_url_refusal(text), private.check_api_base_url(),
+  private.configure_provider_urls(boolean) from public;
 
 revoke all on function public.set_channel_credentials(uuid, jsonb) from public, anon;
 grant execute on function public.set_channel_credentials(uuid, jsonb) to authenticated, service_role;

@@ -101,6 +101,8 @@ create table public.contacts (
   opted_in boolean not null default false,
   opted_in_at timestamptz,
   opted_out_at timestamptz,
+  opt_out_reason text check (char_length(opt_out_reason) <= 200),
+  opt_out_message_id uuid,
   source text not null default 'manual',
   total_orders integer not null default 0,
   total_revenue numeric(12, 2) not null default 0,
@@ -113,6 +115,9 @@ create table public.contacts (
 comment on table public.contacts is 'The CRM person (a customer or lead), one per workspace and phone number, whatever channels they use.';
 comment on column public.contacts.phone is 'E.164 digits without +; unique in the workspace.';
 comment on column public.contacts.opted_in is 'Consent to receive marketing (campaigns send only to opted-in contacts).';
+comment on column public.contacts.opted_out_at is 'When the contact last opted out of marketing (a keyword, an opt-out button, or a member unticking opted_in); opted out = not opted_in and opted_out_at set.';
+comment on column public.contacts.opt_out_reason is 'Why the last opt-out happened, e.g. keyword "STOP", button "Stop promotions", set by hand.';
+comment on column public.contacts.opt_out_message_id is 'The customer''s message that opted them out, when a message did.';
 comment on column public.contacts.source is 'How the contact arrived: inbound (first message), manual, import, api.';
 comment on column public.contacts.total_orders is 'Kept by the commerce module.';
 
@@ -283,6 +288,8 @@ comment on column public.messages.template_params is 'Template parameters, valid
 comment on column public.messages.idempotency_key is 'A sender''s key for this message: the same key twice in a workspace is one message.';
 comment on column public.messages.campaign_id is 'The campaign this message was sent for.';
 comment on column public.messages.automation_id is 'The automation that sent this message.';
+alter table public.contacts add constraint contacts_opt_out_message_id_fkey
+  foreign key (opt_out_message_id) references public.messages (id) on delete set null;
 
 create table public.media_files (
   id uuid primary key default private.uuid7(),
@@ -376,6 +383,7 @@ comment on table private.pending_reactions is 'Reactions that arrived before the
 
 create unique index contacts_workspace_phone_key on public.contacts (workspace_id, phone) where phone is not null;
 create index contacts_added_by_idx on public.contacts (added_by) where added_by is not null;
+create index contacts_opt_out_message_id_idx on public.contacts (opt_out_message_id) where opt_out_message_id is not null;
 create index contact_identities_contact_id_idx on public.contact_identities (contact_id);
 create index conversations_contact_id_idx on public.conversations (contact_id) where contact_id is not null;
 create index conversations_group_id_idx on public.conversations (group_id) where group_id is not null;
@@ -486,15 +494,22 @@ begin
 end
 $$;
 
+-- Consent changes keep their time, and an opt-out its reason: the customer's
+-- message when one did it (private.apply_opt_outs), "set by hand" otherwise.
 create function private.stamp_contact()
 returns trigger
 language plpgsql set search_path = ''
 as $$
 begin
   if new.opted_in then
-    new.opted_in_at := coalesce(new.opted_in_at, now());
+    new.opted_in_at := case when tg_op = 'UPDATE' and new.opted_in_at is not distinct from old.opted_in_at then now()
+                            else coalesce(new.opted_in_at, now()) end;
   else
     new.opted_out_at := now();
+    if new.opt_out_message_id is not distinct from old.opt_out_message_id then
+      new.opt_out_reason := 'set by hand';
+      new.opt_out_message_id := null;
+    end if;
   end if;
   return new;
 end

@@ -420,6 +420,89 @@ end
 $$;
 
 -- Queueing rules ------------------------------------------------------------------
+
+-- Why a message may not leave now, or null. One rule book for a new send, a
+-- retry and the dispatcher's claim (which passes what it found set-wise):
+-- nothing on an inactive channel or to a blocked contact, and no marketing
+-- (campaigns, MARKETING templates) to a contact who opted out of it.
+-- Service messages still reach an opted-out contact (Meta's opt-out is
+-- from marketing), within the window's rules.
+create function private.send_refusal(channel_active boolean, blocked boolean, opted_out boolean, marketing boolean)
+returns text
+language sql immutable set search_path = ''
+as $$
+  select case
+    when not channel_active then 'the channel is inactive'
+    when blocked then 'the contact is blocked on this channel'
+    when opted_out and marketing then 'the contact opted out of marketing messages'
+  end
+$$;
+
+-- A contact who said stop (a keyword, a button, a member unticking consent).
+create function private.contact_opted_out(p_contact uuid)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce((select not c.opted_in and c.opted_out_at is not null from public.contacts c where c.id = p_contact), false)
+$$;
+
+create function private.chat_blocked(p_channel uuid, p_workspace uuid, p_chat text)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$
+  select exists (select 1 from public.contact_identities i
+                  where i.channel_id = p_channel and i.workspace_id = p_workspace and i.external_id = p_chat
+                    and i.is_blocked)
+$$;
+
+-- The send-time rules of a message in conversation conv on channel ch,
+-- raised with a stable SQLSTATE: what a new message (prepare_outbound) and
+-- a retry (retry_message) both pass. Returns the template, if any.
+create function private.check_send_rules(conv public.conversations, ch public.channels, p_type public.message_type,
+                                         p_template uuid, p_campaign uuid)
+returns public.message_templates
+language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  tpl public.message_templates;
+  refusal text;
+begin
+  if ch.provider is null then
+    raise exception 'this channel cannot send WhatsApp messages' using errcode = '55000';
+  end if;
+  if not ch.is_active then
+    raise exception 'the channel "%" is inactive', ch.name using errcode = '55000';
+  end if;
+  if conv.type = 'group' and ch.provider = 'cloud_api' then
+    raise exception 'Cloud API channels cannot send to groups' using errcode = '55000';
+  end if;
+  if p_type = 'template' then
+    select * into tpl from public.message_templates t where t.id = p_template;
+    if not found or tpl.channel_id <> ch.id then
+      raise exception 'template not found on this channel' using errcode = 'P0002';
+    end if;
+    if tpl.status <> 'APPROVED' then
+      raise exception 'template "%" (%) is %, only approved templates can be sent', tpl.name, tpl.language,
+        tpl.status using errcode = '55000';
+    end if;
+  end if;
+  refusal := private.send_refusal(true, private.chat_blocked(ch.id, ch.workspace_id, conv.chat_id),
+                                  private.contact_opted_out(conv.contact_id),
+                                  p_campaign is not null or tpl.category is not distinct from 'MARKETING');
+  if refusal is not null then
+    raise exception '%', refusal using errcode = '55000';
+  end if;
+  -- Meta's rule: outside the 24 hours after the customer's last message,
+  -- only templates (Baileys and whatsmeow have no such rule).
+  if ch.provider = 'cloud_api' and p_type <> 'template'
+     and (conv.window_expires_at is null or conv.window_expires_at <= now()) then
+    raise exception 'outside the 24-hour customer service window: only an approved template can be sent until the customer writes again'
+      using errcode = '55000', hint = 'send a template message (type template, template_id, template_params)';
+  end if;
+  return tpl;
+end
+$$;
+
 create function private.prepare_outbound()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -430,7 +513,6 @@ declare
   ch public.channels;
   tpl public.message_templates;
   quoted public.messages;
-  ct record;
 begin
   select * into conv from public.conversations c where c.id = new.conversation_id;
   if not found or (uid is not null and not private.has_workspace_role(conv.workspace_id, 'viewer')) then
@@ -444,27 +526,7 @@ begin
     raise exception 'a message is sent in its conversation''s workspace and channel' using errcode = '22023';
   end if;
   select * into ch from public.channels c where c.id = conv.channel_id;
-  if ch.provider is null then
-    raise exception 'this channel cannot send WhatsApp messages' using errcode = '55000';
-  end if;
-  if not ch.is_active then
-    raise exception 'the channel "%" is inactive', ch.name using errcode = '55000';
-  end if;
-  if conv.type = 'group' and ch.provider = 'cloud_api' then
-    raise exception 'Cloud API channels cannot send to groups' using errcode = '55000';
-  end if;
-
-  if conv.contact_id is not null then
-    select c.opted_in, c.opted_out_at into ct from public.contacts c where c.id = conv.contact_id;
-    if not ct.opted_in and ct.opted_out_at is not null then
-      raise exception 'the contact opted out of messages' using errcode = '55000';
-    end if;
-  end if;
-  if exists (select 1 from public.contact_identities i
-              where i.channel_id = ch.id and i.workspace_id = ch.workspace_id and i.external_id = conv.chat_id
-                and i.is_blocked) then
-    raise exception 'the contact is blocked on this channel' using errcode = '55000';
-  end if;
+  tpl := private.check_send_rules(conv, ch, new.type, new.template_id, new.campaign_id);
 
   if new.quoted_message_id is not null then
     select * into quoted from public.messages m where m.id = new.quoted_message_id;
@@ -518,14 +580,6 @@ begin
       end if;
       new.content := coalesce(new.content, new.payload #>> '{body,text}');
     when 'template' then
-      select * into tpl from public.message_templates t where t.id = new.template_id;
-      if not found or tpl.channel_id <> ch.id then
-        raise exception 'template not found on this channel' using errcode = 'P0002';
-      end if;
-      if tpl.status <> 'APPROVED' then
-        raise exception 'template "%" (%) is %, only approved templates can be sent', tpl.name, tpl.language,
-          tpl.status using errcode = '55000';
-      end if;
       new.template_params := private.check_template_params(tpl.components, new.template_params);
       new.content := private.render_template(tpl.components, new.template_params);
     else
@@ -533,14 +587,6 @@ begin
   end case;
   if new.type <> 'template' and (new.template_id is not null or new.template_params is not null) then
     raise exception 'template_id and template_params go with type template' using errcode = '22023';
-  end if;
-
-  -- Meta's rule: outside the 24 hours after the customer's last message,
-  -- only templates (Baileys and whatsmeow have no such rule).
-  if ch.provider = 'cloud_api' and new.type <> 'template'
-     and (conv.window_expires_at is null or conv.window_expires_at <= now()) then
-    raise exception 'outside the 24-hour customer service window: only an approved template can be sent until the customer writes again'
-      using errcode = '55000', hint = 'send a template message (type template, template_id, template_params)';
   end if;
 
   new.direction := 'outbound';
@@ -637,13 +683,17 @@ $$;
 comment on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text) is
   'Sends a message in a conversation: text (content), a template by name (template_params: array of body values or {"header","body","buttons"}), or media (media_url, media_type, content as caption). Queued at once; the dispatcher sends it.';
 
--- A failed outbound message, queued again on a member's request.
+-- A failed outbound message, queued again on a member's request, if it
+-- passes the rules a new send passes (the contact may have opted out or been
+-- blocked since, the window closed, the channel gone inactive).
 create function private.retry_message(p_message uuid)
 returns public.messages
 language plpgsql security definer set search_path = ''
 as $$
 declare
   msg public.messages;
+  conv public.conversations;
+  ch public.channels;
 begin
   perform private.require_user();
   select * into msg from public.messages m where m.id = p_message for update;
@@ -654,6 +704,9 @@ begin
   if msg.direction <> 'outbound' or msg.status <> 'failed' or msg.provider_message_id is not null then
     raise exception 'only a failed outbound message that never reached WhatsApp can be retried' using errcode = '55000';
   end if;
+  select * into conv from public.conversations c where c.id = msg.conversation_id;
+  select * into ch from public.channels c where c.id = msg.channel_id;
+  perform private.check_send_rules(conv, ch, msg.type, msg.template_id, msg.campaign_id);
   update public.messages m
      set status = 'pending', failed_at = null, error_code = null, error_title = null, error_message = null
    where m.id = p_message returning * into msg;
@@ -672,10 +725,54 @@ comment on function public.retry_message(uuid) is 'Queues a failed outbound mess
 
 -- Claims -----------------------------------------------------------------------
 
+-- Queued messages that may no longer be sent (the channel went inactive, the
+-- contact was blocked or opted out of marketing since they were queued)
+-- leave the queue as failed, with the reason, and are not retried.
+create function private.refuse_outbox(p_ids bigint[], p_reason text)
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  mids uuid[];
+begin
+  if coalesce(cardinality(p_ids), 0) = 0 then
+    return 0;
+  end if;
+  -- The ids as index conditions: nothing here depends on the statistics.
+  with gone as (
+    delete from private.outbox o where o.id = any (p_ids) returning o.message_id
+  )
+  select array_agg(g.message_id) into mids from gone g;
+  update public.messages m set
+    status = case when private.status_rank(m.status) < private.status_rank('failed') then 'failed' else m.status end,
+    failed_at = coalesce(m.failed_at, now()),
+    error_code = null,
+    error_title = 'not sent',
+    error_message = p_reason,
+    errors = coalesce(m.errors, '[]'::jsonb) || jsonb_build_array(jsonb_build_object('message', p_reason, 'refused_at', now()))
+   where m.id = any (mids);
+  return coalesce(cardinality(mids), 0);
+end
+$$;
+
 -- Claims up to p_limit due messages whose send slot falls within the next
 -- p_horizon_ms, oldest first within priority, one at a time per
 -- conversation (a message waits for the ones before it). Returns the
 -- messages with everything a provider client needs, each with its send_at.
+-- The send rules are applied again to what is claimed (send_refusal):
+-- refused messages fail at once (refuse_outbox), a deactivated channel's
+-- due messages all do.
+--
+-- Nothing here may depend on the statistics, which lie after a bulk
+-- delete or an analyze that ran during a bulk insert ("the table is empty"
+-- while it holds 20,000 rows): bench:dispatch right after bench:ingest ran
+-- at a third of its rate. The candidates come from a cursor (planned for
+-- its first rows, so it walks outbox_channel_idx in order and stops at the
+-- allowance; as a query it could sort the channel's whole queue, 15,000
+-- rows and their earlier-message probes, for every claim), and every later
+-- statement is driven by the claimed ids (index conditions, LIMIT 1
+-- laterals: joined, the messages read for the answer became a full scan of
+-- messages per claimed row, 10 million rows filtered per claim).
 -- The earlier-message check is a subplan, one index probe per candidate:
 -- as an anti-join the planner could scan the whole queue per candidate when
 -- statistics said the queue was tiny (5 s for 1,000 rows of a 4,500-row
@@ -698,16 +795,54 @@ declare
   claimed jsonb := '[]'::jsonb;
   got jsonb;
   n integer;
+  ids bigint[];
+  mids uuid[];
+  recipients text[];
+  ok bigint[];
+  r record;
+  candidates cursor (c_channel uuid, c_gap interval) for
+    select o.id, o.message_id, o.recipient
+      from private.outbox o
+     where o.channel_id = c_channel and o.next_attempt_at <= t0
+       and (o.claimed_until is null or o.claimed_until < t0)
+       -- the conversation's oldest queued message (a subplan: one index
+       -- probe per candidate, however the statistics read)
+       and o.id = (select min(e.id) from private.outbox e where e.conversation_id = o.conversation_id)
+       and (c_gap = interval '0' or not exists (
+             select 1 from private.recipient_pacing p
+              where p.channel_id = c_channel and p.recipient = o.recipient and p.next_allowed_at > t0))
+     order by o.priority desc, o.id
+     for update of o skip locked;
 begin
   if coalesce(p_worker, '') = '' then
     raise exception 'a dispatcher claims under a worker name' using errcode = '22023';
   end if;
-  for ch in select c.* from public.channels c
-             where c.id in (select o.channel_id from private.outbox o
-                             where o.next_attempt_at <= t0 and (o.claimed_until is null or o.claimed_until < t0))
-             order by c.id
+  -- The channels with something queued, one index probe each (a skip scan
+  -- of outbox_channel_idx), that have something due.
+  for ch in
+    with recursive queued as (
+      (select o.channel_id from private.outbox o order by o.channel_id limit 1)
+      union all
+      select (select o.channel_id from private.outbox o where o.channel_id > q.channel_id order by o.channel_id limit 1)
+        from queued q where q.channel_id is not null
+    )
+    select c.*
+      from queued q
+      cross join lateral (select c.* from public.channels c where c.id = q.channel_id limit 1) c
+     where (select true from private.outbox o
+             where o.channel_id = q.channel_id and o.next_attempt_at <= t0
+               and (o.claimed_until is null or o.claimed_until < t0)
+             limit 1)
   loop
     exit when remaining <= 0;
+    if not ch.is_active then
+      -- A deactivated channel sends nothing more: its due messages fail now.
+      perform private.refuse_outbox(array(
+        select o.id from private.outbox o
+         where o.channel_id = ch.id and o.next_attempt_at <= t0 and (o.claimed_until is null or o.claimed_until < t0)
+         order by o.id limit 5000 for update skip locked), 'the channel is inactive');
+      continue;
+    end if;
     insert into private.channel_send_state (channel_id) values (ch.id) on conflict do nothing;
     -- Another dispatcher claiming on this channel right now has its slots
     -- in hand: move on rather than wait (and never wait in a cycle).
@@ -720,28 +855,47 @@ begin
     continue when allowance < 1;
     gap := make_interval(secs => coalesce((ch.settings ->> 'recipient_interval_ms')::numeric, 0) / 1000.0);
 
-    with picked as (
-      select o.id, o.priority
-        from private.outbox o
-       where o.channel_id = ch.id and o.next_attempt_at <= t0
-         and (o.claimed_until is null or o.claimed_until < t0)
-         -- the conversation's oldest queued message (a subplan: one index
-         -- probe per candidate, however the statistics read)
-         and o.id = (select min(e.id) from private.outbox e where e.conversation_id = o.conversation_id)
-         and (gap = interval '0' or not exists (
-               select 1 from private.recipient_pacing r
-                where r.channel_id = ch.id and r.recipient = o.recipient and r.next_allowed_at > t0))
-       order by o.priority desc, o.id
-       limit allowance
-       for update of o skip locked
-    ), slotted as (
-      select p.id, start_at + make_interval(secs => ((row_number() over (order by p.priority desc, p.id)) - 1) / rate) as slot
-        from picked p
-    ), upd as (
+    ids := '{}';
+    mids := '{}';
+    recipients := '{}';
+    for c in candidates(ch.id, gap) loop
+      ids := ids || c.id;
+      mids := mids || c.message_id;
+      recipients := recipients || c.recipient;
+      exit when cardinality(ids) >= allowance;
+    end loop;
+    continue when cardinality(ids) = 0;
+
+    -- The rules again, for what was queued before a block or an opt-out.
+    ok := '{}';
+    for r in
+      select x.reason, array_agg(x.id order by x.ord) as ids
+        from (select u.id, u.ord,
+                     private.send_refusal(true, private.chat_blocked(ch.id, ch.workspace_id, u.recipient),
+                                          k.marketing and private.contact_opted_out(k.contact_id), k.marketing) as reason
+                from unnest(ids, mids, recipients) with ordinality u(id, message_id, recipient, ord)
+                cross join lateral (
+                  select m.contact_id,
+                         m.campaign_id is not null
+                           or (select t.category from public.message_templates t where t.id = m.template_id) = 'MARKETING'
+                           as marketing
+                    from public.messages m where m.id = u.message_id limit 1) k) x
+       group by x.reason
+    loop
+      if r.reason is null then
+        ok := r.ids;
+      else
+        perform private.refuse_outbox(r.ids, r.reason);
+      end if;
+    end loop;
+    continue when cardinality(ok) = 0;
+
+    with upd as (
       update private.outbox o
-         set claimed_by = p_worker, claimed_until = t0 + lease, attempts = o.attempts + 1, send_at = s.slot
-        from slotted s
-       where o.id = s.id
+         set claimed_by = p_worker, claimed_until = t0 + lease, attempts = o.attempts + 1,
+             send_at = start_at + make_interval(secs => (u.ord - 1) / rate)
+        from unnest(ok) with ordinality u(id, ord)
+       where o.id = u.id and o.id = any (ok)
       returning o.*
     ), pace as (
       insert into private.recipient_pacing (channel_id, recipient, next_allowed_at)
@@ -765,8 +919,10 @@ begin
            ) order by u.send_at), '[]'::jsonb), count(*)
       into got, n
       from upd u
-      join public.messages m on m.id = u.message_id
-      left join public.message_templates t on t.id = m.template_id;
+      -- one probe per claimed message, whatever the statistics say
+      cross join lateral (select m.* from public.messages m where m.id = u.message_id limit 1) m
+      left join lateral (select t.name, t.language, t.components from public.message_templates t
+                          where t.id = m.template_id limit 1) t on true;
 
     if n > 0 then
       update private.channel_send_state s set next_slot = start_at + make_interval(secs => n / rate)
@@ -1172,6 +1328,10 @@ revoke all on function private.template_placeholders(text), private.template_com
   private.check_template_params(jsonb, jsonb), private.render_template(jsonb, jsonb), private.check_template()
   from public;
 
+revoke all on function private.send_refusal(boolean, boolean, boolean, boolean), private.contact_opted_out(uuid),
+  private.chat_blocked(uuid, uuid, text),
+  private.check_send_rules(public.conversations, public.channels, public.message_type, uuid, uuid) from public;
+
 revoke all on function private.channel_rate(public.channels), private.configure_functions(text, text),
   private.call_function(text, jsonb), private.poke_dispatcher(), private.prepare_outbound(),
   private.enqueue_outbound(), private.retry_message(uuid) from public;
@@ -1185,6 +1345,7 @@ grant execute on function public.send_message(uuid, text, text, text, jsonb, tex
 grant execute on function private.retry_message(uuid) to authenticated, service_role;
 
 revoke all on function private.claim_outbox(text, integer, integer, integer), private.outbox_next_due(),
+  private.refuse_outbox(bigint[], text),
   private.dispatch_channel(uuid), private.fail_message(uuid, jsonb), private.record_sent(uuid, uuid, text),
   private.backoff(integer, numeric, numeric), private.record_send_results(text, jsonb),
   private.sync_templates(uuid, jsonb), private.request_template_sync(uuid),

@@ -269,6 +269,15 @@ declare
 begin
   for c in select x.* from public.campaigns x where x.status = 'running' order by x.started_at for update of x skip locked loop
     select * into ch from public.channels where id = c.channel_id;
+    -- A channel deactivated mid-run: the campaign pauses (what was fed and
+    -- not yet claimed goes back to the queue) and says why.
+    if not ch.is_active then
+      perform private.unfeed_campaign(c.id, 'queued', null);
+      update public.campaigns x set status = 'paused', paused_at = now(),
+             last_error = 'paused: the channel "' || ch.name || '" is inactive; resume once it is active again'
+       where x.id = c.id;
+      continue;
+    end if;
     select count(*) into backlog from private.outbox o where o.channel_id = c.channel_id;
     want := least(5000, ceil(private.channel_rate(ch) * p_seconds)::integer) - backlog;
     <<chunk>>
@@ -529,7 +538,10 @@ begin
   if c.status <> 'paused' then
     perform private.wrong_state(c, 'resumed', 'paused');
   end if;
-  update public.campaigns x set status = 'running', paused_at = null where x.id = c.id;
+  if not (select x.is_active from public.channels x where x.id = c.channel_id) then
+    raise exception 'the campaign''s channel is inactive' using errcode = '55000';
+  end if;
+  update public.campaigns x set status = 'running', paused_at = null, last_error = null where x.id = c.id;
   perform private.call_function('dispatch', '{}'::jsonb);
   select * into c from public.campaigns x where x.id = p_campaign;
   return c;

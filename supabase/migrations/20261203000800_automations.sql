@@ -351,6 +351,115 @@ begin
 end
 $$;
 
+-- Opt-out and opt-in ------------------------------------------------------------------
+
+-- A keyword as compared: case, accents, spaces and punctuation left out, so
+-- "Stop!", " stop " and "STOP PROMOTIONS" / "stop_promotions" match.
+create function private.opt_keyword(t text)
+returns text
+language sql immutable set search_path = ''
+as $$
+  select nullif(regexp_replace(lower(translate(t, 'áàâãäåéèêëíìîïóòôõöúùûüçñÁÀÂÃÄÅÉÈÊËÍÌÎÏÓÒÔÕÖÚÙÛÜÇÑ', 'aaaaaaeeeeiiiiooooouuuucnAAAAAAEEEEIIIIOOOOOUUUUCN')), '[[:space:][:punct:]]+', '', 'g'), '')
+$$;
+
+-- A workspace's opt-out (kind 'keywords') or opt-in ('opt_in_keywords')
+-- words from settings.opt_out, normalized; Meta's and the usual ones when
+-- the workspace names none.
+create function private.opt_words(cfg jsonb, kind text)
+returns text[]
+language sql immutable set search_path = ''
+as $$
+  select array(select private.opt_keyword(k)
+                 from jsonb_array_elements_text(
+                        case when jsonb_typeof(cfg -> kind) = 'array' then cfg -> kind
+                             when kind = 'keywords' then '["STOP", "STOP PROMOTIONS", "UNSUBSCRIBE", "PARAR", "BAJA", "SAIR"]'
+                             else '["START"]' end::jsonb) k
+                where k is not null)
+$$;
+
+-- A customer who writes an opt-out keyword (the whole message) or taps an
+-- opt-out quick reply (Cloud API "button" and "interactive" button replies,
+-- Evolution's buttonsResponseMessage and templateButtonReplyMessage, by
+-- their text or their id) is opted out of marketing, with the time, the
+-- reason and the message; an opt-in keyword reverses it. The workspace's
+-- settings.opt_out may name its own words and a confirmation reply
+-- ({"keywords": [...], "opt_in_keywords": [...], "confirmation": "...",
+-- "opt_in_confirmation": "...", "enabled": true}), which goes out through
+-- the normal send path (the customer just wrote, so the window is open).
+-- Only one-to-one chats count. A batch costs one pass over its rows; only
+-- short texts and button replies are looked at.
+create function private.apply_opt_outs()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  r record;
+  reply text;
+begin
+  if not exists (select 1 from inserted i
+                  where i.direction = 'inbound' and i.contact_id is not null
+                    and i.type in ('text', 'button', 'interactive') and char_length(i.content) <= 64) then
+    return null;
+  end if;
+  for r in
+    with said as (
+      select i.id, i.workspace_id, i.contact_id, i.conversation_id, i.type, i.content,
+             coalesce(i.provider_timestamp, i.created_at) as ts,
+             private.opt_keyword(i.content) as text_word,
+             private.opt_keyword(case when i.type in ('button', 'interactive') then
+               coalesce(i.payload #>> '{button,payload}', i.payload #>> '{interactive,button_reply,id}',
+                        i.payload #>> '{message,buttonsResponseMessage,selectedButtonId}',
+                        i.payload #>> '{message,templateButtonReplyMessage,selectedId}') end) as button_word,
+             (select w.settings -> 'opt_out' from public.workspaces w where w.id = i.workspace_id) as cfg
+        from inserted i
+       where i.direction = 'inbound' and i.contact_id is not null
+         and i.type in ('text', 'button', 'interactive') and char_length(i.content) <= 64
+    ), words as (
+      -- Once per workspace of the batch, not per message.
+      select x.cfg, private.opt_words(x.cfg, 'keywords') as out_words, private.opt_words(x.cfg, 'opt_in_keywords') as in_words
+        from (select distinct s.cfg from said s) x
+       where coalesce((x.cfg ->> 'enabled')::boolean, true)
+    ), matched as (
+      select s.*,
+             case when s.text_word = any (w.out_words) or s.button_word = any (w.out_words) then 'out'
+                  when s.text_word = any (w.in_words) or s.button_word = any (w.in_words) then 'in'
+             end as action
+        from said s join words w on w.cfg is not distinct from s.cfg
+    )
+    -- A contact's last word in the batch decides.
+    select distinct on (m.contact_id) m.*
+      from matched m
+     where m.action is not null
+       and (select v.type from public.conversations v where v.id = m.conversation_id) = 'individual'
+     order by m.contact_id, m.ts desc, m.id desc
+  loop
+    if r.action = 'out' then
+      update public.contacts c
+         set opted_in = false, opted_out_at = now(), opt_out_message_id = r.id,
+             opt_out_reason = left(format('%s "%s"', case when r.type = 'text' then 'keyword' else 'button' end, r.content), 200)
+       where c.id = r.contact_id and not (not c.opted_in and c.opted_out_at is not null);
+      reply := r.cfg ->> 'confirmation';
+    else
+      update public.contacts c set opted_in = true where c.id = r.contact_id and not c.opted_in;
+      reply := r.cfg ->> 'opt_in_confirmation';
+    end if;
+    -- Confirmed once, when something changed; a refused reply (inactive
+    -- channel, blocked contact) never undoes the opt-out.
+    if found and coalesce(btrim(reply), '') <> '' then
+      begin
+        insert into public.messages (conversation_id, direction, type, content)
+        values (r.conversation_id, 'outbound', 'text', left(reply, 4096));
+      exception when others then
+        insert into public.activity_log (workspace_id, category, action, entity_type, entity_id, data, success, error)
+        values (r.workspace_id, 'contact', 'contact.opt_confirmation_failed', 'contacts', r.contact_id::text,
+                jsonb_build_object('message_id', r.id), false, sqlerrm);
+      end;
+    end if;
+  end loop;
+  return null;
+end
+$$;
+
 -- Conversations whose customer has not answered our last message for
 -- after_hours: one follow-up per message of ours, never to a follow-up.
 create function private.run_follow_ups(max_runs integer default 500)
@@ -377,6 +486,12 @@ begin
          and not exists (select 1 from public.automation_runs ar where ar.automation_id = a.id and ar.message_id = c.last_message_id)
        limit max_runs
     loop
+      -- Follow-ups are marketing: a contact who opted out is skipped (logged
+      -- once, so the message is not looked at again).
+      if private.contact_opted_out((select c.contact_id from public.conversations c where c.id = r.conversation_id)) then
+        perform private.log_automation_run(a, r.conversation_id, r.last_message_id, null, 'skipped', 'the contact opted out of marketing messages');
+        continue;
+      end if;
       begin
         reply := private.automation_reply(a, r.conversation_id);
         perform private.log_automation_run(a, r.conversation_id, r.last_message_id, reply, 'succeeded', null);
@@ -419,6 +534,11 @@ begin
                                    where ct.workspace_id = a.workspace_id
                                      and ct.labels && array(select jsonb_array_elements_text(coalesce(a.actions -> 'labels', '[]')))))
     loop
+      -- Scheduled messages are broadcasts: opted-out contacts are skipped.
+      if private.contact_opted_out((select c.contact_id from public.conversations c where c.id = conv)) then
+        perform private.log_automation_run(a, conv, null, null, 'skipped', 'the contact opted out of marketing messages');
+        continue;
+      end if;
       begin
         reply := private.automation_reply(a, conv);
         perform private.log_automation_run(a, conv, null, reply, 'succeeded', null);
@@ -525,6 +645,12 @@ create trigger audit after insert or delete or update of name, type, trigger_con
 create trigger check_automation before insert or update on public.automations
   for each row execute function private.check_automation();
 
+-- Before enqueue_outbound and run_keyword_automations (statement triggers
+-- run in name order), after advance_conversations opened the window.
+create trigger apply_opt_outs after insert on public.messages
+  referencing new table as inserted
+  for each statement execute function private.apply_opt_outs();
+
 create trigger run_keyword_automations after insert on public.messages
   referencing new table as inserted
   for each statement execute function private.run_keyword_automations();
@@ -542,7 +668,8 @@ revoke all on function private.cron_field_matches(text, integer, integer, intege
   private.automation_reply(public.automations, uuid),
   private.log_automation_run(public.automations, uuid, uuid, uuid, public.automation_run_status, text),
   private.run_keyword_automations(), private.auto_assign_conversations(), private.run_follow_ups(integer),
-  private.run_scheduled_messages(timestamptz) from public;
+  private.run_scheduled_messages(timestamptz), private.opt_keyword(text), private.opt_words(jsonb, text),
+  private.apply_opt_outs() from public;
 
 -- ==========================================================================
 -- Tick steps
