@@ -696,11 +696,14 @@ declare
   ch public.channels;
 begin
   perform private.require_user();
-  select * into msg from public.messages m where m.id = p_message for update;
+  -- Who may act is settled before the row is locked: an outsider must not
+  -- wait for, or hold, a lock on another workspace's message.
+  select * into msg from public.messages m where m.id = p_message;
   if not found or not private.has_workspace_role(msg.workspace_id, 'viewer') then
     raise exception 'message not found' using errcode = 'P0002';
   end if;
   perform private.require_role(msg.workspace_id, 'member');
+  select * into msg from public.messages m where m.id = p_message for update;
   if msg.direction <> 'outbound' or msg.status <> 'failed' or msg.provider_message_id is not null then
     raise exception 'only a failed outbound message that never reached WhatsApp can be retried' using errcode = '55000';
   end if;
