@@ -70,15 +70,24 @@ export function createHandler(deps: Deps) {
   };
 }
 
-async function syncTemplates(deps: Deps, channelId: string): Promise<Response> {
-  const sql = deps.sql();
+// The Cloud API channel an action is about, or the answer refusing it.
+async function cloudChannel(
+  sql: Sql,
+  channelId: string,
+  refusal: string,
+): Promise<ChannelTarget | Response> {
   const [row] = await sql<{ c: ChannelTarget | null }[]>`
     select private.dispatch_channel(${channelId}::uuid) as c`;
   const channel = row?.c;
   if (!channel) return jsonError(404, "channel not found");
-  if (channel.provider !== "cloud_api") {
-    return jsonError(400, "only Cloud API channels have templates");
-  }
+  if (channel.provider !== "cloud_api") return jsonError(400, refusal);
+  return channel;
+}
+
+async function syncTemplates(deps: Deps, channelId: string): Promise<Response> {
+  const sql = deps.sql();
+  const channel = await cloudChannel(sql, channelId, "only Cloud API channels have templates");
+  if (channel instanceof Response) return channel;
   let templates;
   try {
     templates = await deps.clients.listTemplates(channel);
@@ -94,13 +103,12 @@ async function syncTemplates(deps: Deps, channelId: string): Promise<Response> {
 
 async function verifyPhoneNumber(deps: Deps, channelId: string): Promise<Response> {
   const sql = deps.sql();
-  const [row] = await sql<{ c: ChannelTarget | null }[]>`
-    select private.dispatch_channel(${channelId}::uuid) as c`;
-  const channel = row?.c;
-  if (!channel) return jsonError(404, "channel not found");
-  if (channel.provider !== "cloud_api") {
-    return jsonError(400, "only Cloud API channels have a phone number id to verify");
-  }
+  const channel = await cloudChannel(
+    sql,
+    channelId,
+    "only Cloud API channels have a phone number id to verify",
+  );
+  if (channel instanceof Response) return channel;
   const check = await deps.clients.verifyPhoneNumber(channel);
   // An answer that proves nothing leaves the channel as it was.
   if (check.kind === "unknown") {
