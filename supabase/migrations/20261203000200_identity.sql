@@ -236,6 +236,8 @@ create index workspace_members_invited_by_idx on public.workspace_members (invit
 create unique index workspace_invitations_pending_key on public.workspace_invitations (workspace_id, email)
   where status = 'pending';
 
+-- The pending-invitation key is partial: the workspace foreign key needs its own.
+create index workspace_invitations_workspace_id_idx on public.workspace_invitations (workspace_id, created_at desc);
 create index workspace_invitations_email_idx on public.workspace_invitations (email);
 create index workspace_invitations_invited_by_idx on public.workspace_invitations (invited_by);
 create index workspace_invitations_accepted_by_idx on public.workspace_invitations (accepted_by);
@@ -1112,7 +1114,7 @@ alter table public.verification_logs enable row level security;
 -- Rows are created by the auth.users trigger and removed with the auth user.
 create policy profiles_select on public.profiles for select to authenticated
   using (id = (select auth.uid())
-         or id in (select private.co_member_ids())
+         or id = any (array(select private.co_member_ids()))
          or (select private.is_platform_admin()));
 
 create policy profiles_update on public.profiles for update to authenticated
@@ -1121,44 +1123,44 @@ create policy profiles_update on public.profiles for update to authenticated
 
 -- workspaces: created through create_workspace(); admins edit; owners delete.
 create policy workspaces_select on public.workspaces for select to authenticated
-  using (id in (select private.workspaces_with_role('viewer'))
+  using (id = any (array(select private.workspaces_with_role('viewer')))
          or (select private.is_platform_admin()));
 
 create policy workspaces_update on public.workspaces for update to authenticated
-  using (id in (select private.workspaces_with_role('admin')))
-  with check (id in (select private.workspaces_with_role('admin')));
+  using (id = any (array(select private.workspaces_with_role('admin'))))
+  with check (id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy workspaces_delete on public.workspaces for delete to authenticated
-  using (id in (select private.workspaces_with_role('owner')));
+  using (id = any (array(select private.workspaces_with_role('owner'))));
 
 -- workspace_members: members see each other; admins change roles and remove
 -- people; anyone may leave. Joining goes through accept_invitation(). The
 -- owner rules are enforced by a trigger, whatever the path.
 create policy workspace_members_select on public.workspace_members for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy workspace_members_update on public.workspace_members for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')))
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy workspace_members_delete on public.workspace_members for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin'))
+  using (workspace_id = any (array(select private.workspaces_with_role('admin')))
          or user_id = (select auth.uid()));
 
 -- workspace_invitations: admins of the workspace, and the invitee (by
 -- confirmed email). Written only through the invitation RPCs.
 create policy workspace_invitations_select on public.workspace_invitations for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin'))
+  using (workspace_id = any (array(select private.workspaces_with_role('admin')))
          or email = (select private.confirmed_email()));
 
 -- api_keys: admins list them; created and revoked through RPCs.
 create policy api_keys_select on public.api_keys for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 -- activity_log: admins read their workspace's trail; a user reads their own
 -- entries that belong to no workspace. Nobody edits history.
 create policy activity_log_select on public.activity_log for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin'))
+  using (workspace_id = any (array(select private.workspaces_with_role('admin')))
          or (workspace_id is null and actor_id = (select auth.uid())));
 
 -- notifications: strictly the recipient's.

@@ -415,17 +415,17 @@ grant update (name, is_active, phone_number, display_name, phone_number_id, busi
   device_id, api_base_url, email_address, webhook_events, settings) on public.channels to authenticated;
 
 create policy channels_select on public.channels for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy channels_insert on public.channels for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy channels_update on public.channels for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')))
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy channels_delete on public.channels for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 -- ==========================================================================
 -- Triggers

@@ -138,7 +138,7 @@ create table public.contact_identities (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   -- Serves lookups by address and the channel foreign key alike.
-  unique (channel_id, workspace_id, external_id),
+  unique (workspace_id, channel_id, external_id),
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
 comment on table public.contact_identities is 'A contact''s address on one channel: wa_id (Cloud API) or JID (Baileys, whatsmeow), with what the provider tells about it.';
@@ -164,7 +164,7 @@ create table public.whatsapp_groups (
   group_created_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  unique (channel_id, workspace_id, group_jid),
+  unique (workspace_id, channel_id, group_jid),
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
 comment on table public.whatsapp_groups is 'WhatsApp groups a channel takes part in (Baileys/whatsmeow).';
@@ -385,25 +385,35 @@ create unique index contacts_workspace_phone_key on public.contacts (workspace_i
 create index contacts_added_by_idx on public.contacts (added_by) where added_by is not null;
 create index contacts_opt_out_message_id_idx on public.contacts (opt_out_message_id) where opt_out_message_id is not null;
 create index contact_identities_contact_id_idx on public.contact_identities (contact_id);
+-- Contacts by tag or label (tags @> '{vip}', PostgREST's cs.{vip}).
+create index contacts_tags_idx on public.contacts using gin (tags);
+create index contacts_labels_idx on public.contacts using gin (labels);
 create index conversations_contact_id_idx on public.conversations (contact_id) where contact_id is not null;
 create index conversations_group_id_idx on public.conversations (group_id) where group_id is not null;
-create index conversations_assignee_id_idx on public.conversations (assignee_id) where assignee_id is not null;
 
--- The two workspace-led indexes are partial on purpose: a lookup by channel
--- and chat (every inbound message) cannot use them, so a plan cached while
--- statistics still said "empty" cannot pick them and scan a whole workspace.
--- Inbox queries filter last_message_at is not null; lookups by number use
--- display_id = n, which implies its predicate.
 create unique index conversations_display_id_key on public.conversations (workspace_id, display_id)
   where display_id is not null;
 
-create index conversations_inbox_idx on public.conversations (workspace_id, last_message_at desc)
-  where last_message_at is not null;
+-- The inbox, newest first exactly as PostgREST orders it
+-- (order=last_message_at.desc is DESC NULLS FIRST, the index's own order).
+create index conversations_inbox_idx on public.conversations (workspace_id, last_message_at desc);
+
+-- "Unread" and "assigned to me" stay small whatever the workspace's size:
+-- the first holds only conversations with something unread, the second
+-- serves the assignee foreign key and the assignee's inbox in its order.
+create index conversations_unread_idx on public.conversations (workspace_id, last_message_at desc)
+  where unread_count > 0;
+create index conversations_assignee_idx on public.conversations (assignee_id, last_message_at desc)
+  where assignee_id is not null;
 
 create unique index messages_provider_id_key on public.messages (channel_id, provider_message_id)
   where provider_message_id is not null;
 
-create index messages_conversation_idx on public.messages (conversation_id, workspace_id, channel_id, created_at desc);
+-- A thread in time order without naming its channel and workspace (the
+-- conversation implies both); also the conversation foreign key's index.
+create index messages_conversation_idx on public.messages (conversation_id, created_at desc);
+-- Recent activity in a workspace ("the last 7 days"), newest first.
+create index messages_workspace_created_idx on public.messages (workspace_id, created_at desc);
 create index messages_contact_id_idx on public.messages (contact_id) where contact_id is not null;
 create index messages_quoted_message_id_idx on public.messages (quoted_message_id) where quoted_message_id is not null;
 create index messages_created_by_idx on public.messages (created_by) where created_by is not null;
@@ -2573,54 +2583,54 @@ grant select on public.messages to authenticated;
 grant update (is_starred) on public.messages to authenticated;
 
 create policy contacts_select on public.contacts for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy contacts_insert on public.contacts for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy contacts_update on public.contacts for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')))
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy contacts_delete on public.contacts for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy contact_identities_select on public.contact_identities for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy contact_identities_update on public.contact_identities for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')))
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy whatsapp_groups_select on public.whatsapp_groups for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy whatsapp_groups_update on public.whatsapp_groups for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')))
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy conversations_select on public.conversations for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy conversations_update on public.conversations for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')))
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy conversations_delete on public.conversations for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy messages_select on public.messages for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy messages_update on public.messages for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')))
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy media_files_select on public.media_files for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy webhook_events_select on public.webhook_events for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 -- ==========================================================================
 -- Triggers

@@ -46,7 +46,7 @@ create table public.message_templates (
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  unique (channel_id, workspace_id, name, language),
+  unique (workspace_id, channel_id, name, language),
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
 comment on table public.message_templates is 'WhatsApp message templates per channel: Meta-approved templates (Cloud API, synced) or canned messages (Evolution, whatsmeow).';
@@ -1283,24 +1283,24 @@ grant insert (workspace_id, channel_id, name, language, category, components, pa
 grant update (name, language, category, components, parameter_format) on public.message_templates to authenticated;
 
 create policy message_templates_select on public.message_templates for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy message_templates_insert on public.message_templates for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy message_templates_update on public.message_templates for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')))
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy message_templates_delete on public.message_templates for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 grant insert (conversation_id, type, content, payload, media_id, media_url, media_mime_type, media_filename,
   location_latitude, location_longitude, location_name, location_address, quoted_message_id, reaction_emoji,
   template_id, template_params, idempotency_key) on public.messages to authenticated;
 
 create policy messages_insert on public.messages for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 -- ==========================================================================
 -- Triggers

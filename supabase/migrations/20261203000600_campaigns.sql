@@ -111,6 +111,8 @@ create index campaigns_template_id_idx on public.campaigns (template_id) where t
 create index campaigns_created_by_idx on public.campaigns (created_by) where created_by is not null;
 create index campaigns_due_idx on public.campaigns (scheduled_at) where status = 'scheduled';
 create index campaigns_active_idx on public.campaigns (started_at) where status = 'running';
+-- A member's read of the workspace's recipients without naming the campaign.
+create index campaign_messages_workspace_idx on public.campaign_messages (workspace_id, campaign_id);
 create index campaign_messages_queued_idx on public.campaign_messages (campaign_id, id) where status = 'queued';
 create index campaign_messages_contact_id_idx on public.campaign_messages (contact_id) where contact_id is not null;
 create index campaign_messages_group_id_idx on public.campaign_messages (group_id) where group_id is not null;
@@ -653,20 +655,20 @@ grant update (channel_id, name, description, template_id, template_params, messa
 grant select on public.campaign_messages, public.campaign_progress to authenticated;
 
 create policy campaigns_select on public.campaigns for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy campaigns_insert on public.campaigns for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy campaigns_update on public.campaigns for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')))
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy campaigns_delete on public.campaigns for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')) and status not in ('running', 'paused'));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))) and status not in ('running', 'paused'));
 
 create policy campaign_messages_select on public.campaign_messages for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 -- ==========================================================================
 -- Triggers

@@ -158,17 +158,17 @@ grant update (parent_task_id, title, description, status, sub_status, priority, 
   assignee_id, position) on public.tasks to authenticated;
 
 create policy tasks_select on public.tasks for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy tasks_insert on public.tasks for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy tasks_update on public.tasks for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')))
-  with check (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 create policy tasks_delete on public.tasks for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('member')));
+  using (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
 -- ==========================================================================
 -- Triggers

@@ -73,6 +73,7 @@ alter table public.messages add constraint messages_automation_id_fkey
 -- Indexes
 -- ==========================================================================
 
+create index automations_workspace_idx on public.automations (workspace_id, created_at desc);
 create index automations_active_idx on public.automations (workspace_id, type, priority desc) where is_active;
 create index automations_channel_id_idx on public.automations (channel_id) where channel_id is not null;
 create index automations_created_by_idx on public.automations (created_by) where created_by is not null;
@@ -620,20 +621,20 @@ grant update (channel_id, name, description, trigger_conditions, actions, priori
 grant select on public.automation_runs to authenticated;
 
 create policy automations_select on public.automations for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 create policy automations_insert on public.automations for insert to authenticated
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy automations_update on public.automations for update to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')))
-  with check (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))))
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy automations_delete on public.automations for delete to authenticated
-  using (workspace_id in (select private.workspaces_with_role('admin')));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 create policy automation_runs_select on public.automation_runs for select to authenticated
-  using (workspace_id in (select private.workspaces_with_role('viewer')));
+  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 
 -- ==========================================================================
 -- Triggers

@@ -214,6 +214,19 @@ as $$
 $$;
 comment on function private.can_manage_agents(uuid) is 'Workspace admins and platform super admins create, bind and drop agents.';
 
+-- can_reach_agent as a set, for policies: computed once per statement, so
+-- agent_id is an index condition instead of a call per row.
+create function private.reachable_agents()
+returns setof bigint
+language sql stable security definer set search_path = ''
+as $$
+  select a.id from public.agents a
+   where a.workspace_id = any (array(select private.workspaces_with_role('admin')))
+      or ((a.user_id = (select auth.uid()) or a.created_by = (select auth.uid()))
+          and a.workspace_id = any (array(select private.workspaces_with_role('viewer'))))
+$$;
+comment on function private.reachable_agents() is 'Ids of the agents whose rows the caller reaches as their user, creator or workspace admin (super admins: see is_super_admin).';
+
 -- Rules the generated tables call ---------------------------------------------------------
 
 -- Accepts "+55 11 91234-5678" or "5511912345678" and stores "+5511912345678";
@@ -803,32 +816,35 @@ grant select on public.agents to authenticated;
 grant update (name) on public.agents to authenticated;
 
 create policy agents_select on public.agents for select to authenticated
-  using ((select private.can_reach_agent(id)));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin')))
+         or ((user_id = (select auth.uid()) or created_by = (select auth.uid()))
+             and workspace_id = any (array(select private.workspaces_with_role('viewer'))))
+         or (select private.is_super_admin()));
 
 create policy agents_update on public.agents for update to authenticated
-  using ((select private.can_manage_agents(workspace_id)))
-  with check ((select private.can_manage_agents(workspace_id)));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))) or (select private.is_super_admin()))
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))) or (select private.is_super_admin()));
 
 grant select on public.agent_tables to authenticated;
 
 create policy agent_tables_select on public.agent_tables for select to authenticated
-  using ((select private.can_manage_agents(workspace_id)));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))) or (select private.is_super_admin()));
 
 grant select, insert, delete on public.agent_channels to authenticated;
 grant update (is_active) on public.agent_channels to authenticated;
 
 create policy agent_channels_select on public.agent_channels for select to authenticated
-  using ((select private.can_reach_agent(agent_id)));
+  using (agent_id = any (array(select private.reachable_agents())) or (select private.is_super_admin()));
 
 create policy agent_channels_insert on public.agent_channels for insert to authenticated
-  with check ((select private.can_manage_agents(workspace_id)));
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))) or (select private.is_super_admin()));
 
 create policy agent_channels_update on public.agent_channels for update to authenticated
-  using ((select private.can_manage_agents(workspace_id)))
-  with check ((select private.can_manage_agents(workspace_id)));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))) or (select private.is_super_admin()))
+  with check (workspace_id = any (array(select private.workspaces_with_role('admin'))) or (select private.is_super_admin()));
 
 create policy agent_channels_delete on public.agent_channels for delete to authenticated
-  using ((select private.can_manage_agents(workspace_id)));
+  using (workspace_id = any (array(select private.workspaces_with_role('admin'))) or (select private.is_super_admin()));
 
 -- ==========================================================================
 -- Triggers
@@ -863,10 +879,10 @@ create trigger mirror_agent_messages after insert on public.messages
 -- Grants
 -- ==========================================================================
 
-revoke all on function private.is_super_admin(), private.can_reach_agent(bigint), private.can_manage_agents(uuid),
+revoke all on function private.is_super_admin(), private.can_reach_agent(bigint), private.can_manage_agents(uuid), private.reachable_agents(),
   private.check_agent_channel(), private.hand_over_agents() from public;
 
-grant execute on function private.is_super_admin(), private.can_reach_agent(bigint), private.can_manage_agents(uuid)
+grant execute on function private.is_super_admin(), private.can_reach_agent(bigint), private.can_manage_agents(uuid), private.reachable_agents()
   to authenticated, service_role;
 
 revoke all on sequence public.agents_id_seq, public.agent_channels_id_seq from anon, authenticated;

@@ -14,7 +14,10 @@ select is_empty($$
    where schemaname = 'public' and (cmd = 'ALL' or roles <> '{authenticated}')
 $$, 'policies are per command and to authenticated only (never for all, never to public or anon)');
 
--- Every foreign key has an index whose leading columns are the key's.
+-- Every foreign key has an index whose leading columns are the key's (in
+-- any order), or one led by the key's first column when that column alone
+-- is unique in the referenced table (a message's conversation_id decides its workspace and
+-- channel, so (conversation_id, created_at) serves the three-column key).
 select is_empty($$
   select c.conrelid::regclass || ' (' || c.conname || ')'
     from pg_constraint c join pg_namespace n on n.oid = c.connamespace
@@ -22,7 +25,14 @@ select is_empty($$
      and not exists (
        select 1 from pg_index i
         where i.indrelid = c.conrelid
-          and (i.indkey::int2[])[0:cardinality(c.conkey) - 1] = c.conkey)
+          -- "where <key> is not null" is implied by the key's equality.
+          and (i.indpred is null or pg_get_expr(i.indpred, i.indrelid) ~ '^\(\w+ IS NOT NULL\)$')
+          and ((select array_agg(k order by k) from unnest((i.indkey::int2[])[0:cardinality(c.conkey) - 1]) k)
+                 = (select array_agg(k order by k) from unnest(c.conkey) k)
+               or i.indkey[0] = c.conkey[1]
+                  and exists (select 1 from pg_index u
+                               where u.indrelid = c.confrelid and u.indisunique and u.indpred is null
+                                 and u.indnkeyatts = 1 and u.indkey[0] = c.confkey[1])))
 $$, 'every foreign key is indexed');
 
 select is_empty($$

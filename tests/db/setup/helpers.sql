@@ -305,6 +305,22 @@ as $$
    where w.is_personal and w.created_by = tests.get_supabase_uid(identifier)
 $$;
 
+-- The plan of a query, as the current role (and its RLS) would run it.
+create or replace function tests.plan_of(query text)
+returns text
+language plpgsql
+as $$
+declare
+  line text;
+  plan text := '';
+begin
+  for line in execute 'explain (costs off) ' || query loop
+    plan := plan || line || E'\n';
+  end loop;
+  return plan;
+end
+$$;
+
 grant execute on all functions in schema tests to postgres, anon, authenticated, service_role;
 
 -- Like try_as, with the error's message: 'ok:<rows>' or '<SQLSTATE> <message>'.

@@ -1,0 +1,71 @@
+-- The policy shape every table copies (README "Conventions"): the caller's
+-- workspaces computed once per statement as an array, compared with
+-- `= any`, so the planner makes the tenant column an index condition.
+-- These checks cover tables added later, agent tables included.
+begin;
+select plan(6);
+
+create temp table policy_exprs on commit drop as
+  select p.tablename || '.' || p.policyname as policy, p.tablename as tbl, e.expr
+    from pg_policies p
+   cross join lateral (values (p.qual), (p.with_check)) e(expr)
+   where p.schemaname = 'public' and e.expr is not null;
+
+-- `col in (select f())` is a semi-join: planned as a hashed filter over
+-- every row of every tenant, never an index condition.
+select is_empty($$
+  select policy from policy_exprs where expr ~* '\mIN \( SELECT'
+$$, 'no policy uses the semi-join shape "in (select ...)"');
+
+-- A function of the row (`(select f(id))`, or a bare call) runs once per
+-- row; with constant arguments inside a subquery it runs once per statement.
+create temp table policy_calls on commit drop as
+  select e.policy, m[1] as prefix, m[2] as fn, m[3] as args
+    from policy_exprs e
+   cross join lateral regexp_matches(e.expr, '(SELECT )?(\w+\.\w+)\(((?:[^()]|\([^()]*\))*)\)', 'g') m
+   where m[2] !~ '^(pg_catalog)\.';
+
+select is_empty($$
+  select policy || ': ' || fn || '(' || args || ')' from policy_calls
+   where prefix is null
+      or regexp_replace(regexp_replace(args, '''[^'']*''', '', 'g'), '::[\w.]+', '', 'g') ~ '[A-Za-z_]'
+$$, 'policies call functions once per statement: in a subquery, with constant arguments');
+
+select isnt_empty($$ select 1 from policy_calls $$, 'the call check sees the policies'' calls');
+
+-- Every column a policy compares is the first column of an index (a GIN
+-- index counts), so the condition can start an index scan. Columns that
+-- only narrow an indexed condition are listed with their reason.
+select is_empty($$
+  select distinct c.relname || '.' || a.attname
+    from pg_policy pol
+    join pg_class c on c.oid = pol.polrelid
+    join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
+    join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = pol.oid
+                    and d.refobjid = pol.polrelid and d.refobjsubid > 0
+    join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
+   where not exists (select 1 from pg_index i where i.indrelid = c.oid and i.indkey[0] = a.attnum)
+     -- campaigns_delete: status narrows workspace_id = any (...), never alone.
+     and (c.relname, a.attname::text) not in (('campaigns', 'status'))
+$$, 'every column a policy filters on leads an index');
+
+-- The planner really uses it: as a member, with no workspace filter, the
+-- inbox walks the workspace's index, not every tenant's rows.
+select tests.create_supabase_user('shape_member');
+select tests.authenticate_as('shape_member');
+-- Empty tables: without this the planner would rightly read them whole.
+set local enable_seqscan = off;
+
+select matches(
+  tests.plan_of($$select * from public.conversations order by last_message_at desc limit 50$$),
+  'Index Cond: \(workspace_id = ANY',
+  'a member''s inbox without a workspace filter has the workspace as an index condition');
+
+select doesnt_match(
+  tests.plan_of($$select * from public.messages where conversation_id = '00000000-0000-0000-0000-000000000000'
+                   order by created_at desc limit 50$$),
+  'Sort',
+  'a thread''s latest messages come in index order without naming the channel');
+
+select * from finish();
+rollback;
