@@ -139,7 +139,7 @@ create table public.contact_identities (
   updated_at timestamptz not null default now(),
   -- Serves lookups by address and the channel foreign key alike.
   unique (workspace_id, channel_id, external_id),
-  foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
+  foreign key (workspace_id, channel_id) references public.channels (workspace_id, id) on delete cascade
 );
 comment on table public.contact_identities is 'A contact''s address on one channel: wa_id (Cloud API) or JID (Baileys, whatsmeow), with what the provider tells about it.';
 comment on column public.contact_identities.external_id is 'wa_id for Cloud API, JID (…@s.whatsapp.net) for Evolution and whatsmeow.';
@@ -165,7 +165,7 @@ create table public.whatsapp_groups (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (workspace_id, channel_id, group_jid),
-  foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
+  foreign key (workspace_id, channel_id) references public.channels (workspace_id, id) on delete cascade
 );
 comment on table public.whatsapp_groups is 'WhatsApp groups a channel takes part in (Baileys/whatsmeow).';
 comment on column public.whatsapp_groups.participants is 'JSON array of {jid, role} as the provider last reported.';
@@ -199,9 +199,6 @@ create table public.conversations (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (channel_id, workspace_id, chat_id),
-  -- Messages reference all three, so a message always sits in its
-  -- conversation's channel and workspace.
-  unique (id, workspace_id, channel_id),
   check ((type = 'group') = (group_id is not null)),
   foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
 );
@@ -216,7 +213,13 @@ create table public.messages (
   id uuid primary key default private.uuid7(),
   workspace_id uuid not null,
   channel_id uuid not null,
-  conversation_id uuid not null,
+  -- A message sits in its conversation's workspace and channel: checked per
+  -- statement (check_message_placement) and never moved. A three-column
+  -- foreign key would need a unique (id, workspace_id, channel_id) on
+  -- conversations, one more index every message's conversation update
+  -- writes, and an index led by all three here, which cannot also give a
+  -- thread in time order.
+  conversation_id uuid not null references public.conversations (id) on delete cascade,
   contact_id uuid references public.contacts (id) on delete set null,
   direction public.message_direction not null,
   type public.message_type not null default 'text',
@@ -272,9 +275,7 @@ create table public.messages (
   template_params jsonb,
   idempotency_key text check (char_length(idempotency_key) between 1 and 200),
   campaign_id uuid,
-  automation_id uuid,
-  foreign key (conversation_id, workspace_id, channel_id)
-    references public.conversations (id, workspace_id, channel_id) on delete cascade
+  automation_id uuid
 );
 comment on table public.messages is 'Every message in and out, with the provider''s full payload, media, location, replies, reactions, group sender and delivery status.';
 comment on column public.messages.provider_message_id is 'wamid (Cloud API) or message key id (Baileys/whatsmeow); unique per channel, which makes ingestion idempotent.';
@@ -2420,6 +2421,32 @@ $$;
 -- the other statement triggers on messages (they fire in name order): as
 -- when it was a row trigger, a keyword automation or the outbox sees the
 -- conversation with its window already refreshed.
+-- Messages arrive in batches (webhooks, campaign chunks, client inserts):
+-- one probe by key per message, after the statement.
+create function private.check_message_placement()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if exists (select 1 from inserted i
+              where (select c.workspace_id = i.workspace_id and c.channel_id = i.channel_id
+                       from public.conversations c where c.id = i.conversation_id) is not true) then
+    raise exception 'a message must be in its conversation''s workspace and channel'
+      using errcode = '23503';
+  end if;
+  return null;
+end
+$$;
+
+create function private.refuse_message_move()
+returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  raise exception 'a message cannot move to another conversation, channel or workspace' using errcode = '55000';
+end
+$$;
+
 create function private.advance_conversations()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -2670,6 +2697,15 @@ create trigger advance_conversations after insert on public.messages
   referencing new table as inserted
   for each statement execute function private.advance_conversations();
 
+create trigger check_message_placement after insert on public.messages
+  referencing new table as inserted
+  for each statement execute function private.check_message_placement();
+
+create trigger keep_message_placement before update of conversation_id, workspace_id, channel_id on public.messages
+  for each row when ((new.conversation_id, new.workspace_id, new.channel_id)
+                     is distinct from (old.conversation_id, old.workspace_id, old.channel_id))
+  execute function private.refuse_message_move();
+
 -- ==========================================================================
 -- Grants
 -- ==========================================================================
@@ -2680,6 +2716,7 @@ revoke all on function private.next_number(uuid, text), private.drop_workspace_s
   private.apply_parked_statuses(uuid, text), private.lock_provider_id(uuid, text),
   private.apply_reaction(uuid, text, text, text, timestamptz), private.on_message_deleted(),
   private.apply_stranded_statuses(), private.on_provider_id_recorded(), private.advance_conversations(),
+  private.check_message_placement(), private.refuse_message_move(),
   private.expire_conversations() from public;
 
 revoke all on function private.jid_phone(text), private.provider_ts(jsonb), private.as_bool(text), private.as_int(text),

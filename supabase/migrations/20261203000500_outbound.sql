@@ -47,7 +47,7 @@ create table public.message_templates (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   unique (workspace_id, channel_id, name, language),
-  foreign key (channel_id, workspace_id) references public.channels (id, workspace_id) on delete cascade
+  foreign key (workspace_id, channel_id) references public.channels (workspace_id, id) on delete cascade
 );
 comment on table public.message_templates is 'WhatsApp message templates per channel: Meta-approved templates (Cloud API, synced) or canned messages (Evolution, whatsmeow).';
 comment on column public.message_templates.components is 'Meta''s component list: HEADER (format TEXT/IMAGE/VIDEO/DOCUMENT), BODY (text with {{1}} or {{name}} placeholders), FOOTER, BUTTONS.';
