@@ -2609,6 +2609,15 @@ grant update (title, status, assignee_id, unread_count, is_pinned, is_archived, 
 grant select on public.messages to authenticated;
 grant update (is_starred) on public.messages to authenticated;
 
+-- A caller's workspaces are a small part of a shared table (see identity).
+alter table public.contacts alter column workspace_id set (n_distinct = 1000);
+alter table public.contact_identities alter column workspace_id set (n_distinct = 1000);
+alter table public.whatsapp_groups alter column workspace_id set (n_distinct = 1000);
+alter table public.conversations alter column workspace_id set (n_distinct = 1000);
+alter table public.messages alter column workspace_id set (n_distinct = 1000);
+alter table public.media_files alter column workspace_id set (n_distinct = 1000);
+alter table public.webhook_events alter column workspace_id set (n_distinct = 1000);
+
 create policy contacts_select on public.contacts for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 

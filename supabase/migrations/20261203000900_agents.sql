@@ -326,6 +326,11 @@ as $$
   select 'agt_' || p_agent::text || '_' || kind::text
 $$;
 
+-- A caller's workspaces are a small part of a shared table (see identity).
+alter table public.agents alter column workspace_id set (n_distinct = 1000);
+alter table public.agent_tables alter column workspace_id set (n_distinct = 1000);
+alter table public.agent_channels alter column workspace_id set (n_distinct = 1000);
+
 -- Policies: one per command, each asking private.can_reach_agent(<id>) once
 -- per statement (an init plan: the id is a constant).
 create function private.agent_policies(p_table text, p_agent bigint)

@@ -3,7 +3,7 @@
 -- `= any`, so the planner makes the tenant column an index condition.
 -- These checks cover tables added later, agent tables included.
 begin;
-select plan(6);
+select plan(7);
 
 create temp table policy_exprs on commit drop as
   select p.tablename || '.' || p.policyname as policy, p.tablename as tbl, e.expr
@@ -48,6 +48,21 @@ select is_empty($$
      -- campaigns_delete: status narrows workspace_id = any (...), never alone.
      and (c.relname, a.attname::text) not in (('campaigns', 'status'))
 $$, 'every column a policy filters on leads an index');
+
+-- The planner's guess for `= any (<array of workspaces>)` is ten values;
+-- tenant columns carry an n_distinct that keeps that guess "a small part of
+-- the table" however few workspaces exist yet.
+select is_empty($$
+  select distinct c.relname
+    from pg_policy pol
+    join pg_class c on c.oid = pol.polrelid
+    join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
+    join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = pol.oid
+                    and d.refobjid = pol.polrelid and d.refobjsubid > 0
+    join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
+   where a.attname = 'workspace_id'
+     and not exists (select 1 from unnest(a.attoptions) o where o like 'n_distinct=%')
+$$, 'every tenant column a policy compares has the planner''s n_distinct hint');
 
 -- The planner really uses it: as a member, with no workspace filter, the
 -- inbox walks the workspace's index, not every tenant's rows.
