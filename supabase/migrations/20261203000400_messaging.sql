@@ -382,7 +382,9 @@ comment on table private.pending_reactions is 'Reactions that arrived before the
 -- Indexes
 -- ==========================================================================
 
-create unique index contacts_workspace_phone_key on public.contacts (workspace_id, phone) where phone is not null;
+-- Not partial: it is also the workspace's index for policies and lists
+-- (contacts without a phone are distinct nulls, so uniqueness is the same).
+create unique index contacts_workspace_phone_key on public.contacts (workspace_id, phone);
 create index contacts_added_by_idx on public.contacts (added_by) where added_by is not null;
 create index contacts_opt_out_message_id_idx on public.contacts (opt_out_message_id) where opt_out_message_id is not null;
 create index contact_identities_contact_id_idx on public.contact_identities (contact_id);
