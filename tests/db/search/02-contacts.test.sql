@@ -34,6 +34,9 @@ select is(array(select r.email from public.search_contacts('sem.nome') r), array
 
 select tests.clear_authentication();
 select pg_stat_get_xact_numscans('public.contacts_search_idx'::regclass) as scans \gset
+-- A table this small is read whole; without that choice, the search's
+-- conditions must fit the index (its expressions and partial predicate).
+set local enable_seqscan = off;
 select tests.authenticate_as('acme_viewer');
 select count(*) from public.search_contacts('gonçalves');
 select tests.clear_authentication();
