@@ -2561,6 +2561,26 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "search_contacts": {
+        Args: { "max_results"?: number; "query": string };
+        Returns: Database["public"]["CompositeTypes"]["contact_search_result"][];
+        SetofOptions: {
+          from: "*";
+          to: "contact_search_result";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "search_messages": {
+        Args: { "conversation_id"?: string; "max_results"?: number; "query": string };
+        Returns: Database["public"]["CompositeTypes"]["message_search_result"][];
+        SetofOptions: {
+          from: "*";
+          to: "message_search_result";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "send_message": {
         Args: {
           "content"?: string;
@@ -2776,7 +2796,29 @@ export type Database = {
       "workspace_plan": "free" | "basic" | "premium" | "enterprise";
     };
     CompositeTypes: {
-      [_ in never]: never;
+      "contact_search_result": {
+        "id": string | null;
+        "workspace_id": string | null;
+        "name": string | null;
+        "phone": string | null;
+        "email": string | null;
+        "company": string | null;
+        "last_message_at": string | null;
+        "rank": number | null;
+      };
+      "message_search_result": {
+        "id": string | null;
+        "workspace_id": string | null;
+        "conversation_id": string | null;
+        "channel_id": string | null;
+        "contact_id": string | null;
+        "direction": Database["public"]["Enums"]["message_direction"] | null;
+        "type": Database["public"]["Enums"]["message_type"] | null;
+        "content": string | null;
+        "created_at": string | null;
+        "rank": number | null;
+        "snippet": string | null;
+      };
     };
   };
 };
