@@ -1115,10 +1115,10 @@ alter table public.verification_logs enable row level security;
 -- on a young project) that reads as "most of the table" and plans a
 -- sequential scan of every tenant. A caller's workspaces are a small part
 -- of a shared table: say so (docs/architecture.md, "Access model").
-alter table public.workspace_members alter column workspace_id set (n_distinct = 1000);
-alter table public.workspace_invitations alter column workspace_id set (n_distinct = 1000);
-alter table public.api_keys alter column workspace_id set (n_distinct = 1000);
-alter table public.activity_log alter column workspace_id set (n_distinct = 1000);
+alter table public.workspace_members alter column workspace_id set (n_distinct = 500);
+alter table public.workspace_invitations alter column workspace_id set (n_distinct = 500);
+alter table public.api_keys alter column workspace_id set (n_distinct = 500);
+alter table public.activity_log alter column workspace_id set (n_distinct = 500);
 
 -- profiles: yourself, people you share a workspace with, platform admins.
 -- Rows are created by the auth.users trigger and removed with the auth user.

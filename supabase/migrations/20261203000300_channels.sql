@@ -415,7 +415,7 @@ grant update (name, is_active, phone_number, display_name, phone_number_id, busi
   device_id, api_base_url, email_address, webhook_events, settings) on public.channels to authenticated;
 
 -- A caller's workspaces are a small part of a shared table (see identity).
-alter table public.channels alter column workspace_id set (n_distinct = 1000);
+alter table public.channels alter column workspace_id set (n_distinct = 500);
 
 create policy channels_select on public.channels for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));

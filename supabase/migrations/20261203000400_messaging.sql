@@ -382,9 +382,9 @@ comment on table private.pending_reactions is 'Reactions that arrived before the
 -- Indexes
 -- ==========================================================================
 
--- Not partial: it is also the workspace's index for policies and lists
--- (contacts without a phone are distinct nulls, so uniqueness is the same).
-create unique index contacts_workspace_phone_key on public.contacts (workspace_id, phone);
+create unique index contacts_workspace_phone_key on public.contacts (workspace_id, phone) where phone is not null;
+-- The workspace's contacts newest first, and the index policies start from.
+create index contacts_workspace_created_idx on public.contacts (workspace_id, created_at desc);
 create index contacts_added_by_idx on public.contacts (added_by) where added_by is not null;
 create index contacts_opt_out_message_id_idx on public.contacts (opt_out_message_id) where opt_out_message_id is not null;
 create index contact_identities_contact_id_idx on public.contact_identities (contact_id);
@@ -2574,6 +2574,43 @@ begin
 end
 $$;
 
+-- The inbox across all of the caller's workspaces, newest first. Under
+-- RLS alone, order=last_message_at.desc without a workspace filter sorts
+-- every conversation of the caller's workspaces to show the first 50 (12 ms
+-- in a workspace of 40,000): the policy's array gives rows workspace by
+-- workspace, not in time order. This walks each workspace's inbox index
+-- in order, takes at most max_results from each, and merges them.
+create function public.inbox(status public.conversation_status default null, assignee_id uuid default null,
+                             unread_only boolean default false, before timestamptz default null,
+                             max_results integer default 50)
+returns setof public.conversations
+language plpgsql stable security invoker set search_path = ''
+as $$
+begin
+  if max_results is null or max_results not between 1 and 200 then
+    raise exception 'max_results must be between 1 and 200' using errcode = '22023';
+  end if;
+  -- Only the filters asked for, so each is an index condition or none.
+  return query execute format($q$
+    select c.*
+      from unnest(array(select private.workspaces_with_role('viewer'))) w(id)
+     cross join lateral (
+       select v.* from public.conversations v
+        where v.workspace_id = w.id %s %s %s %s
+        order by v.last_message_at desc
+        limit $5) c
+     order by c.last_message_at desc, c.id desc
+     limit $5$q$,
+    case when status is not null then 'and v.status = $1' else '' end,
+    case when assignee_id is not null then 'and v.assignee_id = $2' else '' end,
+    case when unread_only then 'and v.unread_count > 0' else '' end,
+    case when before is not null then 'and v.last_message_at < $4' else '' end)
+  using status, assignee_id, unread_only, before, max_results;
+end
+$$;
+comment on function public.inbox(public.conversation_status, uuid, boolean, timestamptz, integer) is
+  'The caller''s conversations in all their workspaces, newest first, optionally by status, assignee or unread; pass the last row''s last_message_at as before for the next page. Same rows as the conversations table under RLS, without sorting every workspace''s conversations.';
+
 -- ==========================================================================
 -- Access
 -- ==========================================================================
@@ -2612,13 +2649,13 @@ grant select on public.messages to authenticated;
 grant update (is_starred) on public.messages to authenticated;
 
 -- A caller's workspaces are a small part of a shared table (see identity).
-alter table public.contacts alter column workspace_id set (n_distinct = 1000);
-alter table public.contact_identities alter column workspace_id set (n_distinct = 1000);
-alter table public.whatsapp_groups alter column workspace_id set (n_distinct = 1000);
-alter table public.conversations alter column workspace_id set (n_distinct = 1000);
-alter table public.messages alter column workspace_id set (n_distinct = 1000);
-alter table public.media_files alter column workspace_id set (n_distinct = 1000);
-alter table public.webhook_events alter column workspace_id set (n_distinct = 1000);
+alter table public.contacts alter column workspace_id set (n_distinct = 500);
+alter table public.contact_identities alter column workspace_id set (n_distinct = 500);
+alter table public.whatsapp_groups alter column workspace_id set (n_distinct = 500);
+alter table public.conversations alter column workspace_id set (n_distinct = 500);
+alter table public.messages alter column workspace_id set (n_distinct = 500);
+alter table public.media_files alter column workspace_id set (n_distinct = 500);
+alter table public.webhook_events alter column workspace_id set (n_distinct = 500);
 
 create policy contacts_select on public.contacts for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
@@ -2760,6 +2797,10 @@ revoke all on function
   from public, anon;
 grant execute on function
   public.replay_webhook_events(uuid, bigint[], public.channel_provider, uuid, timestamptz, timestamptz, text, integer)
+  to authenticated, service_role;
+
+revoke all on function public.inbox(public.conversation_status, uuid, boolean, timestamptz, integer) from public, anon;
+grant execute on function public.inbox(public.conversation_status, uuid, boolean, timestamptz, integer)
   to authenticated, service_role;
 
 -- The dispatcher sweeps too, between claims, so a stranded status waits

@@ -1283,7 +1283,7 @@ grant insert (workspace_id, channel_id, name, language, category, components, pa
 grant update (name, language, category, components, parameter_format) on public.message_templates to authenticated;
 
 -- A caller's workspaces are a small part of a shared table (see identity).
-alter table public.message_templates alter column workspace_id set (n_distinct = 1000);
+alter table public.message_templates alter column workspace_id set (n_distinct = 500);
 
 create policy message_templates_select on public.message_templates for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));

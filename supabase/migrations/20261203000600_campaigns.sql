@@ -655,8 +655,8 @@ grant update (channel_id, name, description, template_id, template_params, messa
 grant select on public.campaign_messages, public.campaign_progress to authenticated;
 
 -- A caller's workspaces are a small part of a shared table (see identity).
-alter table public.campaigns alter column workspace_id set (n_distinct = 1000);
-alter table public.campaign_messages alter column workspace_id set (n_distinct = 1000);
+alter table public.campaigns alter column workspace_id set (n_distinct = 500);
+alter table public.campaign_messages alter column workspace_id set (n_distinct = 500);
 
 create policy campaigns_select on public.campaigns for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));

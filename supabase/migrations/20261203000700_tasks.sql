@@ -158,7 +158,7 @@ grant update (parent_task_id, title, description, status, sub_status, priority, 
   assignee_id, position) on public.tasks to authenticated;
 
 -- A caller's workspaces are a small part of a shared table (see identity).
-alter table public.tasks alter column workspace_id set (n_distinct = 1000);
+alter table public.tasks alter column workspace_id set (n_distinct = 500);
 
 create policy tasks_select on public.tasks for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));

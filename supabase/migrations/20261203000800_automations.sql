@@ -621,8 +621,8 @@ grant update (channel_id, name, description, trigger_conditions, actions, priori
 grant select on public.automation_runs to authenticated;
 
 -- A caller's workspaces are a small part of a shared table (see identity).
-alter table public.automations alter column workspace_id set (n_distinct = 1000);
-alter table public.automation_runs alter column workspace_id set (n_distinct = 1000);
+alter table public.automations alter column workspace_id set (n_distinct = 500);
+alter table public.automation_runs alter column workspace_id set (n_distinct = 500);
 
 create policy automations_select on public.automations for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));

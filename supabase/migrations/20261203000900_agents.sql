@@ -327,9 +327,9 @@ as $$
 $$;
 
 -- A caller's workspaces are a small part of a shared table (see identity).
-alter table public.agents alter column workspace_id set (n_distinct = 1000);
-alter table public.agent_tables alter column workspace_id set (n_distinct = 1000);
-alter table public.agent_channels alter column workspace_id set (n_distinct = 1000);
+alter table public.agents alter column workspace_id set (n_distinct = 500);
+alter table public.agent_tables alter column workspace_id set (n_distinct = 500);
+alter table public.agent_channels alter column workspace_id set (n_distinct = 500);
 
 -- Policies: one per command, each asking private.can_reach_agent(<id>) once
 -- per statement (an init plan: the id is a constant).

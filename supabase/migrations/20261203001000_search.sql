@@ -424,6 +424,55 @@ $$;
 comment on function public.search_contacts(text, integer) is
   'Searches the caller''s contacts by name (accent-blind, partial, typo-tolerant), phone digits or email; best first.';
 
+-- Contacts by tag and label. `tags @> '{vip}'` through PostgREST (cs.{vip})
+-- is a filter under RLS, never an index condition (array containment is
+-- not leakproof), so a member's tag list read all of a workspace's
+-- contacts; this asks the tag indexes under the caller's workspaces.
+create function private.tagged_contact_ids(tags text[], labels text[], max_results integer, before_id uuid)
+returns setof uuid
+language plpgsql stable security definer set search_path = '' rows 50
+as $$
+begin
+  if coalesce(cardinality(tags), 0) + coalesce(cardinality(labels), 0) = 0 then
+    raise exception 'name at least one tag or label' using errcode = '22023';
+  end if;
+  if coalesce(cardinality(tags), 0) > 20 or coalesce(cardinality(labels), 0) > 20 then
+    raise exception 'at most 20 tags and 20 labels' using errcode = '22023';
+  end if;
+  if exists (select 1 from unnest(coalesce(tags, '{}') || coalesce(labels, '{}')) t where t is null or btrim(t) = '') then
+    raise exception 'tags and labels cannot be empty' using errcode = '22023';
+  end if;
+  if max_results is null or max_results not between 1 and 200 then
+    raise exception 'max_results must be between 1 and 200' using errcode = '22023';
+  end if;
+  return query
+    select c.id from public.contacts c
+     where c.workspace_id = any (array(select private.workspaces_with_role('viewer')))
+       and c.tags @> coalesce(tagged_contact_ids.tags, '{}')
+       and c.labels @> coalesce(tagged_contact_ids.labels, '{}')
+       and (before_id is null or c.id < before_id)
+     order by c.id desc
+     limit max_results;
+end
+$$;
+comment on function private.tagged_contact_ids(text[], text[], integer, uuid) is
+  'contacts_tagged''s index work: ids of the caller''s contacts with every tag and label, newest first.';
+
+create function public.contacts_tagged(tags text[] default '{}', labels text[] default '{}',
+                                       max_results integer default 50, before_id uuid default null)
+returns setof public.contacts
+language sql stable security invoker set search_path = ''
+as $$
+  select c.*
+    from public.contacts c
+   where c.id = any (array(select private.tagged_contact_ids(contacts_tagged.tags, contacts_tagged.labels,
+                                                             contacts_tagged.max_results, contacts_tagged.before_id)))
+     and c.workspace_id = any (array(select private.workspaces_with_role('viewer')))
+   order by c.id desc
+$$;
+comment on function public.contacts_tagged(text[], text[], integer, uuid) is
+  'The caller''s contacts that have every given tag and label, newest first (ids are time-ordered); pass the last id as before_id for the next page.';
+
 -- ==========================================================================
 -- Grants
 -- ==========================================================================
@@ -442,9 +491,11 @@ grant execute on function private.fold(text), private.message_words(text), priva
 -- Searching: signed-in users, through the public functions.
 revoke all on function private.check_search(text, integer),
   private.search_message_hits(text, integer, uuid), private.search_contact_hits(text, integer),
-  public.search_messages(text, integer, uuid), public.search_contacts(text, integer)
+  public.search_messages(text, integer, uuid), public.search_contacts(text, integer),
+  private.tagged_contact_ids(text[], text[], integer, uuid), public.contacts_tagged(text[], text[], integer, uuid)
   from public, anon;
 grant execute on function private.check_search(text, integer),
   private.search_message_hits(text, integer, uuid), private.search_contact_hits(text, integer),
-  public.search_messages(text, integer, uuid), public.search_contacts(text, integer)
+  public.search_messages(text, integer, uuid), public.search_contacts(text, integer),
+  private.tagged_contact_ids(text[], text[], integer, uuid), public.contacts_tagged(text[], text[], integer, uuid)
   to authenticated;

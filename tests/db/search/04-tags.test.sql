@@ -1,0 +1,50 @@
+-- Contacts by tag and label: every named tag and label, the caller's
+-- workspaces only, newest first with keyset pages, through the tag indexes.
+begin;
+select plan(13);
+select tests.create_workspace_with_roles('acme') as acme \gset
+select tests.create_workspace_with_roles('beta') as beta \gset
+insert into public.contacts (workspace_id, name, phone, tags, labels) values
+  (:'acme', 'Ana', '5511955560001', '{vip,atacado}', '{lead}'),
+  (:'acme', 'Bruno', '5511955560002', '{vip}', '{}'),
+  (:'acme', 'Carla', '5511955560003', '{atacado}', '{lead}'),
+  (:'acme', 'Davi', '5511955560004', '{}', '{}'),
+  (:'beta', 'Beta VIP', '5511955560005', '{vip}', '{lead}');
+
+select tests.authenticate_as('acme_member');
+select is(array(select name from public.contacts_tagged(tags => '{vip}')), array['Bruno', 'Ana'],
+  'a tag: the workspace''s contacts that have it, newest first');
+select is(array(select name from public.contacts_tagged(tags => '{vip,atacado}')), array['Ana'], 'every tag named');
+select is(array(select name from public.contacts_tagged(labels => '{lead}')), array['Carla', 'Ana'], 'a label');
+select is(array(select name from public.contacts_tagged(tags => '{atacado}', labels => '{lead}')), array['Carla', 'Ana'],
+  'tags and labels together');
+select is(array(select name from public.contacts_tagged(tags => '{vip}', max_results => 1)), array['Bruno'], 'a page');
+select is(array(select name from public.contacts_tagged(tags => '{vip}', max_results => 1,
+                                                         before_id => (select id from public.contacts where name = 'Bruno'))),
+  array['Ana'], 'the next page after the last id');
+select is(array(select name from public.contacts_tagged(tags => '{vip}') where name like '%Beta%'), '{}'::text[],
+  'never another workspace''s contacts');
+select is(array(select name from private.tagged_contact_ids('{vip}', '{}', 50, null) i join public.contacts c on c.id = i
+                 where c.workspace_id = :'beta'), '{}'::text[], 'nor their ids from the function behind it');
+select tests.clear_authentication();
+
+select is(tests.try_as('acme_outsider', 'select * from public.contacts_tagged(tags => ''{vip}'')'), 'ok:0',
+  'an outsider finds nothing');
+select is(tests.try_as('anon', 'select * from public.contacts_tagged(tags => ''{vip}'')'), '42501', 'anon cannot call it');
+select is(tests.error_as('acme_member', 'select * from public.contacts_tagged()'), '22023 name at least one tag or label',
+  'a tag or label is required');
+select is(tests.error_as('acme_member', 'select * from public.contacts_tagged(tags => ''{""}'')'),
+  '22023 tags and labels cannot be empty', 'an empty tag is refused');
+
+-- The function's query, as its owner runs it (no RLS: under RLS array
+-- containment is never an index condition), with sequential scans off (a
+-- young table is read whole): the tag's own index answers.
+set local enable_seqscan = off;
+select matches(
+  tests.plan_of($$select c.id from public.contacts c
+                   where c.workspace_id = any (array(select private.workspaces_with_role('viewer')))
+                     and c.tags @> '{vip}' and c.labels @> '{}' order by c.id desc limit 50$$),
+  'contacts_tags_idx', 'the query behind it uses the tag index');
+
+select * from finish();
+rollback;
