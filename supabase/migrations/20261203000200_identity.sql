@@ -103,12 +103,16 @@ create table public.workspaces (
   cross_border_enabled boolean not null default true,
   tax_id text,
   business_documents jsonb,
+  -- Meta retries a webhook for up to 7 days; a body kept at least that
+  -- long is still recognised as a retry.
+  raw_event_retention_days integer not null default 30 check (raw_event_retention_days between 7 and 3650),
   created_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
 comment on table public.workspaces is 'The tenant. Every business row carries workspace_id; RLS decides by membership in it.';
 comment on column public.workspaces.slug is 'URL handle, unique across the platform: lowercase letters, digits and inner dashes.';
+comment on column public.workspaces.raw_event_retention_days is 'Days raw webhook events are kept once processed (7 to 3650, default 30); events that failed stay until replayed. At least 7: Meta redelivers a webhook for up to 7 days, and a kept body is what recognises the retry.';
 comment on column public.workspaces.is_personal is 'The workspace created with the account at sign-up.';
 comment on column public.workspaces.plan is 'Billing plan; set by the service (billing), not by workspace admins.';
 comment on column public.workspaces.max_channels is 'Channel limit of the plan (enforced when channels are added); set with the plan.';
@@ -1090,7 +1094,7 @@ grant update (first_name, last_name, full_name, username, avatar_url, account_ty
 grant select, delete on public.workspaces to authenticated;
 
 grant update (name, slug, business_type, description, logo_url, settings, operating_regions,
-  primary_market, cross_border_enabled, tax_id, business_documents)
+  primary_market, cross_border_enabled, tax_id, business_documents, raw_event_retention_days)
   on public.workspaces to authenticated;
 
 grant select, delete on public.workspace_members to authenticated;

@@ -427,7 +427,9 @@ create index media_files_message_id_idx on public.media_files (message_id) where
 -- Deduplication and the channel foreign key share one index.
 create unique index webhook_events_dedupe_key on public.webhook_events (channel_id, workspace_id, body_sha256);
 
-create index webhook_events_created_idx on public.webhook_events (created_at desc);
+-- An admin's list of the workspace's events (newest first: read backwards),
+-- replays by time range, and pruning from the oldest.
+create index webhook_events_workspace_created_idx on public.webhook_events (workspace_id, created_at);
 create index webhook_events_unprocessed_idx on public.webhook_events (created_at) where not processed;
 
 create index conversations_window_idx on public.conversations (window_expires_at)
@@ -1991,6 +1993,60 @@ begin
 end
 $$;
 
+-- For the minute tick: processed raw events older than their workspace's
+-- retention go, with their bodies (cascade). Failed events stay until a
+-- replay processes them, then wait a full period from that processing.
+-- Bounded batches by the (workspace_id, created_at) index, rows other
+-- transactions hold skipped: pruning never waits on ingestion or a replay,
+-- never holds more than one batch's rows, and the tick's time stays short
+-- however much is due (the rest goes next minute). Batches rather than
+-- time partitions: pg_partman is not in Debian's Postgres 15 packages, and
+-- a per-workspace period would not match partitions by time anyway.
+create function private.prune_webhook_events(batch_size integer default 5000, max_batches integer default 20,
+                                             time_budget interval default interval '5 seconds')
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  w record;
+  n integer;
+  total integer := 0;
+  batches integer := 0;
+  started timestamptz := clock_timestamp();
+begin
+  -- One index probe per workspace finds those with anything due.
+  for w in
+    select ws.id, now() - make_interval(days => ws.raw_event_retention_days) as cutoff
+      from public.workspaces ws
+     where exists (select 1 from public.webhook_events e
+                    where e.workspace_id = ws.id
+                      and e.created_at < now() - make_interval(days => ws.raw_event_retention_days)
+                      and e.processed and coalesce(e.processed_at, e.created_at)
+                                          < now() - make_interval(days => ws.raw_event_retention_days))
+  loop
+    loop
+      delete from public.webhook_events e
+       where e.id in (select d.id from public.webhook_events d
+                       where d.workspace_id = w.id and d.created_at < w.cutoff
+                         and d.processed and coalesce(d.processed_at, d.created_at) < w.cutoff
+                       order by d.created_at
+                       limit batch_size
+                       for update skip locked);
+      get diagnostics n = row_count;
+      total := total + n;
+      batches := batches + 1;
+      if batches >= max_batches or clock_timestamp() - started > time_budget then
+        return total;
+      end if;
+      exit when n < batch_size;
+    end loop;
+  end loop;
+  return total;
+end
+$$;
+comment on function private.prune_webhook_events(integer, integer, interval) is
+  'Minute tick: deletes processed raw webhook events (and their bodies) older than their workspace''s raw_event_retention_days, in bounded batches; returns how many.';
+
 -- Replays failed events of a workspace: by id, or by provider, channel,
 -- time range and error text. Workspace admins (through PostgREST) and the
 -- service may; anyone else gets the same refusal whatever the workspace
@@ -2781,7 +2837,8 @@ revoke all on function private.jid_phone(text), private.provider_ts(jsonb), priv
   private.record_webhook_failure(public.channel_provider, uuid, bytea, text, jsonb, text, text),
   private.receive_webhooks(jsonb, bytea, integer[]), private.redact_webhook_json(jsonb, boolean),
   private.replay_webhook_events(uuid, bigint[], public.channel_provider, uuid, timestamptz, timestamptz, text, integer),
-  private.retry_webhook_events(integer, integer), private.webhook_channel(uuid) from public;
+  private.retry_webhook_events(integer, integer), private.webhook_channel(uuid),
+  private.prune_webhook_events(integer, integer, interval) from public;
 
 grant execute on function private.ingest_webhook(public.channel_provider, uuid, jsonb), private.ingest_webhooks(jsonb),
   private.record_webhook_failure(public.channel_provider, uuid, bytea, text, jsonb, text, text),
@@ -2824,4 +2881,5 @@ alter publication supabase_realtime add table public.messages, public.conversati
 insert into private.tick_steps (name, fn, position) values
   ('expired_conversations', 'private.expire_conversations', 20),
   ('retried_webhook_events', 'private.retry_webhook_events', 40),
+  ('pruned_webhook_events', 'private.prune_webhook_events', 45),
   ('stranded_statuses', 'private.apply_stranded_statuses', 50);
