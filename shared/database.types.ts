@@ -837,18 +837,18 @@ export type Database = {
         };
         Relationships: [
           {
-            foreignKeyName: "contact_identities_channel_id_workspace_id_fkey";
-            columns: ["channel_id", "workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "channels";
-            referencedColumns: ["id", "workspace_id"];
-          },
-          {
             foreignKeyName: "contact_identities_contact_id_fkey";
             columns: ["contact_id"];
             isOneToOne: false;
             referencedRelation: "contacts";
             referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "contact_identities_workspace_id_channel_id_fkey";
+            columns: ["workspace_id", "channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["workspace_id", "id"];
           },
         ];
       };
@@ -1247,18 +1247,18 @@ export type Database = {
         };
         Relationships: [
           {
-            foreignKeyName: "message_templates_channel_id_workspace_id_fkey";
-            columns: ["channel_id", "workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "channels";
-            referencedColumns: ["id", "workspace_id"];
-          },
-          {
             foreignKeyName: "message_templates_created_by_fkey";
             columns: ["created_by"];
             isOneToOne: false;
             referencedRelation: "profiles";
             referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "message_templates_workspace_id_channel_id_fkey";
+            columns: ["workspace_id", "channel_id"];
+            isOneToOne: false;
+            referencedRelation: "channels";
+            referencedColumns: ["workspace_id", "id"];
           },
         ];
       };
@@ -1464,11 +1464,11 @@ export type Database = {
             referencedColumns: ["id"];
           },
           {
-            foreignKeyName: "messages_conversation_id_workspace_id_channel_id_fkey";
-            columns: ["conversation_id", "workspace_id", "channel_id"];
+            foreignKeyName: "messages_conversation_id_fkey";
+            columns: ["conversation_id"];
             isOneToOne: false;
             referencedRelation: "conversations";
-            referencedColumns: ["id", "workspace_id", "channel_id"];
+            referencedColumns: ["id"];
           },
           {
             foreignKeyName: "messages_created_by_fkey";
@@ -1909,11 +1909,11 @@ export type Database = {
         };
         Relationships: [
           {
-            foreignKeyName: "whatsapp_groups_channel_id_workspace_id_fkey";
-            columns: ["channel_id", "workspace_id"];
+            foreignKeyName: "whatsapp_groups_workspace_id_channel_id_fkey";
+            columns: ["workspace_id", "channel_id"];
             isOneToOne: false;
             referencedRelation: "channels";
-            referencedColumns: ["id", "workspace_id"];
+            referencedColumns: ["workspace_id", "id"];
           },
         ];
       };
@@ -2068,6 +2068,7 @@ export type Database = {
           "operating_regions": (string)[];
           "plan": Database["public"]["Enums"]["workspace_plan"];
           "primary_market": string | null;
+          "raw_event_retention_days": number;
           "settings": NonNullable<Json>;
           "slug": string;
           "stripe_account_id": string | null;
@@ -2094,6 +2095,7 @@ export type Database = {
           "operating_regions"?: (string)[];
           "plan"?: Database["public"]["Enums"]["workspace_plan"];
           "primary_market"?: string | null;
+          "raw_event_retention_days"?: number;
           "settings"?: NonNullable<Json>;
           "slug": string;
           "stripe_account_id"?: string | null;
@@ -2119,6 +2121,7 @@ export type Database = {
           "operating_regions"?: (string)[];
           "plan"?: Database["public"]["Enums"]["workspace_plan"];
           "primary_market"?: string | null;
+          "raw_event_retention_days"?: number;
           "settings"?: NonNullable<Json>;
           "slug"?: string;
           "stripe_account_id"?: string | null;
@@ -2250,6 +2253,56 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "contacts_tagged": {
+        Args: {
+          "before_id"?: string;
+          "labels"?: (string)[];
+          "max_results"?: number;
+          "tags"?: (string)[];
+        };
+        Returns: {
+          "added_by": string | null;
+          "address": string | null;
+          "avatar_url": string | null;
+          "birthday": string | null;
+          "company": string | null;
+          "created_at": string;
+          "custom_fields": NonNullable<Json>;
+          "email": string | null;
+          "id": string;
+          "interests": string | null;
+          "is_favorite": boolean;
+          "job_title": string | null;
+          "labels": (string)[];
+          "last_message_at": string | null;
+          "last_order_at": string | null;
+          "location": string | null;
+          "name": string | null;
+          "notes": string | null;
+          "opt_out_message_id": string | null;
+          "opt_out_reason": string | null;
+          "opted_in": boolean;
+          "opted_in_at": string | null;
+          "opted_out_at": string | null;
+          "phone": string | null;
+          "priority": Database["public"]["Enums"]["priority_level"] | null;
+          "social_media": NonNullable<Json>;
+          "source": string;
+          "status": Database["public"]["Enums"]["contact_status"];
+          "tags": (string)[];
+          "total_orders": number;
+          "total_revenue": number;
+          "updated_at": string;
+          "website": string | null;
+          "workspace_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "contacts";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "create_agent": {
         Args: { "name"?: string; "user_id"?: string; "workspace_id": string };
         Returns: {
@@ -2306,6 +2359,7 @@ export type Database = {
           "operating_regions": (string)[];
           "plan": Database["public"]["Enums"]["workspace_plan"];
           "primary_market": string | null;
+          "raw_event_retention_days": number;
           "settings": NonNullable<Json>;
           "slug": string;
           "stripe_account_id": string | null;
@@ -2337,6 +2391,50 @@ export type Database = {
           to: "agents";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      "inbox": {
+        Args: {
+          "assignee_id"?: string;
+          "before"?: string;
+          "max_results"?: number;
+          "status"?: Database["public"]["Enums"]["conversation_status"];
+          "unread_only"?: boolean;
+        };
+        Returns: {
+          "assignee_id": string | null;
+          "channel_id": string;
+          "chat_id": string;
+          "closed_at": string | null;
+          "contact_id": string | null;
+          "created_at": string;
+          "custom_wallpaper": string | null;
+          "display_id": number;
+          "group_id": string | null;
+          "id": string;
+          "is_archived": boolean;
+          "is_muted": boolean;
+          "is_pinned": boolean;
+          "last_inbound_at": string | null;
+          "last_message_at": string | null;
+          "last_message_direction": Database["public"]["Enums"]["message_direction"] | null;
+          "last_message_id": string | null;
+          "last_message_preview": string | null;
+          "mute_until": string | null;
+          "notification_settings": Json | null;
+          "status": Database["public"]["Enums"]["conversation_status"];
+          "title": string | null;
+          "type": Database["public"]["Enums"]["conversation_type"];
+          "unread_count": number;
+          "updated_at": string;
+          "window_expires_at": string | null;
+          "workspace_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "conversations";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       "invite_member": {
