@@ -9,7 +9,7 @@
 // BENCH_RUN_DIR points at another stack's run directory (another revision).
 import { connect, percentile, report, setting, stackEnv } from "./setup.ts";
 import { load, loaded, unload } from "./scale-load.ts";
-import { type Subject, timeReads, type Timing } from "./scale-reads.ts";
+import { type Subject, timeReads } from "./scale-reads.ts";
 import { timeIngest } from "./scale-ingest.ts";
 import postgres from "postgres";
 
