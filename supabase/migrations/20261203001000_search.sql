@@ -428,12 +428,17 @@ comment on function public.search_contacts(text, integer) is
 -- is a filter under RLS, never an index condition (array containment is
 -- not leakproof), so a member's tag list read all of a workspace's
 -- contacts; this asks the tag indexes under the caller's workspaces.
--- Custom plans only: the generic plan PL/pgSQL switches to after five
--- calls cannot see which tags are rare (4 ms became 24).
 create function private.tagged_contact_ids(tags text[], labels text[], max_results integer, before_id uuid)
 returns setof uuid
-language plpgsql stable security definer set search_path = '' set plan_cache_mode = force_custom_plan rows 50
+language plpgsql stable security definer set search_path = '' rows 50
 as $$
+declare
+  before_at timestamptz := (select c.created_at from public.contacts c where c.id = before_id);
+  ws uuid;
+  found uuid[];
+  found_at timestamptz[];
+  ids uuid[] := '{}';
+  ats timestamptz[] := '{}';
 begin
   if coalesce(cardinality(tags), 0) + coalesce(cardinality(labels), 0) = 0 then
     raise exception 'name at least one tag or label' using errcode = '22023';
@@ -447,23 +452,33 @@ begin
   if max_results is null or max_results not between 1 and 200 then
     raise exception 'max_results must be between 1 and 200' using errcode = '22023';
   end if;
-  -- The matches first (offset 0 keeps the order and limit out of that
-  -- plan), then the newest: planned with the order, a walk down the
-  -- primary key looked for a rare tag through every workspace (15 ms).
+  -- Each workspace's newest matches, planned for that workspace (one
+  -- holding 40% of the table is walked along its (workspace_id,
+  -- created_at) index until a page is found; a rare tag goes through the
+  -- tag index), then merged. Sorting every match of a common tag in the
+  -- big workspace took 114 ms at 400,000 contacts.
+  foreach ws in array array(select private.workspaces_with_role('viewer')) loop
+    execute $q$
+      select coalesce(array_agg(x.id order by x.created_at desc, x.id desc), '{}'),
+             coalesce(array_agg(x.created_at order by x.created_at desc, x.id desc), '{}')
+        from (select c.id, c.created_at from public.contacts c
+               where c.workspace_id = $1 and c.tags @> $2 and c.labels @> $3
+                 and ($4::timestamptz is null or c.created_at < $4 or (c.created_at = $4 and c.id < $5))
+               order by c.created_at desc, c.id desc
+               limit $6) x$q$
+      into found, found_at
+      using ws, coalesce(tags, '{}'), coalesce(labels, '{}'), before_at, before_id, max_results;
+    ids := ids || found;
+    ats := ats || found_at;
+  end loop;
   return query
-    select m.id
-      from (select c.id from public.contacts c
-             where c.workspace_id = any (array(select private.workspaces_with_role('viewer')))
-               and c.tags @> coalesce(tagged_contact_ids.tags, '{}')
-               and c.labels @> coalesce(tagged_contact_ids.labels, '{}')
-               and (before_id is null or c.id < before_id)
-            offset 0) m
-     order by m.id desc
+    select m.id from unnest(ids, ats) m(id, at)
+     order by m.at desc, m.id desc
      limit max_results;
 end
 $$;
 comment on function private.tagged_contact_ids(text[], text[], integer, uuid) is
-  'contacts_tagged''s index work: ids of the caller''s contacts with every tag and label, newest first.';
+  'contacts_tagged''s index work: ids of the caller''s contacts with every tag and label, newest first (created_at, then id).';
 
 create function public.contacts_tagged(tags text[] default '{}', labels text[] default '{}',
                                        max_results integer default 50, before_id uuid default null)
@@ -475,10 +490,10 @@ as $$
    where c.id = any (array(select private.tagged_contact_ids(contacts_tagged.tags, contacts_tagged.labels,
                                                              contacts_tagged.max_results, contacts_tagged.before_id)))
      and c.workspace_id = any (array(select private.workspaces_with_role('viewer')))
-   order by c.id desc
+   order by c.created_at desc, c.id desc
 $$;
 comment on function public.contacts_tagged(text[], text[], integer, uuid) is
-  'The caller''s contacts that have every given tag and label, newest first (ids are time-ordered); pass the last id as before_id for the next page.';
+  'The caller''s contacts that have every given tag and label, newest first; pass the last id as before_id for the next page.';
 
 -- ==========================================================================
 -- Grants
