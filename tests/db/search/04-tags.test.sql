@@ -4,12 +4,12 @@ begin;
 select plan(13);
 select tests.create_workspace_with_roles('acme') as acme \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
-insert into public.contacts (workspace_id, name, phone, tags, labels) values
-  (:'acme', 'Ana', '5511955560001', '{vip,atacado}', '{lead}'),
-  (:'acme', 'Bruno', '5511955560002', '{vip}', '{}'),
-  (:'acme', 'Carla', '5511955560003', '{atacado}', '{lead}'),
-  (:'acme', 'Davi', '5511955560004', '{}', '{}'),
-  (:'beta', 'Beta VIP', '5511955560005', '{vip}', '{lead}');
+insert into public.contacts (workspace_id, name, phone, tags, labels, created_at) values
+  (:'acme', 'Ana', '5511955560001', '{vip,atacado}', '{lead}', now() - interval '5 minutes'),
+  (:'acme', 'Bruno', '5511955560002', '{vip}', '{}', now() - interval '4 minutes'),
+  (:'acme', 'Carla', '5511955560003', '{atacado}', '{lead}', now() - interval '3 minutes'),
+  (:'acme', 'Davi', '5511955560004', '{}', '{}', now() - interval '2 minutes'),
+  (:'beta', 'Beta VIP', '5511955560005', '{vip}', '{lead}', now() - interval '1 minute');
 
 select tests.authenticate_as('acme_member');
 select is(array(select name from public.contacts_tagged(tags => '{vip}')), array['Bruno', 'Ana'],
@@ -36,8 +36,7 @@ select is(tests.error_as('acme_member', 'select * from public.contacts_tagged()'
 select is(tests.error_as('acme_member', 'select * from public.contacts_tagged(tags => ''{""}'')'),
   '22023 tags and labels cannot be empty', 'an empty tag is refused');
 
--- Someone in both workspaces gets both, merged newest first (one insert:
--- the same created_at, so the later id first).
+-- Someone in both workspaces gets both, merged newest first.
 insert into public.workspace_members (workspace_id, user_id, role) values (:'beta', tests.get_supabase_uid('acme_member'), 'viewer');
 select tests.authenticate_as('acme_member');
 select is(array(select name from public.contacts_tagged(tags => '{vip}')), array['Beta VIP', 'Bruno', 'Ana'],
