@@ -2002,10 +2002,10 @@ $$;
 -- however much is due (the rest goes next minute). Batches rather than
 -- time partitions: pg_partman is not in Debian's Postgres 15 packages, and
 -- a per-workspace period would not match partitions by time anyway.
-create function private.prune_webhook_events(batch_size integer default 5000, max_batches integer default 20,
-                                             time_budget interval default interval '5 seconds')
+create function private.prune_webhook_events(batch_size integer default 2000, max_batches integer default 10,
+                                             time_budget interval default interval '1 second')
 returns integer
-language plpgsql security definer set search_path = ''
+language plpgsql security definer set search_path = '' set enable_seqscan = off
 as $$
 declare
   w record;
@@ -2014,7 +2014,9 @@ declare
   batches integer := 0;
   started timestamptz := clock_timestamp();
 begin
-  -- One index probe per workspace finds those with anything due.
+  -- One index probe per workspace finds those with anything due; in a
+  -- random order, so one workspace's backlog cannot hold the others back.
+  -- (The tick is one transaction: a second of it at most.)
   for w in
     select ws.id, now() - make_interval(days => ws.raw_event_retention_days) as cutoff
       from public.workspaces ws
@@ -2023,6 +2025,7 @@ begin
                       and e.created_at < now() - make_interval(days => ws.raw_event_retention_days)
                       and e.processed and coalesce(e.processed_at, e.created_at)
                                           < now() - make_interval(days => ws.raw_event_retention_days))
+     order by random()
   loop
     loop
       delete from public.webhook_events e
