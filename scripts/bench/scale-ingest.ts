@@ -8,7 +8,13 @@ import { percentile, type Sql } from "./setup.ts";
 type Sender = { phone: string };
 type Target = { channel: string; pnid: string; senders: Sender[] };
 
-function body(pnid: string, phone: string, id: string): string {
+// A Cloud API webhook body with one text message, as Meta sends it.
+export function body(
+  pnid: string,
+  phone: string,
+  id: string,
+  text = "Olá, meu pedido já foi enviado? Obrigado!",
+): string {
   return JSON.stringify({
     object: "whatsapp_business_account",
     entry: [{
@@ -24,7 +30,7 @@ function body(pnid: string, phone: string, id: string): string {
             id,
             timestamp: String(Math.floor(Date.now() / 1000)),
             type: "text",
-            text: { body: "Olá, meu pedido já foi enviado? Obrigado!" },
+            text: { body: text },
           }],
         },
       }],

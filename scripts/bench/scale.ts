@@ -10,7 +10,7 @@
 import { connect, percentile, report, setting, stackEnv } from "./setup.ts";
 import { load, loaded, unload } from "./scale-load.ts";
 import { type Subject, timeReads } from "./scale-reads.ts";
-import { timeIngest } from "./scale-ingest.ts";
+import { body, timeIngest } from "./scale-ingest.ts";
 import postgres from "postgres";
 
 const volume = {
@@ -139,34 +139,14 @@ async function makeEmpty() {
   // Their first messages through ingestion itself, so they exist as it makes them.
   const phones = await su<{ phone: string }[]>`
     select chat_id as phone from public.conversations where channel_id = ${big.channel} limit 128`;
-  const items = phones.map((p, i) => ({
-    provider: "cloud_api",
-    channel: c.id,
-    payload: {
-      object: "whatsapp_business_account",
-      entry: [{
-        id: "WABA-SCALE",
-        changes: [{
-          field: "messages",
-          value: {
-            messaging_product: "whatsapp",
-            metadata: {
-              display_phone_number: "15550000001",
-              phone_number_id: "PN-SCALE-EMPTY-" + tag,
-            },
-            contacts: [{ profile: { name: "Cliente" }, wa_id: p.phone }],
-            messages: [{
-              from: p.phone,
-              id: `wamid.scale-empty.${tag}.${i}`,
-              timestamp: String(Math.floor(Date.now() / 1000)),
-              type: "text",
-              text: { body: "Oi!" },
-            }],
-          },
-        }],
-      }],
-    },
-  }));
-  await su`select private.ingest_webhooks(${su.json(items)})`;
+  const pnid = "PN-SCALE-EMPTY-" + tag;
+  const items = `[${
+    phones.map((p, i) =>
+      `{"provider":"cloud_api","channel":"${c.id}","payload":${
+        body(pnid, p.phone, `wamid.scale-empty.${tag}.${i}`, "Oi!")
+      }}`
+    ).join(",")
+  }]`;
+  await su`select private.ingest_webhooks(${items}::text::jsonb)`;
   return [w];
 }

@@ -2018,13 +2018,12 @@ begin
   -- random order, so one workspace's backlog cannot hold the others back.
   -- (The tick is one transaction: a second of it at most.)
   for w in
-    select ws.id, now() - make_interval(days => ws.raw_event_retention_days) as cutoff
+    select ws.id, k.cutoff
       from public.workspaces ws
+     cross join lateral (select now() - make_interval(days => ws.raw_event_retention_days) as cutoff) k
      where exists (select 1 from public.webhook_events e
-                    where e.workspace_id = ws.id
-                      and e.created_at < now() - make_interval(days => ws.raw_event_retention_days)
-                      and e.processed and coalesce(e.processed_at, e.created_at)
-                                          < now() - make_interval(days => ws.raw_event_retention_days))
+                    where e.workspace_id = ws.id and e.created_at < k.cutoff
+                      and e.processed and coalesce(e.processed_at, e.created_at) < k.cutoff)
      order by random()
   loop
     loop

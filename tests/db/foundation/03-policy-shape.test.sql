@@ -17,6 +17,14 @@ select is_empty($$
   select policy from policy_exprs where expr ~* '\mIN \( SELECT'
 $$, 'no policy uses the semi-join shape "in (select ...)"');
 
+-- The columns each policy's expressions read (recorded as dependencies).
+create temp table policy_columns on commit drop as
+  select distinct pol.polrelid as relid, d.refobjsubid as attnum
+    from pg_policy pol
+    join pg_class c on c.oid = pol.polrelid and c.relnamespace = 'public'::regnamespace
+    join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = pol.oid
+                    and d.refobjid = pol.polrelid and d.refobjsubid > 0;
+
 -- A function of the row (`(select f(id))`, or a bare call) runs once per
 -- row; with constant arguments inside a subquery it runs once per statement.
 create temp table policy_calls on commit drop as
@@ -40,12 +48,9 @@ select isnt_empty($$ select 1 from policy_calls $$, 'the call check sees the pol
 -- only narrow an indexed condition are listed with their reason.
 select is_empty($$
   select distinct c.relname || '.' || a.attname
-    from pg_policy pol
-    join pg_class c on c.oid = pol.polrelid
-    join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
-    join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = pol.oid
-                    and d.refobjid = pol.polrelid and d.refobjsubid > 0
-    join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
+    from policy_columns p
+    join pg_class c on c.oid = p.relid
+    join pg_attribute a on a.attrelid = p.relid and a.attnum = p.attnum
    where not exists (select 1 from pg_index i
                       where i.indrelid = c.oid and i.indkey[0] = a.attnum
                         and (i.indpred is null or pg_get_expr(i.indpred, i.indrelid) = '(' || a.attname || ' IS NOT NULL)'))
@@ -58,12 +63,9 @@ $$, 'every column a policy filters on leads an index');
 -- the table" however few workspaces exist yet.
 select is_empty($$
   select distinct c.relname
-    from pg_policy pol
-    join pg_class c on c.oid = pol.polrelid
-    join pg_namespace n on n.oid = c.relnamespace and n.nspname = 'public'
-    join pg_depend d on d.classid = 'pg_policy'::regclass and d.objid = pol.oid
-                    and d.refobjid = pol.polrelid and d.refobjsubid > 0
-    join pg_attribute a on a.attrelid = c.oid and a.attnum = d.refobjsubid
+    from policy_columns p
+    join pg_class c on c.oid = p.relid
+    join pg_attribute a on a.attrelid = p.relid and a.attnum = p.attnum
    where a.attname = 'workspace_id'
      and not exists (select 1 from unnest(a.attoptions) o where o like 'n_distinct=%')
 $$, 'every tenant column a policy compares has the planner''s n_distinct hint');
