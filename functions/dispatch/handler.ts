@@ -1,7 +1,6 @@
-import { decodeJwt } from "jose";
 import { z } from "zod";
 import { db, type Sql } from "../../shared/db.ts";
-import { bearerToken } from "../../shared/jwt.ts";
+import { isServiceRole } from "../../shared/service-role.ts";
 import { json, jsonError } from "../../shared/http.ts";
 import {
   createProviderClients,
@@ -11,6 +10,8 @@ import {
 import type { ChannelTarget } from "../../shared/outbound/types.ts";
 import { guardSends, urlGuardFromEnv } from "../../shared/outbound/url-guard.ts";
 import { createDispatcher } from "./dispatcher.ts";
+import { withStoredMedia } from "../../shared/outbound/stored-media.ts";
+import { storage } from "../../shared/storage.ts";
 
 // POST /dispatch (service role only). An empty body, as the database's poke
 // and the minute tick send it, starts draining the outbox in the background
@@ -36,12 +37,7 @@ export type Deps = {
 export function createHandler(deps: Deps) {
   return async (req: Request): Promise<Response> => {
     if (req.method !== "POST") return jsonError(405, "use POST");
-    const token = bearerToken(req.headers.get("authorization"));
-    let role: unknown;
-    try {
-      role = token ? decodeJwt(token).role : undefined;
-    } catch { /* malformed: refused below */ }
-    if (role !== "service_role") return jsonError(403, "dispatch is for the service role only");
+    if (!isServiceRole(req)) return jsonError(403, "dispatch is for the service role only");
 
     const text = await req.text();
     let raw: unknown = {};
@@ -124,7 +120,10 @@ export function defaultDeps(): Deps {
   const clients = createProviderClients(graphSettingsFromEnv());
   const dispatcher = createDispatcher({
     sql: db(),
-    send: guardSends(clients.send, urlGuardFromEnv()),
+    send: withStoredMedia(guardSends(clients.send, urlGuardFromEnv()), {
+      storage: storage(),
+      ...graphSettingsFromEnv(),
+    }),
     workerId: `dispatch-${crypto.randomUUID().slice(0, 8)}`,
     log: (event, data) => console.log(JSON.stringify({ event, ...data })),
   });

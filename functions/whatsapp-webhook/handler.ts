@@ -18,7 +18,8 @@ import {
   TooLarge,
   Unavailable,
 } from "./limits.ts";
-import { rawForStorage, redactBody, safePreview, TooDeep } from "./redact.ts";
+import { type InlineFile, rawForStorage, redactBody, safePreview, TooDeep } from "./redact.ts";
+import { contentPath, isDuplicate, storage } from "../../shared/storage.ts";
 
 // Receives WhatsApp provider webhooks at /whatsapp-webhook/<channel id>:
 // verify first (nothing unverified is stored), then validate, then one SQL
@@ -59,6 +60,10 @@ export type Deps = {
   };
   ingest(item: Received): Promise<Record<string, unknown>>;
   recordFailure(failure: Failure): Promise<void>;
+  // Inline media into Storage before the message that names them is
+  // recorded; a file that could not be stored is fetched by the media
+  // function from the provider instead.
+  storeInline(channel: WebhookChannel, files: InlineFile[]): Promise<void>;
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -260,8 +265,9 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
       );
     }
     let clean: unknown;
+    let inline: InlineFile[] = [];
     try {
-      clean = redactBody(parsed, ch).clean;
+      ({ clean, inline } = redactBody(parsed, ch));
     } catch (e) {
       if (!(e instanceof TooDeep)) throw e;
       return await stored(
@@ -275,7 +281,7 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
         e.message,
       );
     }
-    const raw = rawForStorage(body, ch, parsed, clean);
+    const raw = rawForStorage(body, ch, parsed, clean, inline.length);
     // What jsonb cannot hold (\u0000, lone surrogates) is cleaned from the
     // copy the database reads; the raw bytes keep the original.
     const payload = jsonbSafe(JSON.stringify(clean), clean);
@@ -307,6 +313,7 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
         `${items} items in one body, over the limit of ${limits.maxItems}`,
       );
     }
+    if (inline.length > 0) await within(signal, deps.storeInline(ch, inline));
     const large = body.length > limits.largeBodyBytes || items > limits.largeItems;
     const result = await within(
       signal,
@@ -425,5 +432,22 @@ export function defaultDeps(sql: () => Sql = db): Deps {
     channels: createWebhookChannelCache(sql),
     ingest: (item) => (item.large ? large : batcher).submit(item, item.signal),
     recordFailure,
+    storeInline: async (channel, files) => {
+      for (const f of files) {
+        const { error } = await storage().from("media").upload(
+          contentPath(channel.workspace_id, f.sha256, f.mimetype),
+          f.bytes,
+          { contentType: f.mimetype ?? "application/octet-stream", upsert: false },
+        );
+        if (error && !isDuplicate(error)) {
+          console.error(JSON.stringify({
+            fn: "whatsapp-webhook",
+            event: "inline_media_not_stored",
+            channel: channel.id,
+            error: error.message,
+          }));
+        }
+      }
+    },
   };
 }

@@ -32,14 +32,24 @@ function secretsOf(channel: WebhookChannel): string[] {
   );
 }
 
+// Bytes a provider put inside a webhook (Evolution's webhookBase64), taken
+// out of the body: the webhook function stores them, the tables keep a marker.
+export type InlineFile = { bytes: Uint8Array; sha256: string; mimetype: string | null };
+
 // The marker that replaces inline media: enough to match the bytes once
-// media handling fetches them again, nothing of the bytes themselves.
-function mediaMarker(b64: string, mimetype: unknown) {
+// stored, nothing of the bytes themselves.
+function mediaMarker(b64: string, mimetype: unknown, found: InlineFile[]) {
   const bytes = Buffer.from(b64, "base64");
+  const sha256 = createHash("sha256").update(bytes).digest("hex");
+  found.push({
+    bytes: new Uint8Array(bytes),
+    sha256,
+    mimetype: typeof mimetype === "string" ? mimetype : null,
+  });
   return {
     stripped: "inline media",
     bytes: bytes.length,
-    sha256: createHash("sha256").update(bytes).digest("hex"),
+    sha256,
     ...(typeof mimetype === "string" ? { mimetype } : {}),
   };
 }
@@ -63,9 +73,9 @@ function siblingMimetype(obj: Record<string, unknown>): unknown {
 export function redactBody(
   value: unknown,
   channel: WebhookChannel,
-): { clean: unknown; inlineMedia: number } {
+): { clean: unknown; inlineMedia: number; inline: InlineFile[] } {
   const secrets = secretsOf(channel);
-  let inlineMedia = 0;
+  const inline: InlineFile[] = [];
   const walk = (v: unknown, inMessage: boolean, depth: number): unknown => {
     if (typeof v === "string") return secrets.includes(v) ? REDACTED : v;
     if (!v || typeof v !== "object") return v;
@@ -77,8 +87,7 @@ export function redactBody(
       if (SECRET_KEYS.has(k.toLowerCase()) && typeof x === "string") {
         out[k] = REDACTED;
       } else if (k === "base64" && inMessage && typeof x === "string") {
-        out[k] = mediaMarker(x, siblingMimetype(obj));
-        inlineMedia++;
+        out[k] = mediaMarker(x, siblingMimetype(obj), inline);
       } else {
         out[k] = walk(
           x,
@@ -90,7 +99,7 @@ export function redactBody(
     return out;
   };
   const clean = walk(value, true, 0);
-  return { clean, inlineMedia };
+  return { clean, inlineMedia: inline.length, inline };
 }
 
 function replaceBytes(hay: Uint8Array, needle: Uint8Array, by: Uint8Array): Uint8Array {
@@ -134,8 +143,12 @@ export function rawForStorage(
   channel: WebhookChannel,
   parsed: unknown,
   clean: unknown,
+  inlineMedia = 0,
 ): Uint8Array {
   if (channel.provider !== "evolution") return body;
+  // Inline media never reach a table, the private copy included: Evolution
+  // signs nothing, so the redacted JSON replays as well as the bytes would.
+  if (inlineMedia > 0) return encoder.encode(JSON.stringify(clean));
   const keys = new Set(secretsOf(channel));
   const inBody = (parsed as { apikey?: unknown } | null)?.apikey;
   if (typeof inBody === "string" && inBody.length > 0) keys.add(inBody);

@@ -31,6 +31,9 @@ export type OutboundMessage = {
   content: string | null; // text body, or the caption of a media message
   media_url: string | null;
   media_id: string | null;
+  // a stored file (its name in the media bucket), resolved to media_url or
+  // media_id before the provider sees the message
+  media_path?: string | null;
   media_mime_type: string | null;
   media_filename: string | null;
   location:

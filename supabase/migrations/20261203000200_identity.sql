@@ -106,12 +106,17 @@ create table public.workspaces (
   -- Meta retries a webhook for up to 7 days; a body kept at least that
   -- long is still recognised as a retry.
   raw_event_retention_days integer not null default 30 check (raw_event_retention_days between 7 and 3650),
+  -- WhatsApp's own ceiling is 100 MB (documents); a workspace may ask for less.
+  media_max_bytes bigint not null default 104857600 check (media_max_bytes between 1024 and 104857600),
+  media_retention_days integer check (media_retention_days between 1 and 36500),
   created_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
 comment on table public.workspaces is 'The tenant. Every business row carries workspace_id; RLS decides by membership in it.';
 comment on column public.workspaces.slug is 'URL handle, unique across the platform: lowercase letters, digits and inner dashes.';
+comment on column public.workspaces.media_max_bytes is 'Largest inbound file the media module stores (1 KB to 100 MB, default 100 MB, WhatsApp''s own limit); a larger one ends failed with the reason.';
+comment on column public.workspaces.media_retention_days is 'Days stored media are kept (null: kept for good); older files are removed from Storage and their media_files rows marked removed.';
 comment on column public.workspaces.raw_event_retention_days is 'Days raw webhook events are kept once processed (7 to 3650, default 30); events that failed stay until replayed. At least 7: Meta redelivers a webhook for up to 7 days, and a kept body is what recognises the retry.';
 comment on column public.workspaces.is_personal is 'The workspace created with the account at sign-up.';
 comment on column public.workspaces.plan is 'Billing plan; set by the service (billing), not by workspace admins.';
@@ -1094,7 +1099,8 @@ grant update (first_name, last_name, full_name, username, avatar_url, account_ty
 grant select, delete on public.workspaces to authenticated;
 
 grant update (name, slug, business_type, description, logo_url, settings, operating_regions,
-  primary_market, cross_border_enabled, tax_id, business_documents, raw_event_retention_days)
+  primary_market, cross_border_enabled, tax_id, business_documents, raw_event_retention_days, media_max_bytes,
+  media_retention_days)
   on public.workspaces to authenticated;
 
 grant select, delete on public.workspace_members to authenticated;

@@ -43,7 +43,6 @@ create type public.message_type as enum (
   'interactive', 'button', 'order', 'poll', 'list', 'template', 'system', 'unsupported');
 
 create type public.message_status as enum ('pending', 'sent', 'delivered', 'read', 'played', 'failed', 'deleted');
-create type public.media_status as enum ('pending', 'stored', 'failed');
 
 create type private.batch_event as (
   item integer,             -- position in the batch, 1-based
@@ -83,6 +82,8 @@ create table public.contacts (
   phone text check (phone ~ '^[1-9][0-9]{6,14}$'),
   email text,
   avatar_url text,
+  avatar_path text,
+  avatar_fetched_at timestamptz,
   company text,
   job_title text,
   website text,
@@ -119,6 +120,8 @@ comment on column public.contacts.opted_out_at is 'When the contact last opted o
 comment on column public.contacts.opt_out_reason is 'Why the last opt-out happened, e.g. keyword "STOP", button "Stop promotions", set by hand.';
 comment on column public.contacts.opt_out_message_id is 'The customer''s message that opted them out, when a message did.';
 comment on column public.contacts.source is 'How the contact arrived: inbound (first message), manual, import, api.';
+comment on column public.contacts.avatar_path is 'The stored profile picture: its name in the avatars bucket (<workspace id>/contacts/<contact id>); avatar_url is then its Storage URL.';
+comment on column public.contacts.avatar_fetched_at is 'When the profile picture was last asked of the provider (at most daily).';
 comment on column public.contacts.total_orders is 'Kept by the commerce module.';
 
 create table public.contact_identities (
@@ -229,6 +232,7 @@ create table public.messages (
   payload jsonb,
   media_id text,
   media_url text,
+  media_path text,
   media_mime_type text,
   media_filename text,
   media_size bigint,
@@ -284,6 +288,7 @@ comment on column public.messages.payload is 'The provider''s message object as 
 comment on column public.messages.reactions is 'Reactions to this message: {reactor external id: emoji}.';
 comment on column public.messages.participant_jid is 'Sender inside a group.';
 comment on column public.messages.status is 'Delivery status; never moves backwards (a late "delivered" does not undo "read").';
+comment on column public.messages.media_path is 'Outbound media from Storage: the object''s name in the media bucket (<workspace id>/...), sent as a short-lived signed URL or uploaded to Meta, as the provider requires.';
 comment on column public.messages.template_id is 'The template an outbound template message uses.';
 comment on column public.messages.template_params is 'Template parameters, validated and normalized: {"header", "body", "buttons"}.';
 comment on column public.messages.idempotency_key is 'A sender''s key for this message: the same key twice in a workspace is one message.';
@@ -291,29 +296,6 @@ comment on column public.messages.campaign_id is 'The campaign this message was 
 comment on column public.messages.automation_id is 'The automation that sent this message.';
 alter table public.contacts add constraint contacts_opt_out_message_id_fkey
   foreign key (opt_out_message_id) references public.messages (id) on delete set null;
-
-create table public.media_files (
-  id uuid primary key default private.uuid7(),
-  workspace_id uuid not null references public.workspaces (id) on delete cascade,
-  channel_id uuid references public.channels (id) on delete set null,
-  message_id uuid references public.messages (id) on delete cascade,
-  provider_media_id text,
-  storage_path text,
-  storage_url text,
-  source_url text,
-  mime_type text,
-  file_name text,
-  size_bytes bigint,
-  sha256 text,
-  duration_seconds integer,
-  status public.media_status not null default 'pending',
-  error text,
-  came_inline boolean not null default false,
-  created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
-);
-comment on table public.media_files is 'Media attached to messages: the provider''s media id until fetched, then the Storage path.';
-comment on column public.media_files.came_inline is 'The provider sent the bytes inside the webhook (Evolution webhookBase64); they were stripped from the stored JSON, which keeps a marker with their size and sha256.';
 
 create table public.webhook_events (
   id bigint generated always as identity primary key,
@@ -420,9 +402,6 @@ create index messages_workspace_created_idx on public.messages (workspace_id, cr
 create index messages_contact_id_idx on public.messages (contact_id) where contact_id is not null;
 create index messages_quoted_message_id_idx on public.messages (quoted_message_id) where quoted_message_id is not null;
 create index messages_created_by_idx on public.messages (created_by) where created_by is not null;
-create index media_files_workspace_id_idx on public.media_files (workspace_id);
-create index media_files_channel_id_idx on public.media_files (channel_id) where channel_id is not null;
-create index media_files_message_id_idx on public.media_files (message_id) where message_id is not null;
 
 -- Deduplication and the channel foreign key share one index.
 create unique index webhook_events_dedupe_key on public.webhook_events (channel_id, workspace_id, body_sha256);
@@ -1060,7 +1039,7 @@ begin
 
   if m #>> '{media,id}' is not null or m #>> '{media,url}' is not null or m #>> '{media,inline}' is not null then
     insert into public.media_files (workspace_id, channel_id, message_id, provider_media_id, source_url, mime_type,
-                                    file_name, size_bytes, sha256, duration_seconds, came_inline)
+                                    file_name, size_bytes, provider_sha256, duration_seconds, came_inline)
     values (ch.workspace_id, ch.id, mid, m #>> '{media,id}', m #>> '{media,url}', m #>> '{media,mime_type}',
             m #>> '{media,filename}', (m #>> '{media,size}')::bigint, m #>> '{media,sha256}',
             (m #>> '{media,duration}')::integer, coalesce((m #>> '{media,inline}')::boolean, false));
@@ -1321,7 +1300,8 @@ begin
     n := n || jsonb_build_object('content', inner_msg ->> 'caption',
       'media', jsonb_strip_nulls(jsonb_build_object(
         'url', coalesce(msg ->> 'mediaUrl', inner_msg ->> 'url'), 'mime_type', inner_msg ->> 'mimetype',
-        'size', inner_msg #>> '{fileLength}', 'sha256', inner_msg ->> 'fileSha256',
+        'size', inner_msg #>> '{fileLength}',
+        'sha256', coalesce(inner_msg ->> 'fileSha256', msg #>> '{base64,sha256}', d #>> '{base64,sha256}'),
         'filename', inner_msg ->> 'fileName', 'duration', inner_msg ->> 'seconds',
         -- webhookBase64: the bytes came in the body (replaced by a marker before storing).
         'inline', case when msg ? 'base64' or d ? 'base64' then true end)));
@@ -2397,7 +2377,7 @@ begin
 
     if exists (select 1 from unnest(msgs) b where b.m ? 'media') then
       insert into public.media_files (workspace_id, channel_id, message_id, provider_media_id, source_url, mime_type,
-                                      file_name, size_bytes, sha256, duration_seconds)
+                                      file_name, size_bytes, provider_sha256, duration_seconds)
       select b.workspace_id, b.channel_id, b.id, b.m #>> '{media,id}', b.m #>> '{media,url}', b.m #>> '{media,mime_type}',
              b.m #>> '{media,filename}', (b.m #>> '{media,size}')::bigint, b.m #>> '{media,sha256}',
              (b.m #>> '{media,duration}')::integer
@@ -2681,11 +2661,10 @@ alter table public.contact_identities enable row level security;
 alter table public.whatsapp_groups enable row level security;
 alter table public.conversations enable row level security;
 alter table public.messages enable row level security;
-alter table public.media_files enable row level security;
 alter table public.webhook_events enable row level security;
 
 revoke all on public.contacts, public.contact_identities, public.whatsapp_groups, public.conversations,
-  public.messages, public.media_files, public.webhook_events from anon, authenticated;
+  public.messages, public.webhook_events from anon, authenticated;
 
 grant select, insert, delete on public.contacts to authenticated;
 
@@ -2693,7 +2672,7 @@ grant update (name, phone, email, avatar_url, company, job_title, website, addre
   interests, social_media, tags, labels, custom_fields, status, priority, is_favorite, opted_in, opted_in_at,
   opted_out_at) on public.contacts to authenticated;
 
-grant select on public.contact_identities, public.whatsapp_groups, public.media_files, public.webhook_events
+grant select on public.contact_identities, public.whatsapp_groups, public.webhook_events
   to authenticated;
 
 grant update (is_blocked, blocked_at) on public.contact_identities to authenticated;
@@ -2712,7 +2691,6 @@ alter table public.contact_identities alter column workspace_id set (n_distinct 
 alter table public.whatsapp_groups alter column workspace_id set (n_distinct = 500);
 alter table public.conversations alter column workspace_id set (n_distinct = 500);
 alter table public.messages alter column workspace_id set (n_distinct = 500);
-alter table public.media_files alter column workspace_id set (n_distinct = 500);
 alter table public.webhook_events alter column workspace_id set (n_distinct = 500);
 
 create policy contacts_select on public.contacts for select to authenticated
@@ -2759,9 +2737,6 @@ create policy messages_update on public.messages for update to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('member'))))
   with check (workspace_id = any (array(select private.workspaces_with_role('member'))));
 
-create policy media_files_select on public.media_files for select to authenticated
-  using (workspace_id = any (array(select private.workspaces_with_role('viewer'))));
-
 create policy webhook_events_select on public.webhook_events for select to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
@@ -2774,7 +2749,6 @@ create trigger set_updated_at before update on public.contact_identities for eac
 create trigger set_updated_at before update on public.whatsapp_groups for each row execute function private.set_updated_at();
 create trigger set_updated_at before update on public.conversations for each row execute function private.set_updated_at();
 create trigger set_updated_at before update on public.messages for each row execute function private.set_updated_at();
-create trigger set_updated_at before update on public.media_files for each row execute function private.set_updated_at();
 
 create trigger drop_workspace_sequences after delete on public.workspaces
   for each row execute function private.drop_workspace_sequences();

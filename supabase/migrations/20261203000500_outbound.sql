@@ -551,8 +551,12 @@ begin
         raise exception 'a text message needs content of 1 to 4096 characters' using errcode = '22023';
       end if;
     when 'image', 'video', 'audio', 'document', 'sticker' then
-      if coalesce(new.media_url, '') !~ '^https?://' and new.media_id is null then
-        raise exception 'a % message needs media_url (http or https) or media_id', new.type using errcode = '22023';
+      if new.media_path is not null then
+        -- A stored object: checked, and its type and name filled in, by the media module.
+        new := private.attach_stored_media(new, conv.workspace_id);
+      elsif coalesce(new.media_url, '') !~ '^https?://' and new.media_id is null then
+        raise exception 'a % message needs media_url (http or https), media_path (a stored file) or media_id', new.type
+          using errcode = '22023';
       end if;
       if new.content is not null and (new.type in ('audio', 'sticker') or char_length(new.content) > 1024) then
         raise exception 'a caption goes only on images, videos and documents, at most 1024 characters'
@@ -643,7 +647,8 @@ create function public.send_message(
   media_url text default null,
   media_type public.message_type default null,
   reply_to uuid default null,
-  idempotency_key text default null
+  idempotency_key text default null,
+  media_path text default null
 ) returns public.messages
 language plpgsql security invoker set search_path = ''
 as $$
@@ -674,19 +679,26 @@ begin
     kind := 'template';
   elsif media_url is not null then
     kind := coalesce(media_type, 'document');
+  elsif media_path is not null then
+    -- Read under the caller's own Storage policies: a file they cannot see has no type here.
+    select case split_part(o.metadata ->> 'mimetype', '/', 1)
+             when 'image' then 'image' when 'video' then 'video' when 'audio' then 'audio' else 'document' end
+      into kind
+      from storage.objects o where o.bucket_id = 'media' and o.name = send_message.media_path;
+    kind := coalesce(media_type, kind, 'document');
   else
     kind := coalesce(media_type, 'text');
   end if;
-  insert into public.messages (conversation_id, type, content, media_url, template_id, template_params,
+  insert into public.messages (conversation_id, type, content, media_url, media_path, template_id, template_params,
                                quoted_message_id, idempotency_key)
-  values (send_message.conversation_id, kind, send_message.content, send_message.media_url, tpl_id,
-          send_message.template_params, reply_to, send_message.idempotency_key)
+  values (send_message.conversation_id, kind, send_message.content, send_message.media_url, send_message.media_path,
+          tpl_id, send_message.template_params, reply_to, send_message.idempotency_key)
   returning * into msg;
   return msg;
 end
 $$;
-comment on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text) is
-  'Sends a message in a conversation: text (content), a template by name (template_params: array of body values or {"header","body","buttons"}), or media (media_url, media_type, content as caption). Queued at once; the dispatcher sends it.';
+comment on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text, text) is
+  'Sends a message in a conversation: text (content), a template by name (template_params: array of body values or {"header","body","buttons"}), or media (media_url, or media_path: a file in the media bucket; media_type, content as caption). Queued at once; the dispatcher sends it.';
 
 -- A failed outbound message, queued again on a member's request, if it
 -- passes the rules a new send passes (the contact may have opted out or been
@@ -914,7 +926,7 @@ begin
              'outbox_id', u.id, 'message_id', u.message_id, 'channel_id', u.channel_id, 'recipient', u.recipient,
              'send_at', u.send_at, 'attempts', u.attempts,
              'type', m.type, 'content', m.content, 'media_url', m.media_url, 'media_id', m.media_id,
-             'media_mime_type', m.media_mime_type, 'media_filename', m.media_filename,
+             'media_path', m.media_path, 'media_mime_type', m.media_mime_type, 'media_filename', m.media_filename,
              'location', case when m.type = 'location' then jsonb_build_object(
                 'latitude', m.location_latitude, 'longitude', m.location_longitude,
                 'name', m.location_name, 'address', m.location_address) end,
@@ -1298,7 +1310,7 @@ create policy message_templates_update on public.message_templates for update to
 create policy message_templates_delete on public.message_templates for delete to authenticated
   using (workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
-grant insert (conversation_id, type, content, payload, media_id, media_url, media_mime_type, media_filename,
+grant insert (conversation_id, type, content, payload, media_id, media_url, media_path, media_mime_type, media_filename,
   location_latitude, location_longitude, location_name, location_address, quoted_message_id, reaction_emoji,
   template_id, template_params, idempotency_key) on public.messages to authenticated;
 
@@ -1350,10 +1362,10 @@ revoke all on function private.channel_rate(public.channels), private.configure_
   private.call_function(text, jsonb), private.poke_dispatcher(), private.prepare_outbound(),
   private.enqueue_outbound(), private.retry_message(uuid) from public;
 
-revoke all on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text),
+revoke all on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text, text),
   public.retry_message(uuid) from public, anon;
 
-grant execute on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text),
+grant execute on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text, text),
   public.retry_message(uuid) to authenticated, service_role;
 
 grant execute on function private.retry_message(uuid) to authenticated, service_role;

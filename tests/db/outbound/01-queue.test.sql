@@ -119,7 +119,7 @@ select is(tests.error_as('acme_member', format(:'send_text', :'conv', '   ')), '
 select is(tests.error_as('acme_member', format(:'send_text', :'conv', repeat('x', 4097))), '22023 a text message needs content of 1 to 4096 characters', 'text over 4096 characters');
 select is(tests.try_as('acme_member', format(:'send_typed', :'conv', 'image', 'a caption', 'https://cdn.test/p.jpg', null, null)), 'ok:1', 'an image with a caption');
 select is(tests.error_as('acme_member', format(:'send_typed', :'conv', 'image', null, null, null, null)),
-  '22023 a image message needs media_url (http or https) or media_id', 'media without a link');
+  '22023 a image message needs media_url (http or https), media_path (a stored file) or media_id', 'media without a link');
 select is(tests.error_as('acme_member', format(:'send_typed', :'conv', 'audio', 'caption', 'https://cdn.test/a.ogg', null, null)),
   '22023 a caption goes only on images, videos and documents, at most 1024 characters', 'no caption on audio');
 select is(tests.try_as('acme_member', format(:'send_typed', :'conv', 'location', null, null, '-23.55', '-46.63')), 'ok:1', 'a location');
