@@ -856,6 +856,8 @@ export type Database = {
         Row: {
           "added_by": string | null;
           "address": string | null;
+          "avatar_fetched_at": string | null;
+          "avatar_path": string | null;
           "avatar_url": string | null;
           "birthday": string | null;
           "company": string | null;
@@ -893,6 +895,8 @@ export type Database = {
         Insert: {
           "added_by"?: string | null;
           "address"?: string | null;
+          "avatar_fetched_at"?: string | null;
+          "avatar_path"?: string | null;
           "avatar_url"?: string | null;
           "birthday"?: string | null;
           "company"?: string | null;
@@ -929,6 +933,8 @@ export type Database = {
         Update: {
           "added_by"?: string | null;
           "address"?: string | null;
+          "avatar_fetched_at"?: string | null;
+          "avatar_path"?: string | null;
           "avatar_url"?: string | null;
           "birthday"?: string | null;
           "company"?: string | null;
@@ -1108,6 +1114,7 @@ export type Database = {
       };
       "media_files": {
         Row: {
+          "attempts": number;
           "came_inline": boolean;
           "channel_id": string | null;
           "created_at": string;
@@ -1115,20 +1122,25 @@ export type Database = {
           "error": string | null;
           "file_name": string | null;
           "id": string;
+          "locked_until": string | null;
           "message_id": string | null;
           "mime_type": string | null;
+          "next_attempt_at": string | null;
           "provider_media_id": string | null;
+          "provider_sha256": string | null;
           "sha256": string | null;
           "size_bytes": number | null;
           "source_url": string | null;
           "status": Database["public"]["Enums"]["media_status"];
           "storage_path": string | null;
           "storage_url": string | null;
+          "stored_at": string | null;
           "updated_at": string;
           "workspace_id": string;
         };
         ComputedFields: never;
         Insert: {
+          "attempts"?: number;
           "came_inline"?: boolean;
           "channel_id"?: string | null;
           "created_at"?: string;
@@ -1136,19 +1148,24 @@ export type Database = {
           "error"?: string | null;
           "file_name"?: string | null;
           "id"?: string;
+          "locked_until"?: string | null;
           "message_id"?: string | null;
           "mime_type"?: string | null;
+          "next_attempt_at"?: string | null;
           "provider_media_id"?: string | null;
+          "provider_sha256"?: string | null;
           "sha256"?: string | null;
           "size_bytes"?: number | null;
           "source_url"?: string | null;
           "status"?: Database["public"]["Enums"]["media_status"];
           "storage_path"?: string | null;
           "storage_url"?: string | null;
+          "stored_at"?: string | null;
           "updated_at"?: string;
           "workspace_id": string;
         };
         Update: {
+          "attempts"?: number;
           "came_inline"?: boolean;
           "channel_id"?: string | null;
           "created_at"?: string;
@@ -1156,15 +1173,19 @@ export type Database = {
           "error"?: string | null;
           "file_name"?: string | null;
           "id"?: string;
+          "locked_until"?: string | null;
           "message_id"?: string | null;
           "mime_type"?: string | null;
+          "next_attempt_at"?: string | null;
           "provider_media_id"?: string | null;
+          "provider_sha256"?: string | null;
           "sha256"?: string | null;
           "size_bytes"?: number | null;
           "source_url"?: string | null;
           "status"?: Database["public"]["Enums"]["media_status"];
           "storage_path"?: string | null;
           "storage_url"?: string | null;
+          "stored_at"?: string | null;
           "updated_at"?: string;
           "workspace_id"?: string;
         };
@@ -1294,6 +1315,7 @@ export type Database = {
           "media_filename": string | null;
           "media_id": string | null;
           "media_mime_type": string | null;
+          "media_path": string | null;
           "media_sha256": string | null;
           "media_size": number | null;
           "media_url": string | null;
@@ -1354,6 +1376,7 @@ export type Database = {
           "media_filename"?: string | null;
           "media_id"?: string | null;
           "media_mime_type"?: string | null;
+          "media_path"?: string | null;
           "media_sha256"?: string | null;
           "media_size"?: number | null;
           "media_url"?: string | null;
@@ -1413,6 +1436,7 @@ export type Database = {
           "media_filename"?: string | null;
           "media_id"?: string | null;
           "media_mime_type"?: string | null;
+          "media_path"?: string | null;
           "media_sha256"?: string | null;
           "media_size"?: number | null;
           "media_url"?: string | null;
@@ -2064,6 +2088,8 @@ export type Database = {
           "max_agents": number;
           "max_channels": number;
           "max_members": number;
+          "media_max_bytes": number;
+          "media_retention_days": number | null;
           "name": string;
           "operating_regions": (string)[];
           "plan": Database["public"]["Enums"]["workspace_plan"];
@@ -2091,6 +2117,8 @@ export type Database = {
           "max_agents"?: number;
           "max_channels"?: number;
           "max_members"?: number;
+          "media_max_bytes"?: number;
+          "media_retention_days"?: number | null;
           "name": string;
           "operating_regions"?: (string)[];
           "plan"?: Database["public"]["Enums"]["workspace_plan"];
@@ -2117,6 +2145,8 @@ export type Database = {
           "max_agents"?: number;
           "max_channels"?: number;
           "max_members"?: number;
+          "media_max_bytes"?: number;
+          "media_retention_days"?: number | null;
           "name"?: string;
           "operating_regions"?: (string)[];
           "plan"?: Database["public"]["Enums"]["workspace_plan"];
@@ -2263,6 +2293,8 @@ export type Database = {
         Returns: {
           "added_by": string | null;
           "address": string | null;
+          "avatar_fetched_at": string | null;
+          "avatar_path": string | null;
           "avatar_url": string | null;
           "birthday": string | null;
           "company": string | null;
@@ -2355,6 +2387,8 @@ export type Database = {
           "max_agents": number;
           "max_channels": number;
           "max_members": number;
+          "media_max_bytes": number;
+          "media_retention_days": number | null;
           "name": string;
           "operating_regions": (string)[];
           "plan": Database["public"]["Enums"]["workspace_plan"];
@@ -2582,6 +2616,7 @@ export type Database = {
           "media_filename": string | null;
           "media_id": string | null;
           "media_mime_type": string | null;
+          "media_path": string | null;
           "media_sha256": string | null;
           "media_size": number | null;
           "media_url": string | null;
@@ -2684,6 +2719,7 @@ export type Database = {
           "content"?: string;
           "conversation_id": string;
           "idempotency_key"?: string;
+          "media_path"?: string;
           "media_type"?: Database["public"]["Enums"]["message_type"];
           "media_url"?: string;
           "reply_to"?: string;
@@ -2722,6 +2758,7 @@ export type Database = {
           "media_filename": string | null;
           "media_id": string | null;
           "media_mime_type": string | null;
+          "media_path": string | null;
           "media_sha256": string | null;
           "media_size": number | null;
           "media_url": string | null;
@@ -2849,7 +2886,7 @@ export type Database = {
       "group_role": "member" | "admin" | "super_admin";
       "invitation_status": "pending" | "accepted" | "revoked" | "expired";
       "log_level": "debug" | "info" | "warning" | "error" | "critical";
-      "media_status": "pending" | "stored" | "failed";
+      "media_status": "pending" | "stored" | "failed" | "expired" | "removed";
       "media_type": "none" | "image" | "video" | "audio" | "document" | "sticker";
       "member_role": "viewer" | "member" | "admin" | "owner";
       "member_status": "active" | "suspended";
@@ -3073,7 +3110,7 @@ export const Constants = {
       "group_role": ["member", "admin", "super_admin"],
       "invitation_status": ["pending", "accepted", "revoked", "expired"],
       "log_level": ["debug", "info", "warning", "error", "critical"],
-      "media_status": ["pending", "stored", "failed"],
+      "media_status": ["pending", "stored", "failed", "expired", "removed"],
       "media_type": ["none", "image", "video", "audio", "document", "sticker"],
       "member_role": ["viewer", "member", "admin", "owner"],
       "member_status": ["active", "suspended"],

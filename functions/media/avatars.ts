@@ -1,7 +1,7 @@
 import { z } from "zod";
 import type { ChannelTarget } from "../../shared/outbound/types.ts";
 import { basicAuth } from "../../shared/outbound/whatsmeow.ts";
-import { download, failure, type Failure, type File, isFailure } from "./download.ts";
+import { download, type Failure, failure, type File, isFailure } from "./download.ts";
 import type { ProviderFetchOptions } from "./providers.ts";
 import type { AvatarJob } from "./types.ts";
 

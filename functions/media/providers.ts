@@ -5,10 +5,10 @@ import { basicAuth } from "../../shared/outbound/whatsmeow.ts";
 import {
   checkHash,
   download,
-  failure,
   type Failure,
-  type File,
+  failure,
   failureForStatus,
+  type File,
   fromBase64,
   isFailure,
   sha256Hex,
@@ -131,7 +131,37 @@ async function fromCloudApi(job: MediaJob, ch: ChannelTarget, opts: ProviderFetc
   };
 }
 
+// Evolution with S3/MinIO configured gives the stored file's URL (mediaUrl);
+// WhatsApp's own CDN URL (mmg.whatsapp.net) holds only encrypted bytes.
+function evolutionStoredUrl(url: string | null): string | null {
+  if (!url || !/^https?:\/\//.test(url)) return null;
+  try {
+    return /(^|\.)whatsapp\.net$/.test(new URL(url).hostname) ? null : url;
+  } catch {
+    return null;
+  }
+}
+
 async function fromEvolution(job: MediaJob, ch: ChannelTarget, opts: ProviderFetchOptions) {
+  const stored = evolutionStoredUrl(job.source_url);
+  if (stored && !(await guarded(opts.guard, stored))) {
+    const file = await download(
+      opts.fetch,
+      stored,
+      {},
+      job.max_bytes,
+      AbortSignal.timeout(opts.timeoutMs),
+      "downloading Evolution's stored copy",
+    );
+    if (!isFailure(file) || file.kind === "final") {
+      return isFailure(file) ? file : { ...file, announcedSha: job.provider_sha256 };
+    }
+    // Otherwise the instance itself is asked below.
+  }
+  return await fromEvolutionInstance(job, ch, opts);
+}
+
+async function fromEvolutionInstance(job: MediaJob, ch: ChannelTarget, opts: ProviderFetchOptions) {
   if (!ch.api_base_url || !ch.instance_name || !ch.credentials.api_key) {
     return failure("retry", "the channel has no api_base_url, instance or api key");
   }
@@ -162,7 +192,10 @@ async function fromEvolution(job: MediaJob, ch: ChannelTarget, opts: ProviderFet
   if (!answer.res.ok) {
     const text = JSON.stringify(answer.body ?? "").slice(0, 300);
     if (answer.res.status === 404 || /not\s*found/i.test(text)) {
-      return failure("expired", `Evolution no longer has the file: HTTP ${answer.res.status} ${text}`);
+      return failure(
+        "expired",
+        `Evolution no longer has the file: HTTP ${answer.res.status} ${text}`,
+      );
     }
     return failureForStatus(answer.res.status, `Evolution answered ${text}`);
   }
@@ -186,7 +219,9 @@ async function fromGowa(job: MediaJob, ch: ChannelTarget, opts: ProviderFetchOpt
   const base = ch.api_base_url?.replace(/\/+$/, "");
   const where = job.source_url ?? job.provider_media_id;
   if (!where) return failure("final", "the message gives neither a URL nor a path on the bridge");
-  if (!/^https?:\/\//.test(where) && !base) return failure("retry", "the channel has no api_base_url");
+  if (!/^https?:\/\//.test(where) && !base) {
+    return failure("retry", "the channel has no api_base_url");
+  }
   const url = /^https?:\/\//.test(where) ? where : `${base}/${where.replace(/^\/+/, "")}`;
   const guardFail = await guarded(opts.guard, url);
   if (guardFail) return guardFail;

@@ -63,7 +63,13 @@ export function createMediaWorker(opts: WorkerOptions) {
     log("media_failed", { id: job.id, kind: f.kind, reason: f.reason });
   }
 
-  async function stored(job: MediaJob, path: string, sha: string, size: number, mime: string | null) {
+  async function stored(
+    job: MediaJob,
+    path: string,
+    sha: string,
+    size: number,
+    mime: string | null,
+  ) {
     await sql`select private.media_fetched(${job.id}::uuid, ${path}, ${
       objectUrl("media", path)
     }, ${sha}, ${size}, ${mime})`;
@@ -159,7 +165,9 @@ export function createMediaWorker(opts: WorkerOptions) {
   async function round(s: DrainSummary): Promise<boolean> {
     const [c] = await sql<{ media: MediaJob[]; avatars: AvatarJob[]; removals: Removal[] }[]>`
       select private.claim_media(${opts.workerId}, ${claimLimit}, ${lease}) as media,
-             private.claim_avatars(${opts.workerId}, ${Math.ceil(claimLimit / 4)}, ${lease}) as avatars,
+             private.claim_avatars(${opts.workerId}, ${
+      Math.ceil(claimLimit / 4)
+    }, ${lease}) as avatars,
              private.claim_storage_removals(100) as removals`;
     const work = c.media.length + c.avatars.length + c.removals.length;
     if (work === 0) return false;
