@@ -1,6 +1,10 @@
+import { db } from "../../shared/db.ts";
 import { json, jsonError } from "../../shared/http.ts";
+import { graphSettingsFromEnv } from "../../shared/outbound/clients.ts";
+import { urlGuardFromEnv } from "../../shared/outbound/url-guard.ts";
 import { isServiceRole } from "../../shared/service-role.ts";
-import type { DrainSummary } from "./worker.ts";
+import { storage } from "../../shared/storage.ts";
+import { createMediaWorker, type DrainSummary } from "./worker.ts";
 
 // POST /media (service role only), as the database's poke and the minute
 // tick send it: starts draining the media queues in the background and
@@ -35,5 +39,30 @@ export function createHandler(deps: Deps) {
     const already = deps.worker.running;
     deps.background(deps.worker.drain());
     return json({ accepted: true, already_running: already }, 202);
+  };
+}
+
+export function defaultDeps(): Deps {
+  const worker = createMediaWorker({
+    sql: db(),
+    storage: storage(),
+    provider: {
+      fetch: globalThis.fetch,
+      ...graphSettingsFromEnv(),
+      guard: urlGuardFromEnv(),
+      timeoutMs: 60_000,
+    },
+    workerId: `media-${crypto.randomUUID().slice(0, 8)}`,
+    log: (event, fields) => console.log(JSON.stringify({ fn: "media", event, ...fields })),
+  });
+  const runtime =
+    (globalThis as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime;
+  return {
+    worker,
+    // Hosted Edge Functions keep a worker alive for what it registers here.
+    background: (p) => {
+      const settled = p.catch((err) => console.error("[media] drain failed", err));
+      runtime?.waitUntil(settled);
+    },
   };
 }
