@@ -54,7 +54,9 @@ async function route(ctx: Ctx, req: Request): Promise<Response> {
 
   if (m === "POST" && rest === "move") return o.moveObject(ctx, req, await who());
   if (m === "POST" && rest === "copy") return o.copyObject(ctx, req, await who());
-  if (m === "POST" && (r = sub("list/")) !== null && r) return o.listObjects(ctx, req, await who(), r);
+  if (m === "POST" && (r = sub("list/")) !== null && r) {
+    return o.listObjects(ctx, req, await who(), r);
+  }
   if ((r = sub("upload/sign/")) !== null) {
     const target = split(r);
     if (!target) throw notFound();
@@ -64,7 +66,9 @@ async function route(ctx: Ctx, req: Request): Promise<Response> {
   }
   if ((r = sub("sign/")) !== null) {
     const target = split(r);
-    if (m === "POST" && !target && r && !r.includes("/")) return o.signUrls(ctx, req, await who(), r);
+    if (m === "POST" && !target && r && !r.includes("/")) {
+      return o.signUrls(ctx, req, await who(), r);
+    }
     if (!target) throw notFound();
     if (m === "POST") return o.signUrl(ctx, req, await who(), target);
     if (m === "GET" || m === "HEAD") return o.getSigned(ctx, req, target);
@@ -85,7 +89,9 @@ async function route(ctx: Ctx, req: Request): Promise<Response> {
     if (!target) throw notFound();
     return o.getObject(ctx, req, await who(), target);
   }
-  if (m === "DELETE" && rest && !rest.includes("/")) return o.removeObjects(ctx, req, await who(), rest);
+  if (m === "DELETE" && rest && !rest.includes("/")) {
+    return o.removeObjects(ctx, req, await who(), rest);
+  }
   const target = split(rest);
   if (!target) throw notFound();
   if (m === "GET" || m === "HEAD") return o.getObject(ctx, req, await who(), target);
@@ -101,7 +107,8 @@ export function createStorageApp(ctx: Ctx): (req: Request) => Promise<Response> 
     } catch (e) {
       if (e instanceof StorageError) return e.toResponse();
       console.error("[storage]", e);
-      return new StorageError(500, "InternalError", "Internal", "Internal Server Error").toResponse();
+      return new StorageError(500, "InternalError", "Internal", "Internal Server Error")
+        .toResponse();
     }
   };
 }

@@ -1,7 +1,13 @@
 // Bucket routes, in the caller's role as storage-api runs them: policies
 // on storage.buckets decide (service_role bypasses them).
 import { asCaller, type Caller } from "./auth.ts";
-import { bucketExists, bucketNotEmpty, invalidBucketName, invalidRequest, noSuchBucket } from "./errors.ts";
+import {
+  bucketExists,
+  bucketNotEmpty,
+  invalidBucketName,
+  invalidRequest,
+  noSuchBucket,
+} from "./errors.ts";
 import { isValidBucketName, parseFileSize } from "./keys.ts";
 import type { Ctx } from "./upload.ts";
 import { json } from "../../../shared/http.ts";
@@ -49,14 +55,22 @@ function limits(b: BucketBody) {
 }
 
 export async function listBuckets(ctx: Ctx, req: Request, who: Caller) {
-  const rows = await asCaller(ctx.sql, who, scopeOf(req, "storage.bucket.list"), (tx) =>
-    tx`select ${tx(COLUMNS)} from storage.buckets order by name`);
+  const rows = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.bucket.list"),
+    (tx) => tx`select ${tx(COLUMNS)} from storage.buckets order by name`,
+  );
   return json(rows);
 }
 
 export async function getBucket(ctx: Ctx, req: Request, who: Caller, id: string) {
-  const [row] = await asCaller(ctx.sql, who, scopeOf(req, "storage.bucket.get"), (tx) =>
-    tx`select ${tx(COLUMNS)} from storage.buckets where id = ${id}`);
+  const [row] = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.bucket.get"),
+    (tx) => tx`select ${tx(COLUMNS)} from storage.buckets where id = ${id}`,
+  );
   if (!row) throw noSuchBucket();
   return json(row);
 }
@@ -75,8 +89,12 @@ export async function createBucket(ctx: Ctx, req: Request, who: Caller) {
     ...(b.type ? { type: b.type } : {}),
   };
   try {
-    await asCaller(ctx.sql, who, scopeOf(req, "storage.bucket.create"), (tx) =>
-      tx`insert into storage.buckets ${tx(row)}`);
+    await asCaller(
+      ctx.sql,
+      who,
+      scopeOf(req, "storage.bucket.create"),
+      (tx) => tx`insert into storage.buckets ${tx(row)}`,
+    );
   } catch (e) {
     if ((e as { code?: string }).code === "Duplicate") throw bucketExists();
     throw e;
@@ -86,10 +104,17 @@ export async function createBucket(ctx: Ctx, req: Request, who: Caller) {
 
 export async function updateBucket(ctx: Ctx, req: Request, who: Caller, id: string) {
   const set = limits((await req.json().catch(() => ({}))) as BucketBody);
-  const updated = await asCaller(ctx.sql, who, scopeOf(req, "storage.bucket.update"), (tx) =>
-    Object.keys(set).length
-      ? tx`update storage.buckets set ${tx(set)}, updated_at = now() where id = ${id} returning id`
-      : tx`select id from storage.buckets where id = ${id}`);
+  const updated = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.bucket.update"),
+    (tx) =>
+      Object.keys(set).length
+        ? tx`update storage.buckets set ${
+          tx(set)
+        }, updated_at = now() where id = ${id} returning id`
+        : tx`select id from storage.buckets where id = ${id}`,
+  );
   if (!updated[0]) throw noSuchBucket();
   return json({ message: "Successfully updated" });
 }

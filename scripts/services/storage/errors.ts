@@ -51,7 +51,12 @@ export const entityTooLarge = () =>
     "The object exceeded the maximum allowed size",
   );
 export const invalidMimeType = (mime: string) =>
-  new StorageError(415, "InvalidMimeType", "invalid_mime_type", `mime type ${mime} is not supported`);
+  new StorageError(
+    415,
+    "InvalidMimeType",
+    "invalid_mime_type",
+    `mime type ${mime} is not supported`,
+  );
 export const invalidKey = (key: string) =>
   new StorageError(400, "InvalidKey", "InvalidKey", `Invalid key: ${key}`);
 export const invalidBucketName = () =>

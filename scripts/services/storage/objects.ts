@@ -18,9 +18,14 @@ const scopeOf = (req: Request, operation: string) => ({
 });
 
 async function findObject(ctx: Ctx, who: Caller, req: Request, r: Route, op: string) {
-  const rows = await asCaller(ctx.sql, who, scopeOf(req, op), (tx) =>
-    tx<ObjectRow[]>`select ${tx(OBJECT_COLUMNS)} from storage.objects
-      where bucket_id = ${r.bucket} and name = ${r.name}`);
+  const rows = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, op),
+    (tx) =>
+      tx<ObjectRow[]>`select ${tx(OBJECT_COLUMNS)} from storage.objects
+      where bucket_id = ${r.bucket} and name = ${r.name}`,
+  );
   if (!rows[0]) throw noSuchKey();
   return rows[0];
 }
@@ -30,12 +35,22 @@ const upsertHeader = (req: Request) => req.headers.get("x-upsert") === "true";
 export function uploadObject(ctx: Ctx, req: Request, who: Caller, r: Route) {
   // PUT replaces the object (storage-api's update is an upsert).
   const upsert = req.method === "PUT" || upsertHeader(req);
-  return upload(ctx, req, who, { bucketId: r.bucket, name: r.name, upsert, owner: who.sub }, req.method === "PUT" ? "storage.object.update" : "storage.object.upload")
+  return upload(
+    ctx,
+    req,
+    who,
+    { bucketId: r.bucket, name: r.name, upsert, owner: who.sub },
+    req.method === "PUT" ? "storage.object.update" : "storage.object.upload",
+  )
     .then((res) => json(res));
 }
 
 export async function getObject(ctx: Ctx, req: Request, who: Caller, r: Route) {
-  return renderAsset(ctx.files, await findObject(ctx, who, req, r, "storage.object.get_authenticated"), req);
+  return renderAsset(
+    ctx.files,
+    await findObject(ctx, who, req, r, "storage.object.get_authenticated"),
+    req,
+  );
 }
 
 export async function getInfo(ctx: Ctx, req: Request, who: Caller, r: Route) {
@@ -45,7 +60,11 @@ export async function getInfo(ctx: Ctx, req: Request, who: Caller, r: Route) {
 export async function getPublic(ctx: Ctx, req: Request, r: Route) {
   const [bucket] = await ctx.sql`select public from storage.buckets where id = ${r.bucket}`;
   if (!bucket?.public) throw noSuchBucket();
-  return renderAsset(ctx.files, await findObject(ctx, SUPERUSER, req, r, "storage.object.get_public"), req);
+  return renderAsset(
+    ctx.files,
+    await findObject(ctx, SUPERUSER, req, r, "storage.object.get_public"),
+    req,
+  );
 }
 
 export async function removeObjects(ctx: Ctx, req: Request, who: Caller, bucket: string) {
@@ -54,16 +73,28 @@ export async function removeObjects(ctx: Ctx, req: Request, who: Caller, bucket:
   if (!Array.isArray(prefixes) || prefixes.length < 1 || prefixes.length > 1000) {
     throw invalidRequest("body/prefixes must NOT have fewer than 1 items");
   }
-  const deleted = await asCaller(ctx.sql, who, scopeOf(req, "storage.object.delete_many"), (tx) =>
-    tx`delete from storage.objects where bucket_id = ${bucket} and name = any(${prefixes.map(String)})
-       returning *`);
+  const deleted = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.object.delete_many"),
+    (tx) =>
+      tx`delete from storage.objects where bucket_id = ${bucket} and name = any(${
+        prefixes.map(String)
+      })
+       returning *`,
+  );
   for (const row of deleted) await ctx.files.remove(row.id);
   return json(deleted);
 }
 
 export async function removeObject(ctx: Ctx, req: Request, who: Caller, r: Route) {
-  const deleted = await asCaller(ctx.sql, who, scopeOf(req, "storage.object.delete"), (tx) =>
-    tx`delete from storage.objects where bucket_id = ${r.bucket} and name = ${r.name} returning id`);
+  const deleted = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.object.delete"),
+    (tx) =>
+      tx`delete from storage.objects where bucket_id = ${r.bucket} and name = ${r.name} returning id`,
+  );
   if (!deleted[0]) throw noSuchKey();
   await ctx.files.remove(deleted[0].id);
   return json({ message: "Successfully deleted" });
@@ -78,9 +109,16 @@ export async function listObjects(ctx: Ctx, req: Request, who: Caller, bucket: s
   const offset = Number.isInteger(body.offset) ? body.offset : 0;
   const column = body.sortBy?.column ?? "name";
   const order = body.sortBy?.order ?? "asc";
-  const rows = await asCaller(ctx.sql, who, scopeOf(req, "storage.object.list"), (tx) =>
-    tx`select * from storage.search(${prefix}, ${bucket}, ${limit}, ${(prefix + search).split("/").length},
-                                     ${offset}, ${search}, ${column}, ${order})`);
+  const rows = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.object.list"),
+    (tx) =>
+      tx`select * from storage.search(${prefix}, ${bucket}, ${limit}, ${
+        (prefix + search).split("/").length
+      },
+                                     ${offset}, ${search}, ${column}, ${order})`,
+  );
   return json(rows);
 }
 
@@ -103,8 +141,13 @@ export async function signUrls(ctx: Ctx, req: Request, who: Caller, bucket: stri
   const expiresIn = expiresInOf(body);
   const paths: string[] = Array.isArray(body?.paths) ? body.paths.map(String) : [];
   if (paths.length < 1) throw invalidRequest("body/paths must NOT have fewer than 1 items");
-  const found = await asCaller(ctx.sql, who, scopeOf(req, "storage.object.sign_many"), (tx) =>
-    tx`select name from storage.objects where bucket_id = ${bucket} and name = any(${paths})`);
+  const found = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.object.sign_many"),
+    (tx) =>
+      tx`select name from storage.objects where bucket_id = ${bucket} and name = any(${paths})`,
+  );
   const names = new Set(found.map((r) => r.name as string));
   return json(
     await Promise.all(paths.map(async (path) => {
@@ -139,8 +182,14 @@ export async function signUpload(ctx: Ctx, req: Request, who: Caller, r: Route) 
   const upsert = upsertHeader(req);
   await asCaller(ctx.sql, who, scopeOf(req, "storage.object.upload_sign"), async (tx) => {
     await writeRow(tx, {
-      bucketId: r.bucket, name: r.name, upsert, owner: who.sub, id: crypto.randomUUID(),
-      metadata: {}, userMetadata: null, version: crypto.randomUUID(),
+      bucketId: r.bucket,
+      name: r.name,
+      upsert,
+      owner: who.sub,
+      id: crypto.randomUUID(),
+      metadata: {},
+      userMetadata: null,
+      version: crypto.randomUUID(),
     });
     throw new ProbeDone();
   }).catch((e) => {
@@ -167,7 +216,12 @@ export async function uploadSigned(ctx: Ctx, req: Request, r: Route) {
   return json({ Key: res.Key, Id: res.Id });
 }
 
-type MoveBody = { bucketId?: string; sourceKey?: string; destinationKey?: string; destinationBucket?: string };
+type MoveBody = {
+  bucketId?: string;
+  sourceKey?: string;
+  destinationKey?: string;
+  destinationBucket?: string;
+};
 
 async function moveBody(req: Request) {
   const b = (await req.json().catch(() => null)) as MoveBody | null;
@@ -175,14 +229,24 @@ async function moveBody(req: Request) {
     throw invalidRequest("body must have required properties bucketId, sourceKey, destinationKey");
   }
   mustBeValidKey(b.destinationKey);
-  return { from: b.bucketId, source: b.sourceKey, to: b.destinationBucket || b.bucketId, dest: b.destinationKey };
+  return {
+    from: b.bucketId,
+    source: b.sourceKey,
+    to: b.destinationBucket || b.bucketId,
+    dest: b.destinationKey,
+  };
 }
 
 export async function moveObject(ctx: Ctx, req: Request, who: Caller) {
   const m = await moveBody(req);
-  const moved = await asCaller(ctx.sql, who, scopeOf(req, "storage.object.move"), (tx) =>
-    tx`update storage.objects set bucket_id = ${m.to}, name = ${m.dest}
-        where bucket_id = ${m.from} and name = ${m.source} returning id`);
+  const moved = await asCaller(
+    ctx.sql,
+    who,
+    scopeOf(req, "storage.object.move"),
+    (tx) =>
+      tx`update storage.objects set bucket_id = ${m.to}, name = ${m.dest}
+        where bucket_id = ${m.from} and name = ${m.source} returning id`,
+  );
   if (!moved[0]) throw noSuchKey();
   return json({ message: "Successfully moved" });
 }
@@ -194,9 +258,14 @@ export async function copyObject(ctx: Ctx, req: Request, who: Caller) {
       where bucket_id = ${m.from} and name = ${m.source}`;
     if (!src) throw noSuchKey();
     const id = await writeRow(tx, {
-      bucketId: m.to, name: m.dest, upsert: upsertHeader(req), owner: who.sub, id: crypto.randomUUID(),
+      bucketId: m.to,
+      name: m.dest,
+      upsert: upsertHeader(req),
+      owner: who.sub,
+      id: crypto.randomUUID(),
       metadata: { ...src.metadata, lastModified: new Date().toISOString() },
-      userMetadata: src.user_metadata, version: crypto.randomUUID(),
+      userMetadata: src.user_metadata,
+      version: crypto.randomUUID(),
     });
     await ctx.files.copy(src.id, id);
     return id;

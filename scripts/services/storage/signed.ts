@@ -6,7 +6,13 @@ import { signJwt, verifyJwt } from "../../../shared/jwt.ts";
 import { expiredSignature, invalidJwt, invalidSignature } from "./errors.ts";
 
 export type Scope = "download" | "upload";
-export type SignedToken = { url: string; exp: number; scope?: Scope; upsert?: boolean; owner?: string };
+export type SignedToken = {
+  url: string;
+  exp: number;
+  scope?: Scope;
+  upsert?: boolean;
+  owner?: string;
+};
 
 export function signToken(
   secret: string,

@@ -8,6 +8,7 @@ import { asCaller, type Caller } from "./auth.ts";
 import { invalidKey, invalidMimeType, invalidRequest, noSuchBucket } from "./errors.ts";
 import type { FileStore, Written } from "./files.ts";
 import { isValidKey, mimeAllowed } from "./keys.ts";
+import { boundaryOf, parseMultipart } from "./multipart.ts";
 import { entityTooLarge } from "./errors.ts";
 
 export type Ctx = { sql: postgres.Sql; files: FileStore; secret: string; maxFileSize: number };
@@ -36,18 +37,24 @@ function parseJson(s: string | null): Record<string, unknown> | null {
 // metadata and the file), anything else as the raw body with its headers.
 async function readBody(req: Request): Promise<Body> {
   const type = req.headers.get("content-type") ?? "";
-  if (type.toLowerCase().startsWith("multipart/form-data")) {
-    // Deno parses the form in memory: multipart uploads are held whole
-    // (raw bodies stream to disk).
-    const form = await req.formData();
-    const file = [...form.values()].find((v): v is File => typeof v !== "string");
-    const cache = form.get("cacheControl");
+  const boundary = type.toLowerCase().startsWith("multipart/form-data") ? boundaryOf(type) : null;
+  if (boundary) {
+    // Held in memory to be split into parts (raw bodies stream to disk);
+    // the size limit is checked on the declared length first.
+    const parts = parseMultipart(new Uint8Array(await req.arrayBuffer()), boundary);
+    const field = (name: string) => {
+      const p = parts.find((x) => x.name === name && x.filename === null && x.type === null);
+      return p ? new TextDecoder().decode(p.data) : null;
+    };
+    const file = parts.find((p) => p.filename !== null || p.type !== null) ??
+      parts.find((p) => p.name === "");
+    const cache = field("cacheControl");
     return {
       mimetype: file?.type || "text/plain",
-      cacheControl: typeof cache === "string" && cache ? `max-age=${cache}` : "no-cache",
-      stream: file ? file.stream() : null,
-      declaredSize: file ? file.size : 0,
-      userMetadata: parseJson(typeof form.get("metadata") === "string" ? form.get("metadata") as string : null),
+      cacheControl: cache ? `max-age=${cache}` : "no-cache",
+      stream: file ? new Blob([file.data as Uint8Array<ArrayBuffer>]).stream() : null,
+      declaredSize: file ? file.data.byteLength : 0,
+      userMetadata: parseJson(field("metadata")),
     };
   }
   const meta = req.headers.get("x-metadata");
@@ -87,17 +94,19 @@ type RowValues = Upload & {
 // when an upsert replaces an object.
 export async function writeRow(tx: postgres.TransactionSql, v: RowValues): Promise<string> {
   const owner = v.owner && UUID.test(v.owner) ? v.owner : null;
-  const metadata = JSON.stringify(v.metadata);
-  const userMetadata = v.userMetadata ? JSON.stringify(v.userMetadata) : null;
+  // Typed json parameters: postgres.js would encode a string as a JSON string.
+  const metadata = tx.json(v.metadata as never);
+  const userMetadata = v.userMetadata ? tx.json(v.userMetadata as never) : null;
   if (!v.upsert) {
     await tx`insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, version, user_metadata)
-      values (${v.id}, ${v.bucketId}, ${v.name}, ${owner}, ${v.owner}, ${metadata}::jsonb, ${v.version},
-              ${userMetadata}::jsonb)`;
+      values (${v.id}, ${v.bucketId}, ${v.name}, ${owner}, ${v.owner}, ${metadata}, ${v.version},
+              ${userMetadata})`;
     return v.id;
   }
-  const [row] = await tx`insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, version, user_metadata)
-    values (${v.id}, ${v.bucketId}, ${v.name}, ${owner}, ${v.owner}, ${metadata}::jsonb, ${v.version},
-            ${userMetadata}::jsonb)
+  const [row] =
+    await tx`insert into storage.objects (id, bucket_id, name, owner, owner_id, metadata, version, user_metadata)
+    values (${v.id}, ${v.bucketId}, ${v.name}, ${owner}, ${v.owner}, ${metadata}, ${v.version},
+            ${userMetadata})
     on conflict (bucket_id, name) do update
       set owner = excluded.owner, owner_id = excluded.owner_id, metadata = excluded.metadata,
           version = excluded.version, user_metadata = excluded.user_metadata, last_accessed_at = now()
@@ -122,10 +131,20 @@ export async function upload(
   const [bucket] = await ctx.sql`select id, file_size_limit, allowed_mime_types
     from storage.buckets where id = ${u.bucketId}`;
   if (!bucket) throw noSuchBucket();
-  const scope = { method: req.method, path: new URL(req.url).pathname, operation, headers: req.headers };
+  const scope = {
+    method: req.method,
+    path: new URL(req.url).pathname,
+    operation,
+    headers: req.headers,
+  };
+  const limit = Math.min(ctx.maxFileSize, bucket.file_size_limit ?? Infinity);
+  const length = Number(req.headers.get("content-length") ?? "0");
+  // A multipart body carries a little more than the file: 64 KiB of slack.
+  if (req.headers.get("content-type")?.startsWith("multipart/") && length > limit + 65536) {
+    throw entityTooLarge();
+  }
   const body = await readBody(req);
   if (!mimeAllowed(body.mimetype, bucket.allowed_mime_types)) throw invalidMimeType(body.mimetype);
-  const limit = Math.min(ctx.maxFileSize, bucket.file_size_limit ?? Infinity);
   if (body.declaredSize !== null && body.declaredSize > limit) throw entityTooLarge();
 
   const values = (id: string, metadata: Record<string, unknown>): RowValues => ({
