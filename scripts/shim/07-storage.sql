@@ -282,7 +282,7 @@ create or replace function extensions.storage_policy_grant_begin() returns event
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  if session_user = 'postgres' and current_setting('role') = 'none'
+  if session_user = 'postgres' and current_setting('role') in ('none', 'postgres')
      and not pg_has_role('postgres', 'supabase_storage_admin', 'member') then
     grant supabase_storage_admin to postgres;
     perform set_config('threadline.storage_policy_grant', 'on', true);
