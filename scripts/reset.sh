@@ -5,5 +5,6 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 bash "$ROOT/scripts/stop.sh"
 data="$(cat "$STATE/run/data-dir" 2>/dev/null || true)"
 [ -n "$data" ] && rm -rf "$(dirname "$data")"
-rm -rf "$STATE/db"
+# Stored files go with the rows that describe them.
+rm -rf "$STATE/db" "$STATE/storage"
 exec bash "$ROOT/scripts/start.sh"

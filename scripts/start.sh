@@ -9,7 +9,8 @@ mkdir -p "$RUN"
 DB_HOME="$(cluster_home "$STATE/db")"
 DATA="$DB_HOME/data"
 stack_env "${THREADLINE_API_PORT:-54321}" "${THREADLINE_DB_PORT:-54322}" "${THREADLINE_FAKE_PROVIDER_PORT:-54326}" \
-  "${THREADLINE_REST_PORT:-54330}" "${THREADLINE_AUTH_PORT:-54331}" "$(stack_password "$DB_HOME/authenticator.pw")"
+  "${THREADLINE_REST_PORT:-54330}" "${THREADLINE_AUTH_PORT:-54331}" "$(stack_password "$DB_HOME/authenticator.pw")" \
+  "${THREADLINE_STORAGE_PORT:-54332}" "$(stack_password "$DB_HOME/storage-admin.pw")" "$STATE/storage"
 
 STAMP="$DB_HOME/migrations.sha256"
 if [ -f "$DATA/PG_VERSION" ]; then
@@ -18,7 +19,7 @@ if [ -f "$DATA/PG_VERSION" ]; then
     say "Rebuilding the local database (it holds demo data only): $reason."
     stop_services "$RUN"
     cluster_stop "$DATA"
-    rm -rf "$DATA" "$STAMP"
+    rm -rf "$DATA" "$STAMP" "$STATE/storage"
   fi
 fi
 if [ ! -f "$DATA/PG_VERSION" ]; then
@@ -61,6 +62,7 @@ Started Threadline local development setup in $((SECONDS - started))s.
          API URL: $SUPABASE_URL
     REST API URL: $SUPABASE_URL/rest/v1  ($(cat "$RUN/postgrest-version" 2>/dev/null || echo PostgREST))
     Auth API URL: $SUPABASE_URL/auth/v1  (local stand-in: password sign-in, sign-up, refresh, user, logout)
+ Storage API URL: $SUPABASE_URL/storage/v1  (local service; files in $THREADLINE_STORAGE_DIR)
    Functions URL: $SUPABASE_URL/functions/v1/<name>
           DB URL: $THREADLINE_DB_URL
  Fake WhatsApp:   $THREADLINE_FAKE_PROVIDER_URL  (request log: /__fake/requests)

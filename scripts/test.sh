@@ -14,7 +14,7 @@ RUN="$TMP/run"; mkdir -p "$RUN"
 DATA="$TMP/data"
 export THREADLINE_FSYNC=off THREADLINE_GATEWAY_QUIET=1
 stack_env "$(free_port)" "$(free_port)" "$(free_port)" "$(free_port)" "$(free_port)" \
-  "$(stack_password "$TMP/authenticator.pw")"
+  "$(stack_password "$TMP/authenticator.pw")" "$(free_port)" "$(stack_password "$TMP/storage-admin.pw")" "$TMP/storage"
 
 cleanup() {
   rm -f "/tmp/threadline-ports.$$"

@@ -126,7 +126,8 @@ psql_url() { psql "$1" -X -q -v ON_ERROR_STOP=1 "${@:2}"; }
 # runs as the superuser, as hosted's own setup does.
 apply_shim() {
   local url="$1" f
-  local vars=(-v authenticator_password="$THREADLINE_AUTHENTICATOR_PASSWORD")
+  local vars=(-v authenticator_password="$THREADLINE_AUTHENTICATOR_PASSWORD"
+    -v storage_admin_password="$THREADLINE_STORAGE_ADMIN_PASSWORD")
   for f in "$ROOT"/scripts/shim/*.sql; do
     psql_url "$url" "${vars[@]}" -f "$f" >/dev/null 2>&1 \
       || { psql_url "$url" "${vars[@]}" -f "$f" >&2 || true; die "shim $(basename "$f") failed"; }
@@ -211,14 +212,16 @@ free_port() {
   echo "$port"
 }
 
-# stack_env API_PORT DB_PORT FAKE_PORT REST_PORT AUTH_PORT AUTHENTICATOR_PASSWORD:
-# the variables every service and test reads. PostgREST and the Auth
-# stand-in listen on loopback ports of their own; clients reach them through
-# the gateway, at /rest/v1 and /auth/v1.
+# stack_env API_PORT DB_PORT FAKE_PORT REST_PORT AUTH_PORT AUTHENTICATOR_PASSWORD
+#   STORAGE_PORT STORAGE_ADMIN_PASSWORD STORAGE_DIR:
+# the variables every service and test reads. PostgREST, the Auth stand-in
+# and the Storage service listen on loopback ports of their own; clients
+# reach them through the gateway, at /rest/v1, /auth/v1 and /storage/v1.
 stack_env() {
   local api="$1" dbp="$2" fake="$3"
   export THREADLINE_API_PORT="$api" THREADLINE_DB_PORT="$dbp" THREADLINE_FAKE_PROVIDER_PORT="$fake"
   export THREADLINE_REST_PORT="$4" THREADLINE_AUTH_PORT="$5" THREADLINE_AUTHENTICATOR_PASSWORD="$6"
+  export THREADLINE_STORAGE_PORT="$7" THREADLINE_STORAGE_ADMIN_PASSWORD="$8" THREADLINE_STORAGE_DIR="$9"
   export THREADLINE_JWT_SECRET="${THREADLINE_JWT_SECRET:-super-secret-jwt-token-with-at-least-32-characters-long}"
   # postgres is what migrations, functions and developers use; supabase_admin
   # is the cluster's superuser (shim, test fixtures); supabase_auth_admin is
@@ -227,6 +230,7 @@ stack_env() {
   export THREADLINE_SUPERUSER_DB_URL="postgresql://supabase_admin:postgres@127.0.0.1:$dbp/postgres"
   export THREADLINE_AUTH_DB_URL="postgresql://supabase_auth_admin:postgres@127.0.0.1:$dbp/postgres"
   export THREADLINE_REST_DB_URL="postgresql://authenticator:$6@127.0.0.1:$dbp/postgres"
+  export THREADLINE_STORAGE_DB_URL="postgresql://supabase_storage_admin:$8@127.0.0.1:$dbp/postgres"
   export PGPASSWORD=postgres
   export THREADLINE_FAKE_PROVIDER_URL="http://127.0.0.1:$fake"
   # Cloud API sends go to the fake provider locally (Graph on hosted).
@@ -245,7 +249,8 @@ write_env_file() {
     for v in SUPABASE_URL SUPABASE_ANON_KEY SUPABASE_SERVICE_ROLE_KEY SUPABASE_DB_URL \
       THREADLINE_API_PORT THREADLINE_DB_PORT THREADLINE_FAKE_PROVIDER_PORT THREADLINE_DB_URL \
       THREADLINE_REST_PORT THREADLINE_AUTH_PORT THREADLINE_SUPERUSER_DB_URL THREADLINE_AUTH_DB_URL \
-      THREADLINE_FAKE_PROVIDER_URL THREADLINE_GRAPH_API_URL THREADLINE_JWT_SECRET; do
+      THREADLINE_FAKE_PROVIDER_URL THREADLINE_GRAPH_API_URL THREADLINE_JWT_SECRET \
+      THREADLINE_STORAGE_PORT THREADLINE_STORAGE_DIR; do
       printf '%s=%s\n' "$v" "${!v}"
     done
   } > "$f"
@@ -295,10 +300,12 @@ start_services() {
   start_service "$run" fake-provider scripts/services/fake-provider.ts
   start_service "$run" rest scripts/services/rest.ts
   start_service "$run" auth scripts/services/auth.ts
+  start_service "$run" storage scripts/services/storage.ts
   start_service "$run" gateway scripts/services/gateway.ts
   wait_http "$THREADLINE_FAKE_PROVIDER_URL/__fake/requests" 60 || { cat "$run/fake-provider.log" >&2; die "fake provider did not come up"; }
   wait_http "http://127.0.0.1:$THREADLINE_REST_PORT/" 60 || { cat "$run/rest.log" >&2; die "PostgREST did not come up"; }
   wait_http "http://127.0.0.1:$THREADLINE_AUTH_PORT/health" 60 || { cat "$run/auth.log" >&2; die "the Auth stand-in did not come up"; }
+  wait_http "http://127.0.0.1:$THREADLINE_STORAGE_PORT/status" 60 || { cat "$run/storage.log" >&2; die "the Storage service did not come up"; }
   wait_http "$SUPABASE_URL/__gateway/health" 90 || { cat "$run/gateway.log" >&2; die "gateway did not come up"; }
   grep -q "listening" "$run/net-worker.log" 2>/dev/null || sleep 1
 }
@@ -306,6 +313,7 @@ start_services() {
 stop_services() {
   local run="$1"
   stop_service "$run" gateway
+  stop_service "$run" storage
   stop_service "$run" auth
   stop_service "$run" rest
   stop_service "$run" fake-provider

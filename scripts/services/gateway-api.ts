@@ -1,16 +1,19 @@
 // What hosted's API gateway does in front of /rest/v1 and /auth/v1: CORS,
 // an API key required (the `apikey` header or query parameter, one of the
 // project's keys) and taken off the request, and the key standing in as the
-// bearer token when the client sent no Authorization of its own.
+// bearer token when the client sent no Authorization of its own. In front
+// of /storage/v1 it adds CORS only (Supabase's kong.yml: "the storage
+// server manages its own auth"): signed and public URLs work with no key,
+// and Storage reads the JWT itself.
 import { json } from "../../shared/http.ts";
 
 export type ApiKeys = { anon: string; serviceRole: string };
-export type Upstreams = { rest: string; auth: string };
+export type Upstreams = { rest: string; auth: string; storage?: string };
 
 const CORS_METHODS = "GET,HEAD,PUT,PATCH,POST,DELETE,OPTIONS";
 
 export function isApiPath(pathname: string): boolean {
-  return /^\/(rest|auth)\/v1(\/|$)/.test(pathname);
+  return /^\/(rest|auth|storage)\/v1(\/|$)/.test(pathname);
 }
 
 export function corsPreflight(req: Request): Response | null {
@@ -38,6 +41,15 @@ export function toUpstream(
   upstreams: Upstreams,
 ): { url: string; headers: Headers } | Response {
   const url = new URL(req.url);
+  const storage = url.pathname.match(/^\/storage\/v1(\/.*)?$/);
+  if (storage && upstreams.storage) {
+    const headers = new Headers(req.headers);
+    headers.delete("host");
+    headers.set("x-forwarded-host", url.host);
+    headers.set("x-forwarded-proto", url.protocol.replace(":", ""));
+    headers.set("x-forwarded-prefix", "/storage/v1");
+    return { url: `${upstreams.storage}${storage[1] ?? "/"}${url.search}`, headers };
+  }
   const m = url.pathname.match(/^\/(rest|auth)\/v1(\/.*)?$/);
   if (!m) return json({ message: "no Route matched with those values" }, 404);
   const apikey = req.headers.get("apikey") ?? url.searchParams.get("apikey");

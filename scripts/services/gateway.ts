@@ -1,5 +1,6 @@
 // Local stand-in for the hosted API gateway: /rest/v1 to PostgREST and
-// /auth/v1 to the Auth stand-in behind an API key (gateway-api.ts), and
+// /auth/v1 to the Auth stand-in behind an API key, /storage/v1 to the
+// Storage service (gateway-api.ts), and
 // /functions/v1/<name> to one Deno process per function (as the edge runtime
 // gives each function its own isolate), verifying the JWT where verify_jwt is on.
 import { functionsFromConfig, type FunctionSpec } from "./functions-config.ts";
@@ -16,6 +17,7 @@ const apiKeys = await localApiKeys(jwtSecret);
 const upstreams = {
   rest: `http://127.0.0.1:${Deno.env.get("THREADLINE_REST_PORT") ?? "54330"}`,
   auth: `http://127.0.0.1:${Deno.env.get("THREADLINE_AUTH_PORT") ?? "54331"}`,
+  storage: `http://127.0.0.1:${Deno.env.get("THREADLINE_STORAGE_PORT") ?? "54332"}`,
 };
 
 type Running = { spec: FunctionSpec; port: number; child: Deno.ChildProcess; exited: boolean };
