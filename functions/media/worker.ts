@@ -104,7 +104,9 @@ export function createMediaWorker(opts: WorkerOptions) {
       await stored(job, dup?.path ?? path, got.sha256, got.bytes.length, mime);
       s.stored++;
     } catch (err) {
-      await fail(job, { kind: "retry", reason: `storing failed: ${describe(err)}` }, s);
+      // The project's own upload limit is below the workspace's: no retry helps.
+      const kind = storageStatus(err) === "413" ? "final" : "retry";
+      await fail(job, { kind, reason: `storing failed: ${describe(err)}` }, s);
     }
   }
 
@@ -211,4 +213,11 @@ export function createMediaWorker(opts: WorkerOptions) {
 function describe(err: unknown): string {
   const m = (err as { message?: unknown })?.message;
   return typeof m === "string" ? m : String(err);
+}
+
+// storage-js errors carry Storage's own code in statusCode ("409", "413").
+function storageStatus(err: unknown): string | null {
+  const e = err as { statusCode?: unknown; status?: unknown } | null;
+  const code = e?.statusCode ?? e?.status;
+  return code === undefined || code === null ? null : String(code);
 }

@@ -2,7 +2,7 @@
 -- avatars buckets, as the Storage API runs each request (the JWT's role and
 -- claims applied to storage.objects). Object names start with the workspace id.
 begin;
-select plan(18);
+select plan(19);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('zeta') as other \gset
 
@@ -39,7 +39,9 @@ select is(tests.try_as('acme_member', format('insert into storage.objects (bucke
 select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', format('update storage.objects set metadata = %L where name = %L', '{"size": 1}', :'ws' || '/uploads/by-member.jpg')), :own_or_admin, 'members replace uploads');
 select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', format('update storage.objects set metadata = %L where name = %L', '{"size": 1}', :'ws' || '/sha256/aaaa.jpg')), :no_rows, 'nobody replaces a received file');
 
--- delete
+-- delete, as the Storage API deletes (a plain SQL delete is refused to everyone, as on hosted)
+select is(tests.try_as('acme_owner', format('delete from storage.objects where name = %L', :'ws' || '/uploads/by-member.jpg')), '42501', 'a delete by SQL is refused: the bytes would stay behind');
+select set_config('storage.allow_delete_query', 'true', true);
 select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', format('delete from storage.objects where name = %L', :'ws' || '/uploads/by-member.jpg')), :own_or_admin, 'an upload is deleted by its owner and by admins');
 select is(tests.try_as('acme_member', format('insert into storage.objects (bucket_id, name, owner_id) values (%L, %L, %L); delete from storage.objects where name = %L',
   'media', :'ws' || '/uploads/by-admin.jpg', tests.get_supabase_uid('acme_admin'), :'ws' || '/uploads/by-admin.jpg')), 'ok:0', 'a member does not delete another''s upload');
