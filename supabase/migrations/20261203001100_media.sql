@@ -61,6 +61,7 @@ create table public.media_files (
   attempts integer not null default 0,
   next_attempt_at timestamptz default now(),
   locked_until timestamptz,
+  claimed_at timestamptz,
   stored_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
@@ -72,6 +73,7 @@ comment on column public.media_files.storage_url is 'The object''s Storage URL (
 comment on column public.media_files.sha256 is 'Hex SHA-256 of the stored bytes.';
 comment on column public.media_files.provider_sha256 is 'The hash the provider announced (Meta: base64 in webhooks, hex from the media endpoint; Evolution: fileSha256), checked against the bytes.';
 comment on column public.media_files.came_inline is 'The provider sent the bytes inside the webhook (Evolution webhookBase64); the webhook function stored them and the tables only keep a marker with their size and sha256.';
+comment on column public.media_files.claimed_at is 'When the media function last took the file (its latest attempt began).';
 comment on column public.media_files.next_attempt_at is 'When the media function tries (again) to fetch a pending or failed file; null: no further attempt.';
 
 create table private.storage_removals (
@@ -173,7 +175,8 @@ begin
      for update skip locked
   ), claimed as (
     update public.media_files f
-       set locked_until = now() + make_interval(secs => p_lease_seconds), attempts = f.attempts + 1
+       set locked_until = now() + make_interval(secs => p_lease_seconds), attempts = f.attempts + 1,
+           claimed_at = clock_timestamp()
       from due where f.id = due.id
     returning f.*
   )
