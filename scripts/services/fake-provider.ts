@@ -4,7 +4,11 @@
 import { createFakeProvider } from "./fake-provider-app.ts";
 
 const port = Number(Deno.env.get("THREADLINE_FAKE_PROVIDER_PORT") ?? "54326");
-const app = createFakeProvider();
+// Sends by media URL download it as the real providers do.
+const app = createFakeProvider({
+  mediaFetch: fetch,
+  mediaFetchTimeoutMs: Number(Deno.env.get("THREADLINE_FAKE_MEDIA_FETCH_TIMEOUT_MS") ?? "5000"),
+});
 Deno.serve({
   hostname: "127.0.0.1",
   port,
