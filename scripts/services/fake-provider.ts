@@ -1,6 +1,6 @@
 // A fake WhatsApp provider on loopback: Meta Cloud API, Evolution API and GOWA
-// send endpoints, a request log, and switches that inject the failures a
-// real provider produces (rate limits, 5xx, latency).
+// send and media endpoints, a request log, and switches that inject the
+// failures a real provider produces (rate limits, 5xx, latency).
 import { createFakeProvider } from "./fake-provider-app.ts";
 
 const port = Number(Deno.env.get("THREADLINE_FAKE_PROVIDER_PORT") ?? "54326");
