@@ -8,6 +8,16 @@ import {
   gowaSend,
   isGowaPath,
 } from "./fake-provider-gowa.ts";
+import { createMediaStore } from "./fake-provider-media.ts";
+import { createBridgeMedia } from "./fake-provider-media-bridges.ts";
+import { createCloudMedia } from "./fake-provider-media-cloud.ts";
+import {
+  fetchFailure,
+  fetchMedia,
+  type MediaFetchRecord,
+  outboundMediaUrl,
+} from "./fake-provider-media-fetch.ts";
+import { createUrlSigner } from "./fake-provider-media-signing.ts";
 import {
   cloudSend,
   EVOLUTION_ENDPOINTS,
@@ -27,6 +37,10 @@ export type LoggedRequest = {
   body: unknown;
   // 499: the client went away before the answer, so nothing was sent
   status: number;
+  // a Cloud API send by media id: the upload it named
+  media?: { id: string; sha256: string; mime_type: string; size: number };
+  // a send by media URL: what the fake got downloading it
+  media_fetch?: MediaFetchRecord;
 };
 
 const FaultSpec = z.object({
@@ -50,6 +64,10 @@ export type Fault = z.infer<typeof FaultSpec>;
 export type FakeProviderOptions = {
   // how status callbacks are posted; tests pass a stub
   fetch?: Fetch;
+  // how the media URL of a send is downloaded, as the real provider would;
+  // absent, sends are not checked this way (the server passes fetch)
+  mediaFetch?: Fetch;
+  mediaFetchTimeoutMs?: number;
 };
 
 function faultResponse(f: Fault): Response | null {
@@ -112,6 +130,10 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   const numbers = createPhoneNumberStore();
   const callbacks = createCallbackRegistry(opts.fetch ?? globalThis.fetch);
   const gowaCallbacks = createGowaCallbacks(opts.fetch ?? globalThis.fetch);
+  const media = createMediaStore();
+  const signer = createUrlSigner();
+  const cloudMedia = createCloudMedia(media, numbers, signer);
+  const bridgeMedia = createBridgeMedia(media, signer);
 
   function takeFault(path: string): Fault | undefined {
     const f = faults.find((x) => !x.match || path.includes(x.match));
@@ -150,6 +172,8 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   }
 
   async function admin(req: Request, url: URL): Promise<Response> {
+    const handled = await media.admin(req, url);
+    if (handled) return handled;
     const route = `${req.method} ${url.pathname}`;
     const body = async () => req.method === "POST" ? await req.json().catch(() => null) : null;
     switch (route) {
@@ -214,6 +238,59 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
     return json({ error: "not found" }, 404);
   }
 
+  // Media endpoints (null: not one of them, or an id Graph serves as a number)
+  async function mediaRoute(
+    req: Request,
+    url: URL,
+    body: unknown,
+    raw: Request | null,
+  ): Promise<Response | null> {
+    const path = url.pathname;
+    const one = path.match(/^\/(v\d+\.\d+)\/([^/]+)$/);
+    if (req.method === "GET" || req.method === "HEAD") {
+      if (path === "/whatsapp_business/attachments/") return await cloudMedia.download(req, url);
+      if (path.startsWith("/statics/")) return bridgeMedia.gowaStatic(path, req.method);
+      if (path.startsWith("/v/t61.24694-24/")) return await bridgeMedia.avatarFile(url);
+      if (path === "/user/avatar") return await bridgeMedia.gowaAvatar(req.headers, url);
+      if (one) return await cloudMedia.retrieve(req, url, one[2]);
+    }
+    if (req.method === "DELETE" && one) return cloudMedia.remove(req, one[2]);
+    if (req.method !== "POST") return null;
+    const upload = path.match(/^\/(v\d+\.\d+)\/([^/]+)\/media$/);
+    if (upload) return await cloudMedia.upload(req, raw, upload[2]);
+    const chat = path.match(
+      /^\/chat\/(getBase64FromMediaMessage|fetchProfilePictureUrl)\/([^/]+)$/,
+    );
+    if (!chat) return null;
+    const instance = decodeURIComponent(chat[2]);
+    return chat[1] === "getBase64FromMediaMessage"
+      ? bridgeMedia.evolutionGetBase64(instance, req.headers, body)
+      : await bridgeMedia.evolutionProfilePicture(instance, req.headers, body, url.origin);
+  }
+
+  // After a send the body allowed: its media id must be one Meta holds, and
+  // its media URL must download.
+  async function checkMedia(
+    path: string,
+    body: unknown,
+    phoneNumberId: string | undefined,
+  ): Promise<{ res?: Response; log: Pick<LoggedRequest, "media" | "media_fetch"> }> {
+    const log: Pick<LoggedRequest, "media" | "media_fetch"> = {};
+    if (phoneNumberId) {
+      const byId = cloudMedia.checkSend(phoneNumberId, body);
+      if (byId.res) return { res: byId.res, log };
+      log.media = byId.media;
+    }
+    const target = opts.mediaFetch ? outboundMediaUrl(path, body) : null;
+    if (!target) return { log };
+    log.media_fetch = await fetchMedia(
+      opts.mediaFetch!,
+      target.url,
+      opts.mediaFetchTimeoutMs ?? 5000,
+    );
+    return { res: fetchFailure(target.kind, log.media_fetch) ?? undefined, log };
+  }
+
   function route(req: Request, url: URL, body: unknown): RouteResult {
     const path = url.pathname;
     const post = req.method === "POST";
@@ -241,6 +318,8 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
     // Deno.serve only tracks a disconnect on a signal that exists when it
     // happens, so take it now, not after the delay.
     const signal = req.signal;
+    // An upload's bytes, which readBody's log summary leaves out
+    const raw = req.method === "POST" && path.endsWith("/media") ? req.clone() : null;
 
     const body = await readBody(req);
 
@@ -248,11 +327,23 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
     if (fault?.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
     const injected = fault ? faultResponse(fault) : null;
     // A dispatcher killed mid-request never learns an id: nothing may count as sent.
-    const { res, sent, phoneNumberId, device } = signal.aborted
+    const mediaRes = signal.aborted || injected ? null : await mediaRoute(req, url, body, raw);
+    let { res, sent, phoneNumberId, device } = signal.aborted
       ? { res: json({ error: "client closed request" }, 499) } as RouteResult
       : injected
       ? { res: injected } as RouteResult
+      : mediaRes
+      ? { res: mediaRes } as RouteResult
       : route(req, url, body);
+    let mediaLog: Pick<LoggedRequest, "media" | "media_fetch"> = {};
+    if (sent) {
+      const checked = await checkMedia(path, body, phoneNumberId);
+      mediaLog = checked.log;
+      if (checked.res) {
+        res = checked.res;
+        sent = undefined;
+      }
+    }
     log.push({
       seq: ++seq,
       at: new Date().toISOString(),
@@ -261,6 +352,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
       headers: Object.fromEntries(req.headers),
       body,
       status: res.status,
+      ...mediaLog,
     });
     if (sent && phoneNumberId) callbacks.afterSend(phoneNumberId, sent.id, sent.to);
     if (sent && device) gowaCallbacks.afterSend(device, sent.id, sent.to);

@@ -13,7 +13,7 @@ import { randomId, type SendResult } from "./fake-provider-sends.ts";
 
 type Fields = Record<string, unknown>;
 
-const gowaError = (status: number, code: string, message: string) =>
+export const gowaError = (status: number, code: string, message: string) =>
   json({ code, message, results: null }, status);
 const invalid = (message: string) => ({ res: gowaError(400, "VALIDATION_ERROR", message) });
 
@@ -97,11 +97,8 @@ function authorized(headers: Headers): boolean {
   }
 }
 
-export function gowaSend(
-  path: string,
-  headers: Headers,
-  body: unknown,
-): SendResult & { device?: string } {
+// Basic auth (401), then the device a multi-device GOWA must be told about.
+export function gowaGuard(headers: Headers): { res: Response } | { device: string } {
   if (!authorized(headers)) {
     return {
       res: new Response("Unauthorized", {
@@ -121,6 +118,17 @@ export function gowaSend(
       ),
     };
   }
+  return { device };
+}
+
+export function gowaSend(
+  path: string,
+  headers: Headers,
+  body: unknown,
+): SendResult & { device?: string } {
+  const guard = gowaGuard(headers);
+  if ("res" in guard) return guard;
+  const { device } = guard;
   const b: Fields = body && typeof body === "object" ? body as Fields : {};
   const action = path.match(/^\/message\/([^/]+)\/(reaction|revoke)$/);
   const endpoint = action

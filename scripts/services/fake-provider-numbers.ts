@@ -50,6 +50,9 @@ export function createPhoneNumberStore() {
 
   return {
     get,
+    // Media and uploads check the token of the number they belong to.
+    tokenOf: (id: string) => byId.get(id)?.access_token,
+    knowsToken: (token: string) => [...byId.values()].some((n) => n.access_token === token),
     set(n: PhoneNumber) {
       byId.set(n.phone_number_id, n);
     },

@@ -118,6 +118,15 @@ describe("fake provider: Cloud API body validation", () => {
       expect(e).toMatchObject({ status: 400, code: 100 });
       expect(e.message).toMatch(message);
     }
+    await fake.handle(
+      post("/__fake/media", {
+        provider: "cloud_api",
+        phone_number_id: "1",
+        media_id: "MID",
+        mime_type: "image/jpeg",
+        size: 8,
+      }),
+    );
     const ok = [
       { ...base, type: "image", image: { id: "MID" } },
       { ...base, type: "template", template: { name: "t", language: { code: "en" } } },

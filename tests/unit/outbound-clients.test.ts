@@ -52,6 +52,19 @@ describe("Cloud API client: request bodies", () => {
 
   it("sends media by link or id, with caption and filename where Meta takes them", async () => {
     const c = cloud();
+    // Meta takes only media ids it holds for the number
+    await fake.handle(
+      new Request("http://fake/__fake/media", {
+        method: "POST",
+        body: JSON.stringify({
+          provider: "cloud_api",
+          phone_number_id: "PN1",
+          media_id: "MID",
+          mime_type: "video/mp4",
+          size: 16,
+        }),
+      }),
+    );
     const cases: [Partial<OutboundMessage>, unknown][] = [
       [{ type: "image", media_url: "https://m/i.jpg", content: "cap" }, {
         link: "https://m/i.jpg",
