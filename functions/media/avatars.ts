@@ -62,8 +62,12 @@ async function pictureUrl(
     body = await res.json();
   } catch { /* judged by the status */ }
   if (!res.ok) {
-    // A private picture or an unknown number: nothing to show.
-    if (res.status === 404 || res.status === 400) return null;
+    // A private picture or an unknown number: nothing to show (GOWA says so
+    // with a 500 and "does not have a profile picture").
+    const said = JSON.stringify(body ?? "");
+    if (res.status === 404 || res.status === 400 || /no(t have a)? profile picture/i.test(said)) {
+      return null;
+    }
     return failure("retry", `asking for the profile picture: HTTP ${res.status}`);
   }
   if (ch.provider === "evolution") {
@@ -92,8 +96,9 @@ export async function fetchAvatar(
     AbortSignal.timeout(opts.timeoutMs),
     "downloading the profile picture",
   );
-  // A picture URL from a webhook expires; the provider is asked for a fresh one.
-  if (isFailure(file) && file.kind === "expired" && job.picture_url) {
+  // A picture URL from a webhook expires (WhatsApp's CDN answers 403 or
+  // 404); the provider is asked for a fresh one.
+  if (isFailure(file) && file.kind !== "final" && job.picture_url) {
     return fetchAvatar({ ...job, picture_url: null }, opts);
   }
   if (isFailure(file)) return file;

@@ -191,7 +191,9 @@ async function fromEvolutionInstance(job: MediaJob, ch: ChannelTarget, opts: Pro
   if (isFailure(answer)) return answer;
   if (!answer.res.ok) {
     const text = JSON.stringify(answer.body ?? "").slice(0, 300);
-    if (answer.res.status === 404 || /not\s*found/i.test(text)) {
+    // "Message not found" (Evolution no longer has the message) and "Failed
+    // to fetch stream" (WhatsApp's CDN no longer has the file) are for good.
+    if (answer.res.status === 404 || /not\s*found|failed to fetch stream/i.test(text)) {
       return failure(
         "expired",
         `Evolution no longer has the file: HTTP ${answer.res.status} ${text}`,

@@ -58,7 +58,9 @@ const job = (over: Partial<MediaJob>): MediaJob => ({
 const jsonRes = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
 const file = (b: Uint8Array, type = "image/jpeg") =>
-  new Response(b, { headers: { "content-type": type, "content-length": String(b.length) } });
+  new Response(b as Uint8Array<ArrayBuffer>, {
+    headers: { "content-type": type, "content-length": String(b.length) },
+  });
 
 describe("announced hashes", () => {
   it("reads hex and base64 as the same 32 bytes, and nothing else", () => {

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import {
   createHandler,
@@ -38,7 +39,11 @@ const channelDeps: Deps["channels"] = {
 };
 
 function recording(ingest: Deps["ingest"] = () => Promise.resolve({ status: "processed" })) {
-  const got = { ingested: [] as Received[], failures: [] as Failure[] };
+  const got = {
+    ingested: [] as Received[],
+    failures: [] as Failure[],
+    inline: [] as { workspace: string; sha256: string; bytes: string; mimetype: string | null }[],
+  };
   const deps: Deps = {
     channels: channelDeps,
     ingest: (item) => {
@@ -47,6 +52,17 @@ function recording(ingest: Deps["ingest"] = () => Promise.resolve({ status: "pro
     },
     recordFailure: (f) => {
       got.failures.push(f);
+      return Promise.resolve();
+    },
+    storeInline: (channel, files) => {
+      for (const f of files) {
+        got.inline.push({
+          workspace: channel.workspace_id,
+          sha256: f.sha256,
+          bytes: new TextDecoder().decode(f.bytes),
+          mimetype: f.mimetype,
+        });
+      }
       return Promise.resolve();
     },
   };
@@ -129,10 +145,18 @@ describe("webhook: secrets and inline media", () => {
       bytes: 17,
       mimetype: "image/jpeg",
     });
-    // The private raw copy: the key replaced (Evolution signs nothing), the rest as received.
+    // The private raw copy: the key replaced (Evolution signs nothing) and the
+    // inline bytes out of it too; they went to Storage before the ingest.
     const raw = new TextDecoder().decode(stored.raw);
     expect(raw).not.toContain("evo-instance-key-123");
-    expect(raw).toContain(Buffer.from("not really a jpeg").toString("base64"));
+    expect(raw).not.toContain(Buffer.from("not really a jpeg").toString("base64"));
+    expect(JSON.parse(raw).data.message.base64).toMatchObject({ stripped: "inline media" });
+    expect(got.inline).toEqual([{
+      workspace: channels[EVO]!.workspace_id,
+      sha256: createHash("sha256").update("not really a jpeg").digest("hex"),
+      bytes: "not really a jpeg",
+      mimetype: "image/jpeg",
+    }]);
   });
 
   it("redacts the key on the failure path too", async () => {

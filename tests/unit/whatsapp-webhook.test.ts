@@ -25,6 +25,7 @@ function fakeDeps(channels: Record<string, WebhookChannel>) {
       calls.failures.push(`${f.error} | ${new TextDecoder().decode(f.raw)}`);
       return Promise.resolve();
     },
+    storeInline: () => Promise.reject(new Error("no inline media in these tests")),
   };
   return { deps, calls };
 }
