@@ -131,8 +131,8 @@ async function fromCloudApi(job: MediaJob, ch: ChannelTarget, opts: ProviderFetc
   };
 }
 
-// Evolution with S3/MinIO configured gives the stored file's URL (mediaUrl);
-// WhatsApp's own CDN URL (mmg.whatsapp.net) holds only encrypted bytes.
+// A URL off WhatsApp's own CDN (mmg.whatsapp.net holds only encrypted
+// bytes): Evolution's stored copy (mediaUrl, with S3/MinIO configured).
 function evolutionStoredUrl(url: string | null): string | null {
   if (!url || !/^https?:\/\//.test(url)) return null;
   try {
@@ -225,6 +225,14 @@ async function fromGowa(job: MediaJob, ch: ChannelTarget, opts: ProviderFetchOpt
     return failure("retry", "the channel has no api_base_url");
   }
   const url = /^https?:\/\//.test(where) ? where : `${base}/${where.replace(/^\/+/, "")}`;
+  if (/^https?:\/\//.test(where) && !evolutionStoredUrl(where)) {
+    // The bridge did not download it (WHATSAPP_AUTO_DOWNLOAD_MEDIA off):
+    // WhatsApp's CDN holds only the encrypted file.
+    return failure(
+      "final",
+      "GOWA did not download this file (auto-download is off), and WhatsApp's own URL holds only encrypted bytes",
+    );
+  }
   const guardFail = await guarded(opts.guard, url);
   if (guardFail) return guardFail;
   const headers: Record<string, string> = {};

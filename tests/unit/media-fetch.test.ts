@@ -294,3 +294,15 @@ describe("Evolution's stored copy", () => {
     expect(s.seen.map((r) => new URL(r.url).host)).toEqual(["s3", "fake"]);
   });
 });
+
+describe("GOWA without auto-download", () => {
+  it("refuses WhatsApp's encrypted CDN URL instead of storing ciphertext", async () => {
+    const s = scripted({});
+    const got = await fetchFromProvider(
+      job({ channel: bridgeCh, provider_media_id: null, source_url: "https://mmg.whatsapp.net/v/x.enc" }),
+      opts(s.fetch),
+    );
+    expect(got).toMatchObject({ kind: "final", reason: expect.stringMatching(/auto-download/) });
+    expect(s.seen).toHaveLength(0);
+  });
+});
