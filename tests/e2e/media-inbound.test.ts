@@ -78,7 +78,7 @@ async function postCloud(message: Record<string, unknown>) {
   expect(res.status).toBe(200);
 }
 
-async function postEvolution(data: Record<string, unknown>, event = "messages.upsert") {
+async function postEvolution(data: Record<string, unknown> | unknown[], event = "messages.upsert") {
   const res = await fetch(`${s.apiUrl}/functions/v1/whatsapp-webhook/${ch.evo}`, {
     method: "POST",
     headers: { "content-type": "application/json" },
