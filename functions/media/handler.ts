@@ -53,6 +53,7 @@ export function defaultDeps(): Deps {
       timeoutMs: 60_000,
     },
     workerId: `media-${crypto.randomUUID().slice(0, 8)}`,
+    concurrency: Number(Deno.env.get("THREADLINE_MEDIA_CONCURRENCY") ?? "24"),
     log: (event, fields) => console.log(JSON.stringify({ fn: "media", event, ...fields })),
   });
   const runtime =

@@ -17,6 +17,8 @@ export type MediaJob = {
   message_provider_id: string | null;
   chat_id: string | null;
   from_me: boolean | null;
+  // a stored object with the content the provider announced
+  existing: { path: string; size: number; sha256: string } | null;
 };
 
 // A contact whose profile picture is due, as private.claim_avatars hands it out.

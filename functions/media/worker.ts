@@ -16,7 +16,6 @@ export type WorkerOptions = {
   provider: ProviderFetchOptions;
   workerId: string;
   concurrency?: number;
-  claimLimit?: number;
   leaseSeconds?: number;
   log?: Log;
 };
@@ -39,14 +38,46 @@ async function pool<T>(items: T[], n: number, fn: (t: T) => Promise<void>): Prom
   await Promise.all(lanes);
 }
 
+type Outcome =
+  | {
+    id: string;
+    kind: "stored";
+    path: string;
+    url: string;
+    sha256: string;
+    size: number;
+    mime: string | null;
+  }
+  | { id: string; kind: Failure["kind"]; reason: string };
+
 export function createMediaWorker(opts: WorkerOptions) {
   const { sql, storage } = opts;
-  const concurrency = opts.concurrency ?? 8;
-  const claimLimit = opts.claimLimit ?? 32;
+  const concurrency = opts.concurrency ?? 16;
   const lease = opts.leaseSeconds ?? 180;
   const log = opts.log ?? (() => {});
   let running: Promise<DrainSummary> | null = null;
   let again = false;
+
+  // Outcomes are written in small group commits: one transaction for
+  // whatever finished while the previous one was being written.
+  let pending: Outcome[] = [];
+  let writing: Promise<void> = Promise.resolve();
+  function record(o: Outcome, s: DrainSummary) {
+    if (o.kind === "stored") s.stored++;
+    else if (o.kind === "expired") s.expired++;
+    else s.failed++;
+    if (o.kind !== "stored") log("media_failed", { id: o.id, kind: o.kind, reason: o.reason });
+    pending.push(o);
+    writing = writing.then(async () => {
+      if (pending.length === 0) return;
+      const batch = pending;
+      pending = [];
+      await sql`select private.media_results(${JSON.stringify(batch)}::text::jsonb)`;
+    }).catch((err) => {
+      // Those files stay leased and are taken again when their lease ends.
+      log("results_not_recorded", { error: describe(err) });
+    });
+  }
 
   async function storeObject(path: string, bytes: Uint8Array, mime: string | null) {
     const { error } = await storage.from("media").upload(path, bytes, {
@@ -56,67 +87,48 @@ export function createMediaWorker(opts: WorkerOptions) {
     if (error && !isDuplicate(error)) throw error;
   }
 
-  async function fail(job: MediaJob, f: Failure, s: DrainSummary) {
-    await sql`select private.media_fetch_failed(${job.id}::uuid, ${f.reason}, ${f.kind})`;
-    if (f.kind === "expired") s.expired++;
-    else s.failed++;
-    log("media_failed", { id: job.id, kind: f.kind, reason: f.reason });
-  }
-
-  async function stored(
-    job: MediaJob,
-    path: string,
-    sha: string,
-    size: number,
-    mime: string | null,
-  ) {
-    await sql`select private.media_fetched(${job.id}::uuid, ${path}, ${
-      objectUrl("media", path)
-    }, ${sha}, ${size}, ${mime})`;
-  }
-
-  async function processMedia(job: MediaJob, s: DrainSummary) {
+  async function fetchOne(job: MediaJob): Promise<Outcome> {
+    const stored = (path: string, sha: string, size: number, mime: string | null): Outcome => ({
+      id: job.id,
+      kind: "stored",
+      path,
+      url: objectUrl("media", path),
+      sha256: sha,
+      size,
+      mime,
+    });
     try {
-      // A file whose content is already stored in the workspace (the same
-      // photo forwarded twice, or inline bytes the webhook stored) is not
-      // fetched again.
-      const known = announcedHex(job.provider_sha256);
-      if (known) {
-        const [row] = await sql<{ path: string | null; size: number | null }[]>`
-          select f.storage_path as path, f.size_bytes as size from public.media_files f
-           where f.workspace_id = ${job.workspace_id}::uuid and f.sha256 = ${known}
-             and f.status = 'stored' limit 1`;
-        const path = row?.path ??
-          (job.came_inline ? await inlineObject(job, known) : null);
-        if (path) {
-          await stored(job, path, known, row?.size ?? job.size_bytes ?? 0, job.mime_type);
-          s.stored++;
-          return;
-        }
+      // The content the provider announced is already stored in the
+      // workspace (the same photo forwarded twice), or came inline and the
+      // webhook function stored it: not fetched again.
+      if (job.existing) {
+        return stored(job.existing.path, job.existing.sha256, job.existing.size, job.mime_type);
       }
+      const inline = job.came_inline ? await inlineObject(job) : null;
+      if (inline) return stored(inline.path, inline.sha256, inline.size, job.mime_type);
       const got = await fetchFromProvider(job, opts.provider);
-      if (isFailure(got)) return await fail(job, got, s);
+      if (isFailure(got)) return { id: job.id, ...got };
       const mime = job.mime_type ?? got.mime;
       const path = contentPath(job.workspace_id, got.sha256, mime);
-      const [dup] = await sql<{ path: string | null }[]>`
-        select private.media_object_for(${job.workspace_id}::uuid, ${got.sha256}) as path`;
-      if (!dup?.path) await storeObject(path, got.bytes, mime);
-      await stored(job, dup?.path ?? path, got.sha256, got.bytes.length, mime);
-      s.stored++;
+      await storeObject(path, got.bytes, mime);
+      return stored(path, got.sha256, got.bytes.length, mime);
     } catch (err) {
       // The project's own upload limit is below the workspace's: no retry helps.
       const kind = storageStatus(err) === "413" ? "final" : "retry";
-      await fail(job, { kind, reason: `storing failed: ${describe(err)}` }, s);
+      return { id: job.id, kind, reason: `storing failed: ${describe(err)}` };
     }
   }
 
   // Inline bytes (Evolution webhookBase64) were stored by the webhook
   // function under their content's name.
-  async function inlineObject(job: MediaJob, sha: string): Promise<string | null> {
+  async function inlineObject(job: MediaJob) {
+    const sha = announcedHex(job.provider_sha256);
+    if (!sha) return null;
     const path = contentPath(job.workspace_id, sha, job.mime_type);
-    const [row] = await sql<{ found: boolean }[]>`
-      select exists (select 1 from storage.objects o where o.bucket_id = 'media' and o.name = ${path}) as found`;
-    return row?.found ? path : null;
+    const [row] = await sql<{ size: string | null }[]>`
+      select o.metadata ->> 'size' as size from storage.objects o
+       where o.bucket_id = 'media' and o.name = ${path}`;
+    return row ? { path, sha256: sha, size: Number(row.size ?? 0) } : null;
   }
 
   async function processAvatar(job: AvatarJob, s: DrainSummary) {
@@ -164,21 +176,65 @@ export function createMediaWorker(opts: WorkerOptions) {
     }
   }
 
-  async function round(s: DrainSummary): Promise<boolean> {
-    const [c] = await sql<{ media: MediaJob[]; avatars: AvatarJob[]; removals: Removal[] }[]>`
-      select private.claim_media(${opts.workerId}, ${claimLimit}, ${lease}) as media,
-             private.claim_avatars(${opts.workerId}, ${
-      Math.ceil(claimLimit / 4)
-    }, ${lease}) as avatars,
-             private.claim_storage_removals(100) as removals`;
-    const work = c.media.length + c.avatars.length + c.removals.length;
-    if (work === 0) return false;
-    await Promise.all([
-      pool(c.media, concurrency, (j) => processMedia(j, s)),
-      pool(c.avatars, 2, (j) => processAvatar(j, s)),
-      c.removals.length ? processRemovals(c.removals, s) : Promise.resolve(),
-    ]);
-    return true;
+  // Received files: `concurrency` fetches in flight, more claimed as slots
+  // free up, so one slow file holds up no other. While draining, each claim
+  // promises the database another within BUSY_MS, so new files need no poke;
+  // once the queue has been dry for a while the promises stop, and the
+  // worker polls on until the last one is GRACE_MS past (a transaction that
+  // skipped its poke has committed by then) before it stops.
+  const BUSY_MS = 1000;
+  const POLL_MS = 200;
+  const GRACE_MS = 2000;
+  async function drainMedia(s: DrainSummary) {
+    const inFlight = new Set<Promise<void>>();
+    let idleSince: number | null = null;
+    let promisedAt = 0;
+    for (;;) {
+      const now = performance.now();
+      const idleFor = idleSince === null ? 0 : now - idleSince;
+      const promise = idleFor < BUSY_MS ? BUSY_MS : 0;
+      const room = concurrency - inFlight.size;
+      let claimed: MediaJob[] = [];
+      // Claims go in batches (a quarter of the slots), not one per freed slot.
+      const batch = inFlight.size === 0 || room >= Math.max(1, concurrency / 4);
+      if ((room > 0 && batch) || (promise && now - promisedAt > BUSY_MS / 2)) {
+        const [c] = await sql<{ jobs: MediaJob[] }[]>`
+          select private.claim_media(${opts.workerId}, ${room}, ${lease}, ${promise}) as jobs`;
+        claimed = c.jobs;
+        if (promise) promisedAt = now;
+      }
+      for (const job of claimed) {
+        const p: Promise<void> = fetchOne(job).then((o) => record(o, s)).finally(() =>
+          inFlight.delete(p)
+        );
+        inFlight.add(p);
+      }
+      if (claimed.length > 0 || inFlight.size > 0) idleSince = null;
+      else idleSince ??= now;
+      if (inFlight.size === 0 && claimed.length === 0) {
+        if (idleFor >= 2 * BUSY_MS + GRACE_MS) break;
+        await sleep(POLL_MS);
+        continue;
+      }
+      // Claim again when a slot frees, or to keep the promise.
+      if (claimed.length === 0 || inFlight.size >= concurrency) {
+        await Promise.race([...inFlight, sleep(POLL_MS)]);
+      }
+    }
+    await writing;
+  }
+
+  async function drainRest(s: DrainSummary) {
+    for (;;) {
+      const [c] = await sql<{ avatars: AvatarJob[]; removals: Removal[] }[]>`
+        select private.claim_avatars(${opts.workerId}, 8, ${lease}) as avatars,
+               private.claim_storage_removals(100) as removals`;
+      if (c.avatars.length + c.removals.length === 0) return;
+      await Promise.all([
+        pool(c.avatars, 2, (j) => processAvatar(j, s)),
+        c.removals.length ? processRemovals(c.removals, s) : Promise.resolve(),
+      ]);
+    }
   }
 
   async function drainOnce(): Promise<DrainSummary> {
@@ -186,7 +242,7 @@ export function createMediaWorker(opts: WorkerOptions) {
     const s: DrainSummary = { stored: 0, failed: 0, expired: 0, avatars: 0, removed: 0, ms: 0 };
     do {
       again = false;
-      while (await round(s)) { /* until nothing is due */ }
+      await Promise.all([drainMedia(s), drainRest(s)]);
     } while (again);
     s.ms = Math.round(performance.now() - started);
     log("drained", s);
@@ -221,3 +277,5 @@ function storageStatus(err: unknown): string | null {
   const code = e?.statusCode ?? e?.status;
   return code === undefined || code === null ? null : String(code);
 }
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -100,6 +100,15 @@ create table private.avatar_jobs (
 );
 comment on table private.avatar_jobs is 'Contacts whose profile picture is to be (re)fetched from an Evolution or GOWA channel.';
 
+-- While a media function drains, ingestion need not poke it: it claims
+-- again before it stops (see private.claim_media).
+create table private.media_heartbeat (
+  id boolean primary key default true check (id),
+  busy_until timestamptz not null
+);
+comment on table private.media_heartbeat is 'Until when a draining media function is sure to claim again; pokes are skipped before then.';
+insert into private.media_heartbeat (busy_until) values ('-infinity');
+
 -- ==========================================================================
 -- Indexes
 -- ==========================================================================
@@ -107,7 +116,9 @@ comment on table private.avatar_jobs is 'Contacts whose profile picture is to be
 create index media_files_workspace_id_idx on public.media_files (workspace_id);
 create index media_files_channel_id_idx on public.media_files (channel_id) where channel_id is not null;
 create index media_files_message_id_idx on public.media_files (message_id) where message_id is not null;
-create index media_files_due_idx on public.media_files (next_attempt_at) where next_attempt_at is not null;
+-- The claim's order. A burst arrives before statistics know of it; the claim
+-- is pinned to this index (see claim_media) so it never sorts the backlog.
+create index media_files_due_idx on public.media_files (next_attempt_at) where status in ('pending', 'failed');
 create index media_files_content_idx on public.media_files (workspace_id, sha256) where sha256 is not null;
 create index media_files_path_idx on public.media_files (storage_path) where storage_path is not null;
 create index media_files_retention_idx on public.media_files (workspace_id, stored_at) where status = 'stored';
@@ -144,40 +155,71 @@ begin
 end
 $$;
 
+-- A burst of media messages would otherwise send the function one request
+-- per transaction while it is already draining them.
 create function private.poke_media_on_insert()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  if exists (select 1 from new_rows n where n.next_attempt_at is not null) then
+  if exists (select 1 from new_rows n where n.next_attempt_at is not null)
+     and not exists (select 1 from private.media_heartbeat h where h.busy_until > clock_timestamp()) then
     perform private.poke_media();
   end if;
   return null;
 end
 $$;
 
+-- A SHA-256 as providers announce it (hex, or base64 as in Meta's webhooks
+-- and Baileys' fileSha256) in lowercase hex; null when it is neither.
+create function private.sha256_hex(p text)
+returns text
+language sql immutable set search_path = ''
+as $$
+  select case when p ~ '^[0-9a-fA-F]{64}$' then lower(p)
+              when p ~ '^[A-Za-z0-9+/]{43}=$' then encode(decode(p, 'base64'), 'hex') end
+$$;
+
 -- Up to p_limit due files, leased to a worker: what to fetch, from where
 -- and with which credentials, within which size, and the object a file of
 -- the same announced content already is (so it is not fetched again).
-create function private.claim_media(p_worker text, p_limit integer default 20, p_lease_seconds integer default 120)
-returns jsonb
-language plpgsql security definer set search_path = ''
+-- Due files in their order, locked for the caller's transaction. Pinned to
+-- media_files_due_idx: a burst is queued before statistics know of it, and
+-- a plan made from the old numbers would sort the whole backlog per claim.
+create function private.due_media(p_limit integer)
+returns uuid[]
+language sql volatile security definer set search_path = '' set enable_bitmapscan = off set enable_sort = off
 as $$
-declare
-  out jsonb;
-begin
-  with due as (
+  select coalesce(array_agg(d.id), '{}') from (
     select f.id from public.media_files f
      where f.next_attempt_at <= now() and f.status in ('pending', 'failed')
        and (f.locked_until is null or f.locked_until < now())
      order by f.next_attempt_at
      limit p_limit
-     for update skip locked
-  ), claimed as (
+     for update skip locked) d
+$$;
+
+-- p_busy_ms: the worker promises to claim again within that time (it
+-- keeps polling that long after the queue runs dry), so inserts meanwhile
+-- skip the poke; 0 promises nothing.
+create function private.claim_media(p_worker text, p_limit integer default 20, p_lease_seconds integer default 120,
+                                    p_busy_ms integer default 0)
+returns jsonb
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  out jsonb;
+  ids uuid[] := private.due_media(p_limit);
+begin
+  if p_busy_ms > 0 then
+    update private.media_heartbeat h
+       set busy_until = greatest(h.busy_until, clock_timestamp() + make_interval(secs => p_busy_ms / 1000.0));
+  end if;
+  with claimed as (
     update public.media_files f
        set locked_until = now() + make_interval(secs => p_lease_seconds), attempts = f.attempts + 1,
            claimed_at = clock_timestamp()
-      from due where f.id = due.id
+     where f.id = any (ids)
     returning f.*
   )
   select coalesce(jsonb_agg(jsonb_build_object(
@@ -186,7 +228,13 @@ begin
            'file_name', c.file_name, 'size_bytes', c.size_bytes, 'provider_sha256', c.provider_sha256,
            'came_inline', c.came_inline, 'attempts', c.attempts, 'max_bytes', w.media_max_bytes,
            'message_provider_id', m.provider_message_id, 'chat_id', cv.chat_id,
-           'from_me', m.direction = 'outbound')), '[]'::jsonb)
+           'from_me', m.direction = 'outbound',
+           -- the announced content is already stored in the workspace
+           'existing', (select jsonb_build_object('path', e.storage_path, 'size', e.size_bytes, 'sha256', e.sha256)
+                          from public.media_files e
+                         where e.workspace_id = c.workspace_id and e.status = 'stored'
+                           and e.sha256 = private.sha256_hex(c.provider_sha256)
+                         limit 1))), '[]'::jsonb)
     into out
     from claimed c
     join public.workspaces w on w.id = c.workspace_id
@@ -195,18 +243,8 @@ begin
   return out;
 end
 $$;
-comment on function private.claim_media(text, integer, integer) is
+comment on function private.claim_media(text, integer, integer, integer) is
   'For the media function: leases up to p_limit due media files with what fetching them needs.';
-
--- The object already holding these bytes in the workspace, if any.
-create function private.media_object_for(p_workspace uuid, p_sha256 text)
-returns text
-language sql stable security definer set search_path = ''
-as $$
-  select f.storage_path from public.media_files f
-   where f.workspace_id = p_workspace and f.sha256 = lower(p_sha256) and f.status = 'stored'
-   limit 1
-$$;
 
 create function private.media_fetched(p_id uuid, p_path text, p_url text, p_sha256 text, p_size bigint, p_mime text)
 returns boolean
@@ -239,6 +277,29 @@ begin
                                 then now() + private.backoff(f.attempts, 30, 21600) end
    where f.id = p_id and f.status in ('pending', 'failed');
   return found;
+end
+$$;
+
+-- The media function's outcomes in one transaction: [{id, kind: stored,
+-- path, url, sha256, size, mime} | {id, kind: retry | final | expired,
+-- reason}]. Returns how many files moved.
+create function private.media_results(p jsonb)
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  r jsonb;
+  n integer := 0;
+begin
+  for r in select * from jsonb_array_elements(p) loop
+    if r ->> 'kind' = 'stored' then
+      n := n + private.media_fetched((r ->> 'id')::uuid, r ->> 'path', r ->> 'url', r ->> 'sha256',
+                                     (r ->> 'size')::bigint, r ->> 'mime')::integer;
+    else
+      n := n + private.media_fetch_failed((r ->> 'id')::uuid, r ->> 'reason', r ->> 'kind')::integer;
+    end if;
+  end loop;
+  return n;
 end
 $$;
 
@@ -551,7 +612,7 @@ returns integer
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  if exists (select 1 from public.media_files f where f.next_attempt_at <= now()
+  if exists (select 1 from public.media_files f where f.next_attempt_at <= now() and f.status in ('pending', 'failed')
                 and (f.locked_until is null or f.locked_until < now()))
      or exists (select 1 from private.avatar_jobs j where j.next_attempt_at <= now()
                    and (j.locked_until is null or j.locked_until < now()))
@@ -627,8 +688,8 @@ create policy media_delete on storage.objects for delete to authenticated
                and (storage.foldername(name))[1] = any (array(select private.workspaces_with_role('member')::text)))
            or (storage.foldername(name))[1] = any (array(select private.workspaces_with_role('admin')::text))));
 
-revoke all on function private.poke_media(), private.poke_media_on_insert(), private.claim_media(text, integer, integer),
-  private.media_object_for(uuid, text), private.media_fetched(uuid, text, text, text, bigint, text),
+revoke all on function private.poke_media(), private.poke_media_on_insert(), private.claim_media(text, integer, integer, integer), private.due_media(integer),
+  private.sha256_hex(text), private.media_results(jsonb), private.media_fetched(uuid, text, text, text, bigint, text),
   private.media_fetch_failed(uuid, text, text), private.check_media_transition(), private.queue_unused_objects(),
   private.queue_unused_avatars(), private.claim_storage_removals(integer),
   private.storage_removals_done(bigint[]), private.storage_removals_still_unused(bigint[]),

@@ -52,6 +52,7 @@ const job = (over: Partial<MediaJob>): MediaJob => ({
   message_provider_id: "wamid.1",
   chat_id: "5511999990000",
   from_me: false,
+  existing: null,
   ...over,
 });
 
@@ -299,7 +300,11 @@ describe("GOWA without auto-download", () => {
   it("refuses WhatsApp's encrypted CDN URL instead of storing ciphertext", async () => {
     const s = scripted({});
     const got = await fetchFromProvider(
-      job({ channel: bridgeCh, provider_media_id: null, source_url: "https://mmg.whatsapp.net/v/x.enc" }),
+      job({
+        channel: bridgeCh,
+        provider_media_id: null,
+        source_url: "https://mmg.whatsapp.net/v/x.enc",
+      }),
       opts(s.fetch),
     );
     expect(got).toMatchObject({ kind: "final", reason: expect.stringMatching(/auto-download/) });

@@ -1,7 +1,7 @@
 -- media_files from ingestion to Storage: what the media function is handed,
 -- how its reports move a file, and the order statuses keep.
 begin;
-select plan(24);
+select plan(25);
 select tests.create_workspace_with_roles('acme') as ws \gset
 insert into public.channels (id, workspace_id, provider, name, phone_number_id)
 values ('c1000000-0000-0000-0000-000000000001', :'ws', 'cloud_api', 'Main', 'PN-MEDIA');
@@ -34,8 +34,11 @@ select results_eq(format('select status::text, sha256, size_bytes, next_attempt_
   $$ values ('stored', repeat('ab', 32), 1234::bigint, true, true) $$, 'and is stored, with its hash in hex and its size');
 select ok(not private.media_fetched(:'img', 'elsewhere', null, repeat('cd', 32), 1, null), 'a second report for a stored file changes nothing');
 select is((select storage_path from public.media_files where id = :'img'), :'ws' || '/sha256/' || repeat('ab', 32) || '.jpg', 'its path stays');
-select is(private.media_object_for(:'ws', repeat('AB', 32)), :'ws' || '/sha256/' || repeat('ab', 32) || '.jpg', 'the same content in the workspace is found by its hash');
-select is(private.media_object_for(gen_random_uuid(), repeat('ab', 32)), null, 'but not from another workspace');
+select private.ingest_webhook('cloud_api', 'c1000000-0000-0000-0000-000000000001',
+  tests.cloud_message('PN-MEDIA', '5511900000001', 'Ana', '{"id":"wamid.img2","type":"image","image":{"id":"MEDIA-3","mime_type":"image/jpeg","sha256":"q6urq6urq6urq6urq6urq6urq6urq6urq6urq6urq6s="}}'));
+select is((select j #>> '{existing,path}' from jsonb_array_elements(private.claim_media('w1', 10, 60)) j), :'ws' || '/sha256/' || repeat('ab', 32) || '.jpg',
+  'a file whose announced hash (base64, as Meta gives it) is already stored is handed out with the stored object');
+select is(private.sha256_hex('not a hash'), null, 'a hash that is neither hex nor base64 matches nothing');
 
 -- failures
 select ok(private.media_fetch_failed(:'doc', 'Meta answered HTTP 503', 'retry'), 'a transient failure is reported');
@@ -56,6 +59,12 @@ select is(private.media_fetched((select id from public.media_files where provide
 select throws_ok(format('update public.media_files set status = %L where id = %L', 'pending', :'img'), '22023', 'media cannot go from stored to pending', 'statuses only move forward');
 select throws_ok($$ select private.media_fetch_failed(gen_random_uuid(), 'x', 'later') $$, '22023', null, 'an unknown kind of failure is refused');
 select throws_ok(format('update public.media_files set status = %L, storage_path = null where id = %L', 'stored', :'doc'), '23514', null, 'a stored file always has its path');
+
+select is(private.media_results(jsonb_build_array(
+  jsonb_build_object('id', (select id from public.media_files where provider_media_id = 'MEDIA-3'), 'kind', 'stored',
+                     'path', :'ws' || '/sha256/' || repeat('ab', 32) || '.jpg', 'sha256', repeat('ab', 32), 'size', 1234),
+  jsonb_build_object('id', :'img', 'kind', 'retry', 'reason', 'late report'))), 1,
+  'outcomes are recorded in one call; one for a file already stored changes nothing');
 
 -- Clients only read.
 select is(tests.try_as('acme_owner', format('update public.media_files set status = %L where id = %L', 'failed', :'img')), '42501', 'clients cannot move a file');
