@@ -1,6 +1,6 @@
 import type { Sql } from "../../shared/db.ts";
 import type { ChannelTarget, OutboundMessage, SendOutcome } from "../../shared/outbound/types.ts";
-import { createChannelCache } from "./channel-cache.ts";
+import { createChannelCache } from "../../shared/channel-cache.ts";
 import { createClaimer } from "./claimer.ts";
 import { createRecorder } from "./recorder.ts";
 import { createSender } from "./sender.ts";

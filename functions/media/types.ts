@@ -4,6 +4,8 @@ import type { ChannelTarget } from "../../shared/outbound/types.ts";
 export type MediaJob = {
   id: string;
   workspace_id: string;
+  channel_id: string | null;
+  // filled in by the worker from its channel cache
   channel: ChannelTarget | null;
   provider_media_id: string | null;
   source_url: string | null;

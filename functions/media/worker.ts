@@ -1,4 +1,6 @@
+import { createChannelCache } from "../../shared/channel-cache.ts";
 import type { Sql } from "../../shared/db.ts";
+import type { ChannelTarget } from "../../shared/outbound/types.ts";
 import { contentPath, isDuplicate, objectUrl, type Storage } from "../../shared/storage.ts";
 import { fetchAvatar } from "./avatars.ts";
 import { announcedHex, type Failure, isFailure } from "./download.ts";
@@ -57,6 +59,13 @@ export function createMediaWorker(opts: WorkerOptions) {
   const log = opts.log ?? (() => {});
   let running: Promise<DrainSummary> | null = null;
   let again = false;
+  // Credentials come from Vault once per channel and half-minute, not per file.
+  const channel = createChannelCache({
+    lookup: (id) =>
+      sql<{ c: ChannelTarget | null }[]>`select private.dispatch_channel(${id}::uuid) as c`
+        .then((rows) => rows[0]?.c ?? null),
+    ttlMs: 30_000,
+  });
 
   // Outcomes are written in small group commits: one transaction for
   // whatever finished while the previous one was being written.
@@ -117,6 +126,10 @@ export function createMediaWorker(opts: WorkerOptions) {
       const kind = storageStatus(err) === "413" ? "final" : "retry";
       return { id: job.id, kind, reason: `storing failed: ${describe(err)}` };
     }
+  }
+
+  async function withChannel(job: MediaJob): Promise<MediaJob> {
+    return { ...job, channel: job.channel_id ? await channel(job.channel_id) : null };
   }
 
   // Inline bytes (Evolution webhookBase64) were stored by the webhook
@@ -204,8 +217,8 @@ export function createMediaWorker(opts: WorkerOptions) {
         if (promise) promisedAt = now;
       }
       for (const job of claimed) {
-        const p: Promise<void> = fetchOne(job).then((o) => record(o, s)).finally(() =>
-          inFlight.delete(p)
+        const p: Promise<void> = withChannel(job).then(fetchOne).then((o) => record(o, s)).finally(
+          () => inFlight.delete(p),
         );
         inFlight.add(p);
       }

@@ -223,7 +223,7 @@ begin
     returning f.*
   )
   select coalesce(jsonb_agg(jsonb_build_object(
-           'id', c.id, 'workspace_id', c.workspace_id, 'channel', private.dispatch_channel(c.channel_id),
+           'id', c.id, 'workspace_id', c.workspace_id, 'channel_id', c.channel_id,
            'provider_media_id', c.provider_media_id, 'source_url', c.source_url, 'mime_type', c.mime_type,
            'file_name', c.file_name, 'size_bytes', c.size_bytes, 'provider_sha256', c.provider_sha256,
            'came_inline', c.came_inline, 'attempts', c.attempts, 'max_bytes', w.media_max_bytes,
@@ -244,7 +244,7 @@ begin
 end
 $$;
 comment on function private.claim_media(text, integer, integer, integer) is
-  'For the media function: leases up to p_limit due media files with what fetching them needs.';
+  'For the media function: leases up to p_limit due media files with what fetching them needs (the channel''s credentials come from private.dispatch_channel, once per channel).';
 
 create function private.media_fetched(p_id uuid, p_path text, p_url text, p_sha256 text, p_size bigint, p_mime text)
 returns boolean

@@ -3,7 +3,7 @@ import type { Sql } from "../../shared/db.ts";
 import type { ChannelTarget, OutboundMessage, SendOutcome } from "../../shared/outbound/types.ts";
 import { createClaimer } from "../../functions/dispatch/claimer.ts";
 import { createRecorder } from "../../functions/dispatch/recorder.ts";
-import { createChannelCache } from "../../functions/dispatch/channel-cache.ts";
+import { createChannelCache } from "../../shared/channel-cache.ts";
 import { createSender, createSlots, verdictOf } from "../../functions/dispatch/sender.ts";
 import type { Claimed, SendResult } from "../../functions/dispatch/types.ts";
 

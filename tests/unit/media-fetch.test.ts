@@ -39,6 +39,7 @@ const opts = (fetch: Fetch): ProviderFetchOptions => ({
 const job = (over: Partial<MediaJob>): MediaJob => ({
   id: "f1",
   workspace_id: "w1",
+  channel_id: "c1",
   channel: cloudCh,
   provider_media_id: "MID1",
   source_url: null,

@@ -24,7 +24,7 @@ select ok((select count(*) from net.http_request_queue where url like '%/functio
 select private.claim_media('w1', 10, 60) as claimed \gset
 select is(jsonb_array_length(:'claimed'::jsonb), 2, 'the worker claims both files');
 select is((select j ->> 'max_bytes' from jsonb_array_elements(:'claimed'::jsonb) j where j ->> 'id' = :'img'), '500000', 'with the workspace''s size limit');
-select is((select j #>> '{channel,credentials,access_token}' from jsonb_array_elements(:'claimed'::jsonb) j where j ->> 'id' = :'img'), 'media-test-token', 'and the channel''s token, for Graph');
+select is((select j ->> 'channel_id' from jsonb_array_elements(:'claimed'::jsonb) j where j ->> 'id' = :'img'), 'c1000000-0000-0000-0000-000000000001', 'and its channel (whose token the worker gets from dispatch_channel)');
 select is((select j ->> 'message_provider_id' from jsonb_array_elements(:'claimed'::jsonb) j where j ->> 'id' = :'doc'), 'wamid.doc1', 'and the message''s provider id (Evolution asks by it)');
 select is(jsonb_array_length(private.claim_media('w2', 10, 60)), 0, 'a leased file is not handed out twice');
 

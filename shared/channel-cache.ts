@@ -1,4 +1,4 @@
-import type { ChannelTarget } from "../../shared/outbound/types.ts";
+import type { ChannelTarget } from "./outbound/types.ts";
 
 // What a channel needs for sending (credentials from Vault included), looked
 // up once per channel and kept for a while: a campaign sends thousands of

@@ -1,0 +1,58 @@
+import { execFile } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { promisify } from "node:util";
+
+// README walkthroughs run verbatim as a reader runs them: the "Trying it"
+// preamble, then each shell block of a section in one bash session, each
+// block's output next to the output the README shows after it.
+export const root = fileURLToPath(new URL("../..", import.meta.url));
+const readme = readFileSync(`${root}/README.md`, "utf8");
+const run = promisify(execFile);
+
+export function section(heading: string): string {
+  const at = readme.indexOf(`\n${heading}\n`);
+  if (at < 0) throw new Error(`README has no "${heading}"`);
+  const rest = readme.slice(at + heading.length + 2);
+  const end = rest.search(/\n#{2,3} /);
+  return end < 0 ? rest : rest.slice(0, end);
+}
+
+export type Step = { sh: string; out: string | null };
+
+// Each ```sh block with the plain ``` block that follows it, if any.
+export function blocks(text: string): Step[] {
+  const found: Step[] = [];
+  const re = /```sh\n([\s\S]*?)```\n(?:\n```\n([\s\S]*?)```\n)?/g;
+  for (const m of text.matchAll(re)) found.push({ sh: m[1], out: m[2] ?? null });
+  return found;
+}
+
+// The preamble reads .threadline/run/stack.env from where it runs: give it
+// the stack under test, whichever that is.
+export function stackEnvFile(dir: string) {
+  const env = process.env.THREADLINE_DB_URL
+    ? Object.entries(process.env).filter(([k]) => /^(SUPABASE|THREADLINE)_/.test(k))
+      .map(([k, v]) => `${k}=${v}`).join("\n") + "\n"
+    : readFileSync(`${root}/.threadline/run/stack.env`, "utf8");
+  mkdirSync(join(dir, ".threadline/run"), { recursive: true });
+  writeFileSync(join(dir, ".threadline/run/stack.env"), env);
+}
+
+// Runs the preamble and the steps in `dir`; returns each step's output.
+export async function runSteps(dir: string, steps: Step[]): Promise<string[]> {
+  const [preamble] = blocks(section("## Trying it"));
+  const marker = (i: number) => `@@readme-step-${i}@@`;
+  const script = [
+    "set -euo pipefail",
+    preamble.sh,
+    ...steps.flatMap((s, i) => [`echo '${marker(i)}'`, s.sh]),
+  ].join("\n");
+  const { stdout } = await run("bash", ["-c", script], {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" },
+    timeout: 60_000,
+  });
+  return stdout.split(/@@readme-step-\d+@@\n/).slice(1);
+}
