@@ -119,7 +119,7 @@ create index media_files_message_id_idx on public.media_files (message_id) where
 -- The claim's order. A burst arrives before statistics know of it; the claim
 -- is pinned to this index (see claim_media) so it never sorts the backlog.
 create index media_files_due_idx on public.media_files (next_attempt_at) where status in ('pending', 'failed');
-create index media_files_content_idx on public.media_files (workspace_id, sha256) where sha256 is not null;
+create index media_files_content_idx on public.media_files (workspace_id, sha256) where status = 'stored';
 create index media_files_path_idx on public.media_files (storage_path) where storage_path is not null;
 create index media_files_retention_idx on public.media_files (workspace_id, stored_at) where status = 'stored';
 create index storage_removals_due_idx on private.storage_removals (next_attempt_at);
@@ -220,7 +220,7 @@ begin
        set locked_until = now() + make_interval(secs => p_lease_seconds), attempts = f.attempts + 1,
            claimed_at = clock_timestamp()
      where f.id = any (ids)
-    returning f.*
+    returning f.*, private.sha256_hex(f.provider_sha256) as announced_hex
   )
   select coalesce(jsonb_agg(jsonb_build_object(
            'id', c.id, 'workspace_id', c.workspace_id, 'channel_id', c.channel_id,
@@ -232,8 +232,8 @@ begin
            -- the announced content is already stored in the workspace
            'existing', (select jsonb_build_object('path', e.storage_path, 'size', e.size_bytes, 'sha256', e.sha256)
                           from public.media_files e
-                         where e.workspace_id = c.workspace_id and e.status = 'stored'
-                           and e.sha256 = private.sha256_hex(c.provider_sha256)
+                         -- computed once per file, so this is an index probe on (workspace_id, sha256)
+                         where e.workspace_id = c.workspace_id and e.sha256 = c.announced_hex and e.status = 'stored'
                          limit 1))), '[]'::jsonb)
     into out
     from claimed c
