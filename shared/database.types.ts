@@ -1117,6 +1117,7 @@ export type Database = {
           "attempts": number;
           "came_inline": boolean;
           "channel_id": string | null;
+          "claimed_at": string | null;
           "created_at": string;
           "duration_seconds": number | null;
           "error": string | null;
@@ -1143,6 +1144,7 @@ export type Database = {
           "attempts"?: number;
           "came_inline"?: boolean;
           "channel_id"?: string | null;
+          "claimed_at"?: string | null;
           "created_at"?: string;
           "duration_seconds"?: number | null;
           "error"?: string | null;
@@ -1168,6 +1170,7 @@ export type Database = {
           "attempts"?: number;
           "came_inline"?: boolean;
           "channel_id"?: string | null;
+          "claimed_at"?: string | null;
           "created_at"?: string;
           "duration_seconds"?: number | null;
           "error"?: string | null;
