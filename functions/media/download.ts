@@ -1,13 +1,15 @@
 import { Buffer } from "node:buffer";
 import { createHash } from "node:crypto";
 import type { Fetch } from "../../shared/outbound/types.ts";
+import { type Budget, unlimited } from "./budget.ts";
 
 // What fetching a file came to. `retry`: worth trying again later (network,
 // 5xx, throttling, a refused token that may be fixed); `final`: this file
 // will never be stored (too big, a hash that does not match, not a file);
 // `expired`: the provider no longer has it.
 export type Failure = { kind: "retry" | "final" | "expired"; reason: string };
-export type File = { bytes: Uint8Array; sha256: string; mime: string | null };
+// release gives the file's bytes back to the budget once it is stored.
+export type File = { bytes: Uint8Array; sha256: string; mime: string | null; release?: () => void };
 
 export const failure = (kind: Failure["kind"], reason: string): Failure => ({ kind, reason });
 export const isFailure = (x: unknown): x is Failure =>
@@ -95,6 +97,7 @@ export async function download(
   max: number,
   signal: AbortSignal,
   what: string,
+  budget: Budget = unlimited,
 ): Promise<File | Failure> {
   let res: Response;
   try {
@@ -106,15 +109,26 @@ export async function download(
     await res.body?.cancel();
     return failureForStatus(res.status, what);
   }
+  const length = Number(res.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(length) && length > max) {
+    await res.body?.cancel();
+    return tooBig(length, max);
+  }
+  // Without a length, the most the file may be.
+  const release = await budget.acquire(Number.isFinite(length) ? length : max);
   let bytes: Uint8Array | Failure;
   try {
     bytes = await readCapped(res, max);
   } catch (err) {
+    release();
     return failure("retry", `${what}: reading the file failed: ${(err as Error)?.message ?? err}`);
   }
-  if (isFailure(bytes)) return bytes;
+  if (isFailure(bytes)) {
+    release();
+    return bytes;
+  }
   const mime = res.headers.get("content-type")?.split(";")[0].trim() || null;
-  return { bytes, sha256: sha256Hex(bytes), mime };
+  return { bytes, sha256: sha256Hex(bytes), mime, release };
 }
 
 export function fromBase64(b64: string): Uint8Array {

@@ -4,6 +4,7 @@ import { graphSettingsFromEnv } from "../../shared/outbound/clients.ts";
 import { urlGuardFromEnv } from "../../shared/outbound/url-guard.ts";
 import { isServiceRole } from "../../shared/service-role.ts";
 import { storage } from "../../shared/storage.ts";
+import { createBudget } from "./budget.ts";
 import { createMediaWorker, type DrainSummary } from "./worker.ts";
 
 // POST /media (service role only), as the database's poke and the minute
@@ -51,6 +52,9 @@ export function defaultDeps(): Deps {
       ...graphSettingsFromEnv(),
       guard: urlGuardFromEnv(),
       timeoutMs: 60_000,
+      budget: createBudget(
+        Number(Deno.env.get("THREADLINE_MEDIA_MAX_INFLIGHT_BYTES") ?? String(64 * 1024 * 1024)),
+      ),
     },
     workerId: `media-${crypto.randomUUID().slice(0, 8)}`,
     concurrency: Number(Deno.env.get("THREADLINE_MEDIA_CONCURRENCY") ?? "24"),

@@ -15,6 +15,7 @@ import {
   tooBig,
 } from "./download.ts";
 import type { MediaJob } from "./types.ts";
+import { type Budget, unlimited } from "./budget.ts";
 
 // Where each provider keeps a received file, and how to ask for it:
 // - Cloud API: GET /{media-id} with the channel's token answers a short-lived
@@ -27,6 +28,8 @@ import type { MediaJob } from "./types.ts";
 
 export type ProviderFetchOptions = {
   fetch: Fetch;
+  // bytes held at once across concurrent fetches (default: no bound)
+  budget?: Budget;
   graphBaseUrl: string;
   graphVersion: string;
   guard: UrlGuard;
@@ -119,6 +122,7 @@ async function fromCloudApi(job: MediaJob, ch: ChannelTarget, opts: ProviderFetc
     job.max_bytes,
     AbortSignal.timeout(opts.timeoutMs),
     "downloading from Meta",
+    opts.budget,
   );
   if (isFailure(file)) {
     // The URL lives minutes; a stale one is asked for again on the next attempt.
@@ -152,6 +156,7 @@ async function fromEvolution(job: MediaJob, ch: ChannelTarget, opts: ProviderFet
       job.max_bytes,
       AbortSignal.timeout(opts.timeoutMs),
       "downloading Evolution's stored copy",
+      opts.budget,
     );
     if (!isFailure(file) || file.kind === "final") {
       return isFailure(file) ? file : { ...file, announcedSha: job.provider_sha256 };
@@ -169,12 +174,28 @@ async function fromEvolutionInstance(job: MediaJob, ch: ChannelTarget, opts: Pro
   const base = ch.api_base_url.replace(/\/+$/, "");
   const guardFail = await guarded(opts.guard, base);
   if (guardFail) return guardFail;
+  // The answer holds the file twice over (base64, then decoded).
+  const release = await (opts.budget ?? unlimited).acquire(
+    Math.ceil(Math.min(job.size_bytes ?? job.max_bytes, job.max_bytes) * 7 / 3),
+  );
+  const got = await evolutionBase64(job, ch, base, opts);
+  if (isFailure(got)) release();
+  else got.release = release;
+  return got;
+}
+
+async function evolutionBase64(
+  job: MediaJob,
+  ch: ChannelTarget,
+  base: string,
+  opts: ProviderFetchOptions,
+): Promise<Fetched | Failure> {
   const answer = await jsonAnswer(
     opts,
-    `${base}/chat/getBase64FromMediaMessage/${encodeURIComponent(ch.instance_name)}`,
+    `${base}/chat/getBase64FromMediaMessage/${encodeURIComponent(ch.instance_name ?? "")}`,
     {
       method: "POST",
-      headers: { apikey: ch.credentials.api_key, "content-type": "application/json" },
+      headers: { apikey: ch.credentials.api_key ?? "", "content-type": "application/json" },
       body: JSON.stringify({
         message: {
           key: {
@@ -247,6 +268,7 @@ async function fromGowa(job: MediaJob, ch: ChannelTarget, opts: ProviderFetchOpt
     job.max_bytes,
     AbortSignal.timeout(opts.timeoutMs),
     "downloading from the bridge",
+    opts.budget,
   );
   if (isFailure(file)) return file;
   return { ...file, announcedSha: job.provider_sha256 };
@@ -271,6 +293,9 @@ export async function fetchFromProvider(
     ? await fromGowa(job, ch, opts)
     : failure("final", `unknown provider ${ch.provider}`);
   if (isFailure(got)) return got;
-  if (got.bytes.length === 0) return failure("retry", "the provider answered an empty file");
-  return checkHash(got, got.announcedSha) ?? got;
+  const refused = got.bytes.length === 0
+    ? failure("retry", "the provider answered an empty file")
+    : checkHash(got, got.announcedSha);
+  if (refused) got.release?.();
+  return refused ?? got;
 }

@@ -117,10 +117,14 @@ export function createMediaWorker(opts: WorkerOptions) {
       if (inline) return stored(inline.path, inline.sha256, inline.size, job.mime_type);
       const got = await fetchFromProvider(job, opts.provider);
       if (isFailure(got)) return { id: job.id, ...got };
-      const mime = job.mime_type ?? got.mime;
-      const path = contentPath(job.workspace_id, got.sha256, mime);
-      await storeObject(path, got.bytes, mime);
-      return stored(path, got.sha256, got.bytes.length, mime);
+      try {
+        const mime = job.mime_type ?? got.mime;
+        const path = contentPath(job.workspace_id, got.sha256, mime);
+        await storeObject(path, got.bytes, mime);
+        return stored(path, got.sha256, got.bytes.length, mime);
+      } finally {
+        got.release?.();
+      }
     } catch (err) {
       // The project's own upload limit is below the workspace's: no retry helps.
       const kind = storageStatus(err) === "413" ? "final" : "retry";

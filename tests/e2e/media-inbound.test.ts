@@ -328,6 +328,20 @@ describe("files that cannot be kept", () => {
     expect(row.error).toMatch(/no longer has media/);
   });
 
+  it("a file the bridge no longer has (HTTP 404) ends expired", async () => {
+    await postGowa({
+      id: `3EB0GONE${run}`,
+      chat_id: `${CUSTOMER}@s.whatsapp.net`,
+      from: `${CUSTOMER}@s.whatsapp.net`,
+      from_name: "Ana",
+      timestamp: new Date().toISOString(),
+      image: `statics/media/${run}-never-there.jpeg`,
+    });
+    const row = await settled(`3EB0GONE${run}`);
+    expect(row.status).toBe("expired");
+    expect(row.error).toMatch(/HTTP 404/);
+  });
+
   it("a file over the workspace's limit is refused with the reason", async () => {
     await sql`update public.workspaces set media_max_bytes = 10000 where id = ${ws}`;
     try {

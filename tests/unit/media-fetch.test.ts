@@ -312,3 +312,61 @@ describe("GOWA without auto-download", () => {
     expect(s.seen).toHaveLength(0);
   });
 });
+
+describe("the byte budget", () => {
+  it("holds files back while the bytes in hand would pass it, and lets a huge one go alone", async () => {
+    const { createBudget } = await import("../../functions/media/budget.ts");
+    const budget = createBudget(100);
+    const order: string[] = [];
+    const a = await budget.acquire(60);
+    const b = budget.acquire(60).then((r) => (order.push("b"), r));
+    const c = budget.acquire(30).then((r) => (order.push("c"), r));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual([]); // c waits behind b: first come, first served
+    a();
+    const rb = await b;
+    const rc = await c;
+    expect(order).toEqual(["b", "c"]);
+    rb();
+    rc();
+    const huge = await budget.acquire(500); // more than the budget: alone
+    const small = budget.acquire(1).then(() => order.push("small"));
+    await new Promise((r) => setTimeout(r, 10));
+    expect(order).toEqual(["b", "c"]);
+    huge();
+    await small;
+    expect(order).toEqual(["b", "c", "small"]);
+  });
+
+  it("a download reserves its length and gives it back when the file is refused", async () => {
+    const { createBudget } = await import("../../functions/media/budget.ts");
+    const budget = createBudget(1000);
+    let held = 0;
+    const counting = {
+      acquire: async (n: number) => {
+        const r = await budget.acquire(n);
+        held += n;
+        return () => {
+          held -= n;
+          r();
+        };
+      },
+    };
+    const s = scripted({
+      "GET graph/v23.0/MID1": () =>
+        jsonRes(200, { url: "http://lookaside/file", sha256: "00".repeat(32) }),
+      "GET lookaside/file": () => file(bytes),
+    });
+    const got = await fetchFromProvider(job({}), { ...opts(s.fetch), budget: counting });
+    expect(got).toMatchObject({ kind: "final" });
+    expect(held).toBe(0);
+    const ok = scripted({
+      "GET graph/v23.0/MID1": () => jsonRes(200, { url: "http://lookaside/file" }),
+      "GET lookaside/file": () => file(bytes),
+    });
+    const fine = await fetchFromProvider(job({}), { ...opts(ok.fetch), budget: counting });
+    expect(held).toBe(bytes.length);
+    (fine as { release?: () => void }).release?.();
+    expect(held).toBe(0);
+  });
+});
