@@ -403,20 +403,29 @@ begin
 end
 $$;
 
--- One poke per transaction is enough: the dispatcher drains the queue.
-create function private.poke_dispatcher()
+-- Wakes a function that drains a queue: one poke per transaction is
+-- enough, since the function drains all that is due.
+create function private.poke_function(p_name text)
 returns boolean
 language plpgsql security definer set search_path = ''
 as $$
 declare
   tx text := txid_current()::text;
+  flag text := 'threadline.' || p_name || '_poked';
 begin
-  if current_setting('threadline.dispatch_poked', true) = tx then
+  if current_setting(flag, true) = tx then
     return true;
   end if;
-  perform set_config('threadline.dispatch_poked', tx, true);
-  return private.call_function('dispatch', '{}'::jsonb);
+  perform set_config(flag, tx, true);
+  return private.call_function(p_name, '{}'::jsonb);
 end
+$$;
+
+create function private.poke_dispatcher()
+returns boolean
+language sql security definer set search_path = ''
+as $$
+  select private.poke_function('dispatch')
 $$;
 
 -- Queueing rules ------------------------------------------------------------------
@@ -1359,7 +1368,7 @@ revoke all on function private.send_refusal(boolean, boolean, boolean, boolean),
   private.check_send_rules(public.conversations, public.channels, public.message_type, uuid, uuid) from public;
 
 revoke all on function private.channel_rate(public.channels), private.configure_functions(text, text),
-  private.call_function(text, jsonb), private.poke_dispatcher(), private.prepare_outbound(),
+  private.call_function(text, jsonb), private.poke_function(text), private.poke_dispatcher(), private.prepare_outbound(),
   private.enqueue_outbound(), private.retry_message(uuid) from public;
 
 revoke all on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text, text),

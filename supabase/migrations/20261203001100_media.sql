@@ -139,20 +139,12 @@ on conflict (id) do nothing;
 -- Functions
 -- ==========================================================================
 
--- One poke per transaction: the function drains every queue.
+-- The function drains every media queue.
 create function private.poke_media()
 returns boolean
-language plpgsql security definer set search_path = ''
+language sql security definer set search_path = ''
 as $$
-declare
-  tx text := txid_current()::text;
-begin
-  if current_setting('threadline.media_poked', true) = tx then
-    return true;
-  end if;
-  perform set_config('threadline.media_poked', tx, true);
-  return private.call_function('media', '{}'::jsonb);
-end
+  select private.poke_function('media')
 $$;
 
 -- A burst of media messages would otherwise send the function one request
