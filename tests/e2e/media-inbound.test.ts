@@ -461,6 +461,22 @@ describe("one object per content, used and removed", () => {
 });
 
 describe("profile pictures", () => {
+  it("a customer who wrote through GOWA or Evolution gets their picture stored once, not per channel", async () => {
+    const [c] = await until("Ana's avatar", async () => {
+      const rows = await sql`select id, avatar_path, avatar_fetched_at from public.contacts
+                              where workspace_id = ${ws} and phone = ${CUSTOMER} and avatar_path is not null`;
+      return rows.length ? rows : null;
+    }, 20_000);
+    expect(c.avatar_path).toBe(`${ws}/contacts/${c.id}`);
+    const [o] =
+      await sql`select count(*)::int as n, max(metadata ->> 'mimetype') as type from storage.objects
+                           where bucket_id = 'avatars' and name = ${c.avatar_path}`;
+    expect(o).toEqual({ n: 1, type: "image/jpeg" });
+    const [j] =
+      await sql`select count(*)::int as n from private.avatar_jobs where contact_id = ${c.id}`;
+    expect(j.n).toBe(0);
+  });
+
   it("an Evolution contact's picture is stored in the avatars bucket and readable by members", async () => {
     await postEvolution([{
       remoteJid: `${CUSTOMER.slice(0, -2)}88@s.whatsapp.net`,
