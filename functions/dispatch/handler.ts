@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { inBackground } from "../../shared/background.ts";
 import { db, type Sql } from "../../shared/db.ts";
 import { isServiceRole } from "../../shared/service-role.ts";
 import { json, jsonError } from "../../shared/http.ts";
@@ -127,16 +128,5 @@ export function defaultDeps(): Deps {
     workerId: `dispatch-${crypto.randomUUID().slice(0, 8)}`,
     log: (event, data) => console.log(JSON.stringify({ event, ...data })),
   });
-  const runtime =
-    (globalThis as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime;
-  return {
-    sql: db,
-    clients,
-    dispatcher,
-    // Hosted Edge Functions keep a worker alive for what it registers here.
-    background: (p) => {
-      const settled = p.catch((err) => console.error("drain failed", err));
-      runtime?.waitUntil(settled);
-    },
-  };
+  return { sql: db, clients, dispatcher, background: inBackground("drain failed") };
 }

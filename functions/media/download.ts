@@ -58,14 +58,9 @@ export function checkHash(file: File, announced: string | null | undefined): Fai
   return null;
 }
 
-// Reads a body to its end, never past `max` bytes: a size announced by the
-// provider is checked before, the bytes themselves as they come.
+// Reads a body to its end, never past `max` bytes (a length the answer
+// announces is checked by download() before any byte is read).
 export async function readCapped(res: Response, max: number): Promise<Uint8Array | Failure> {
-  const announced = Number(res.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(announced) && announced > max) {
-    await res.body?.cancel();
-    return tooBig(announced, max);
-  }
   if (!res.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -1,4 +1,6 @@
+import { inBackground } from "../../shared/background.ts";
 import { db } from "../../shared/db.ts";
+import { readEnv } from "../../shared/env.ts";
 import { json, jsonError } from "../../shared/http.ts";
 import { graphSettingsFromEnv } from "../../shared/outbound/clients.ts";
 import { urlGuardFromEnv } from "../../shared/outbound/url-guard.ts";
@@ -53,21 +55,12 @@ export function defaultDeps(): Deps {
       guard: urlGuardFromEnv(),
       timeoutMs: 60_000,
       budget: createBudget(
-        Number(Deno.env.get("THREADLINE_MEDIA_MAX_INFLIGHT_BYTES") ?? String(64 * 1024 * 1024)),
+        Number(readEnv("THREADLINE_MEDIA_MAX_INFLIGHT_BYTES") ?? 64 * 1024 * 1024),
       ),
     },
     workerId: `media-${crypto.randomUUID().slice(0, 8)}`,
-    concurrency: Number(Deno.env.get("THREADLINE_MEDIA_CONCURRENCY") ?? "24"),
+    concurrency: Number(readEnv("THREADLINE_MEDIA_CONCURRENCY") ?? 24),
     log: (event, fields) => console.log(JSON.stringify({ fn: "media", event, ...fields })),
   });
-  const runtime =
-    (globalThis as { EdgeRuntime?: { waitUntil(p: Promise<unknown>): void } }).EdgeRuntime;
-  return {
-    worker,
-    // Hosted Edge Functions keep a worker alive for what it registers here.
-    background: (p) => {
-      const settled = p.catch((err) => console.error("[media] drain failed", err));
-      runtime?.waitUntil(settled);
-    },
-  };
+  return { worker, background: inBackground("[media] drain failed") };
 }

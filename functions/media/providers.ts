@@ -135,9 +135,10 @@ async function fromCloudApi(job: MediaJob, ch: ChannelTarget, opts: ProviderFetc
   };
 }
 
-// A URL off WhatsApp's own CDN (mmg.whatsapp.net holds only encrypted
-// bytes): Evolution's stored copy (mediaUrl, with S3/MinIO configured).
-function evolutionStoredUrl(url: string | null): string | null {
+// The URL when it is off WhatsApp's own CDN, whose files (mmg.whatsapp.net)
+// are encrypted: Evolution's stored copy (mediaUrl, with S3/MinIO), a
+// bridge's own path; null for the CDN or what is no http(s) URL.
+function offWhatsAppCdn(url: string | null): string | null {
   if (!url || !/^https?:\/\//.test(url)) return null;
   try {
     return /(^|\.)whatsapp\.net$/.test(new URL(url).hostname) ? null : url;
@@ -147,7 +148,7 @@ function evolutionStoredUrl(url: string | null): string | null {
 }
 
 async function fromEvolution(job: MediaJob, ch: ChannelTarget, opts: ProviderFetchOptions) {
-  const stored = evolutionStoredUrl(job.source_url);
+  const stored = offWhatsAppCdn(job.source_url);
   if (stored && !(await guarded(opts.guard, stored))) {
     const file = await download(
       opts.fetch,
@@ -246,7 +247,7 @@ async function fromGowa(job: MediaJob, ch: ChannelTarget, opts: ProviderFetchOpt
     return failure("retry", "the channel has no api_base_url");
   }
   const url = /^https?:\/\//.test(where) ? where : `${base}/${where.replace(/^\/+/, "")}`;
-  if (/^https?:\/\//.test(where) && !evolutionStoredUrl(where)) {
+  if (/^https?:\/\//.test(where) && !offWhatsAppCdn(where)) {
     // The bridge did not download it (WHATSAPP_AUTO_DOWNLOAD_MEDIA off):
     // WhatsApp's CDN holds only the encrypted file.
     return failure(

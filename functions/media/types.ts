@@ -30,6 +30,8 @@ export type AvatarJob = {
   external_id: string;
   picture_url: string | null;
   attempts: number;
+  channel_id: string;
+  // filled in by the worker from its channel cache
   channel: ChannelTarget | null;
 };
 

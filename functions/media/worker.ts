@@ -115,7 +115,7 @@ export function createMediaWorker(opts: WorkerOptions) {
       }
       const inline = job.came_inline ? await inlineObject(job) : null;
       if (inline) return stored(inline.path, inline.sha256, inline.size, job.mime_type);
-      const got = await fetchFromProvider(job, opts.provider);
+      const got = await fetchFromProvider(await withChannel(job), opts.provider);
       if (isFailure(got)) return { id: job.id, ...got };
       try {
         const mime = job.mime_type ?? got.mime;
@@ -132,7 +132,7 @@ export function createMediaWorker(opts: WorkerOptions) {
     }
   }
 
-  async function withChannel(job: MediaJob): Promise<MediaJob> {
+  async function withChannel<J extends { channel_id: string | null }>(job: J): Promise<J> {
     return { ...job, channel: job.channel_id ? await channel(job.channel_id) : null };
   }
 
@@ -150,7 +150,7 @@ export function createMediaWorker(opts: WorkerOptions) {
 
   async function processAvatar(job: AvatarJob, s: DrainSummary) {
     try {
-      const got = await fetchAvatar(job, opts.provider);
+      const got = await fetchAvatar(await withChannel(job), opts.provider);
       if (isFailure(got)) {
         await sql`select private.avatar_failed(${job.contact_id}::uuid, ${got.reason})`;
         return;
@@ -221,8 +221,8 @@ export function createMediaWorker(opts: WorkerOptions) {
         if (promise) promisedAt = now;
       }
       for (const job of claimed) {
-        const p: Promise<void> = withChannel(job).then(fetchOne).then((o) => record(o, s)).finally(
-          () => inFlight.delete(p),
+        const p: Promise<void> = fetchOne(job).then((o) => record(o, s)).finally(() =>
+          inFlight.delete(p)
         );
         inFlight.add(p);
       }

@@ -5,6 +5,7 @@
 // media URL, download, write) in the same run. Needs `npm start`.
 // Ends with {"bench":"media","files","stored","lost","mb_per_s","p99_fetch_ms","ratio",...}.
 import { hubSignature } from "../../shared/signature.ts";
+import { cloudEnvelope } from "../../tests/fixtures/payloads.ts";
 import {
   connect,
   createCloudChannel,
@@ -97,27 +98,16 @@ try {
   let refused = 0;
   await lanes(files, concurrency, async (i) => {
     const m = media[i];
-    const body = JSON.stringify({
-      object: "whatsapp_business_account",
-      entry: [{
-        id: "WABA-BENCH",
-        changes: [{
-          field: "messages",
-          value: {
-            messaging_product: "whatsapp",
-            metadata: { display_phone_number: "15550009999", phone_number_id: PNID },
-            contacts: [{ profile: { name: `Sender ${i}` }, wa_id: String(5511300000000 + i) }],
-            messages: [{
-              from: String(5511300000000 + i),
-              id: `wamid.MEDIA-BENCH.${tag}.${i}`,
-              timestamp: String(Math.floor(Date.now() / 1000)),
-              type: "image",
-              image: { id: m.media_id, mime_type: "image/jpeg", sha256: m.sha256.base64 },
-            }],
-          },
-        }],
+    const body = JSON.stringify(cloudEnvelope(PNID, {
+      contacts: [{ profile: { name: `Sender ${i}` }, wa_id: String(5511300000000 + i) }],
+      messages: [{
+        from: String(5511300000000 + i),
+        id: `wamid.MEDIA-BENCH.${tag}.${i}`,
+        timestamp: String(Math.floor(Date.now() / 1000)),
+        type: "image",
+        image: { id: m.media_id, mime_type: "image/jpeg", sha256: m.sha256.base64 },
       }],
-    });
+    }));
     const res = await fetch(url, {
       method: "POST",
       headers: {

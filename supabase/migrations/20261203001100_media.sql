@@ -172,9 +172,6 @@ as $$
               when p ~ '^[A-Za-z0-9+/]{43}=$' then encode(decode(p, 'base64'), 'hex') end
 $$;
 
--- Up to p_limit due files, leased to a worker: what to fetch, from where
--- and with which credentials, within which size, and the object a file of
--- the same announced content already is (so it is not fetched again).
 -- Due files in their order, locked for the caller's transaction. Pinned to
 -- media_files_due_idx: a burst is queued before statistics know of it, and
 -- a plan made from the old numbers would sort the whole backlog per claim.
@@ -191,6 +188,9 @@ as $$
      for update skip locked) d
 $$;
 
+-- Up to p_limit due files, leased to a worker: what to fetch, from where,
+-- within which size, and the object a file of the same announced content
+-- already is (so it is not fetched again).
 -- p_busy_ms: the worker promises to claim again within that time (it
 -- keeps polling that long after the queue runs dry), so inserts meanwhile
 -- skip the poke; 0 promises nothing.
@@ -368,8 +368,6 @@ begin
 end
 $$;
 
--- Removed objects leave the queue; an object used again since it was queued
--- (the same file received anew) is kept and leaves it too.
 create function private.storage_removals_done(p_ids bigint[])
 returns integer
 language sql security definer set search_path = ''
@@ -378,6 +376,8 @@ as $$
   select count(*)::integer from gone
 $$;
 
+-- Of the claimed removals, those still unused; an object used again since
+-- it was queued (the same file received anew) is kept and leaves the queue.
 create function private.storage_removals_still_unused(p_ids bigint[])
 returns bigint[]
 language plpgsql security definer set search_path = ''
@@ -501,8 +501,7 @@ begin
   )
   select coalesce(jsonb_agg(jsonb_build_object(
            'contact_id', c.contact_id, 'workspace_id', c.workspace_id, 'external_id', c.external_id,
-           'picture_url', c.picture_url, 'attempts', c.attempts,
-           'channel', private.dispatch_channel(c.channel_id))), '[]'::jsonb)
+           'picture_url', c.picture_url, 'attempts', c.attempts, 'channel_id', c.channel_id)), '[]'::jsonb)
     into out from claimed c;
   return out;
 end

@@ -5,6 +5,7 @@ import { adminSql, type Sql } from "../helpers/db.ts";
 import { anonClient, type Client, ok, type Person, signUp } from "../helpers/client.ts";
 import { fake, until } from "../helpers/e2e.ts";
 import { stack } from "../helpers/stack.ts";
+import { cloudEnvelope } from "../fixtures/payloads.ts";
 
 // Received media from each provider, through the webhook, the media
 // function and the fake provider's media endpoints, into Storage; then read
@@ -48,25 +49,10 @@ const register = (spec: Record<string, unknown>): Promise<Registered> =>
   fakeJson("/__fake/media", spec);
 
 async function postCloud(message: Record<string, unknown>) {
-  const body = JSON.stringify({
-    object: "whatsapp_business_account",
-    entry: [{
-      id: "WABA",
-      changes: [{
-        field: "messages",
-        value: {
-          messaging_product: "whatsapp",
-          metadata: { display_phone_number: "15550001111", phone_number_id: PNID },
-          contacts: [{ profile: { name: "Ana" }, wa_id: CUSTOMER }],
-          messages: [{
-            from: CUSTOMER,
-            timestamp: String(Math.floor(Date.now() / 1000)),
-            ...message,
-          }],
-        },
-      }],
-    }],
-  });
+  const body = JSON.stringify(cloudEnvelope(PNID, {
+    contacts: [{ profile: { name: "Ana" }, wa_id: CUSTOMER }],
+    messages: [{ from: CUSTOMER, timestamp: String(Math.floor(Date.now() / 1000)), ...message }],
+  }));
   const res = await fetch(`${s.apiUrl}/functions/v1/whatsapp-webhook/${ch.cloud}`, {
     method: "POST",
     headers: {

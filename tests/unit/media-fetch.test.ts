@@ -244,6 +244,7 @@ describe("profile pictures", () => {
     external_id: "5511988887777@s.whatsapp.net",
     picture_url: null,
     attempts: 1,
+    channel_id: "c1",
     channel: evoCh,
     ...over,
   });
