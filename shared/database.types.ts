@@ -1112,6 +1112,173 @@ export type Database = {
           },
         ];
       };
+      "hook_deliveries": {
+        Row: {
+          "attempt": number;
+          "created_at": string;
+          "error": string | null;
+          "event_id": string;
+          "event_type": string;
+          "hook_id": string;
+          "id": number;
+          "latency_ms": number | null;
+          "outcome": string;
+          "response_body": string | null;
+          "status_code": number | null;
+          "webhook_id": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "attempt": number;
+          "created_at"?: string;
+          "error"?: string | null;
+          "event_id": string;
+          "event_type": string;
+          "hook_id": string;
+          "id"?: never;
+          "latency_ms"?: number | null;
+          "outcome": string;
+          "response_body"?: string | null;
+          "status_code"?: number | null;
+          "webhook_id": string;
+          "workspace_id": string;
+        };
+        Update: {
+          "attempt"?: number;
+          "created_at"?: string;
+          "error"?: string | null;
+          "event_id"?: string;
+          "event_type"?: string;
+          "hook_id"?: string;
+          "id"?: never;
+          "latency_ms"?: number | null;
+          "outcome"?: string;
+          "response_body"?: string | null;
+          "status_code"?: number | null;
+          "webhook_id"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "hook_deliveries_hook_id_fkey";
+            columns: ["hook_id"];
+            isOneToOne: false;
+            referencedRelation: "hooks";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "hook_deliveries_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "hooks": {
+        Row: {
+          "active": boolean;
+          "allow_insecure": boolean;
+          "channel_ids": (string)[] | null;
+          "consecutive_failures": number;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string | null;
+          "disable_after_failures": number;
+          "disabled_at": string | null;
+          "disabled_reason": string | null;
+          "events": (string)[];
+          "headers": NonNullable<Json>;
+          "id": string;
+          "last_failure_at": string | null;
+          "last_success_at": string | null;
+          "method": string;
+          "name": string;
+          "previous_secret_expires_at": string | null;
+          "retry_count": number;
+          "secret_header_names": (string)[];
+          "secret_prefix": string;
+          "secret_rotated_at": string | null;
+          "timeout_seconds": number;
+          "updated_at": string;
+          "url": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "active"?: boolean;
+          "allow_insecure"?: boolean;
+          "channel_ids"?: (string)[] | null;
+          "consecutive_failures"?: number;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "disable_after_failures"?: number;
+          "disabled_at"?: string | null;
+          "disabled_reason"?: string | null;
+          "events"?: (string)[];
+          "headers"?: NonNullable<Json>;
+          "id"?: string;
+          "last_failure_at"?: string | null;
+          "last_success_at"?: string | null;
+          "method"?: string;
+          "name": string;
+          "previous_secret_expires_at"?: string | null;
+          "retry_count"?: number;
+          "secret_header_names"?: (string)[];
+          "secret_prefix": string;
+          "secret_rotated_at"?: string | null;
+          "timeout_seconds"?: number;
+          "updated_at"?: string;
+          "url": string;
+          "workspace_id": string;
+        };
+        Update: {
+          "active"?: boolean;
+          "allow_insecure"?: boolean;
+          "channel_ids"?: (string)[] | null;
+          "consecutive_failures"?: number;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "disable_after_failures"?: number;
+          "disabled_at"?: string | null;
+          "disabled_reason"?: string | null;
+          "events"?: (string)[];
+          "headers"?: NonNullable<Json>;
+          "id"?: string;
+          "last_failure_at"?: string | null;
+          "last_success_at"?: string | null;
+          "method"?: string;
+          "name"?: string;
+          "previous_secret_expires_at"?: string | null;
+          "retry_count"?: number;
+          "secret_header_names"?: (string)[];
+          "secret_prefix"?: string;
+          "secret_rotated_at"?: string | null;
+          "timeout_seconds"?: number;
+          "updated_at"?: string;
+          "url"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "hooks_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "hooks_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "media_files": {
         Row: {
           "attempts": number;
@@ -1216,6 +1383,85 @@ export type Database = {
           },
         ];
       };
+      "message_cache": {
+        Row: {
+          "account_id": string | null;
+          "attempts": number;
+          "created_at": string;
+          "event_data": NonNullable<Json>;
+          "event_id": string;
+          "event_type": string;
+          "from_number": string;
+          "hook_id": string;
+          "id": string;
+          "last_attempt": string | null;
+          "message_id": string;
+          "reason": string;
+          "replay_count": number;
+          "replayed_at": string | null;
+          "timestamp": string;
+          "to_number": string;
+          "webhook_id": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "account_id"?: string | null;
+          "attempts"?: number;
+          "created_at"?: string;
+          "event_data": NonNullable<Json>;
+          "event_id": string;
+          "event_type": string;
+          "from_number"?: string;
+          "hook_id": string;
+          "id"?: string;
+          "last_attempt"?: string | null;
+          "message_id"?: string;
+          "reason"?: string;
+          "replay_count"?: number;
+          "replayed_at"?: string | null;
+          "timestamp"?: string;
+          "to_number"?: string;
+          "webhook_id": string;
+          "workspace_id": string;
+        };
+        Update: {
+          "account_id"?: string | null;
+          "attempts"?: number;
+          "created_at"?: string;
+          "event_data"?: NonNullable<Json>;
+          "event_id"?: string;
+          "event_type"?: string;
+          "from_number"?: string;
+          "hook_id"?: string;
+          "id"?: string;
+          "last_attempt"?: string | null;
+          "message_id"?: string;
+          "reason"?: string;
+          "replay_count"?: number;
+          "replayed_at"?: string | null;
+          "timestamp"?: string;
+          "to_number"?: string;
+          "webhook_id"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "message_cache_hook_id_fkey";
+            columns: ["hook_id"];
+            isOneToOne: false;
+            referencedRelation: "hooks";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "message_cache_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "message_templates": {
         Row: {
           "category": Database["public"]["Enums"]["template_category"];
@@ -1306,6 +1552,7 @@ export type Database = {
           "errors": Json | null;
           "failed_at": string | null;
           "forward_score": number;
+          "hook_id": string | null;
           "id": string;
           "idempotency_key": string | null;
           "is_forwarded": boolean;
@@ -1367,6 +1614,7 @@ export type Database = {
           "errors"?: Json | null;
           "failed_at"?: string | null;
           "forward_score"?: number;
+          "hook_id"?: string | null;
           "id"?: string;
           "idempotency_key"?: string | null;
           "is_forwarded"?: boolean;
@@ -1427,6 +1675,7 @@ export type Database = {
           "errors"?: Json | null;
           "failed_at"?: string | null;
           "forward_score"?: number;
+          "hook_id"?: string | null;
           "id"?: string;
           "idempotency_key"?: string | null;
           "is_forwarded"?: boolean;
@@ -1502,6 +1751,13 @@ export type Database = {
             columns: ["created_by"];
             isOneToOne: false;
             referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_hook_id_fkey";
+            columns: ["hook_id"];
+            isOneToOne: false;
+            referencedRelation: "hooks";
             referencedColumns: ["id"];
           },
           {
@@ -2371,6 +2627,26 @@ export type Database = {
           "permissions": (string)[];
         }[];
       };
+      "create_hook": {
+        Args: {
+          "allow_insecure"?: boolean;
+          "channel_ids"?: (string)[];
+          "description"?: string;
+          "events"?: (string)[];
+          "headers"?: Json;
+          "method"?: string;
+          "name": string;
+          "retry_count"?: number;
+          "secret_headers"?: Json;
+          "timeout_seconds"?: number;
+          "url": string;
+          "workspace_id": string;
+        };
+        Returns: {
+          "id": string;
+          "secret": string;
+        }[];
+      };
       "create_workspace": {
         Args: {
           "business_type"?: Database["public"]["Enums"]["business_type"];
@@ -2430,6 +2706,7 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "hook_event_types": { Args: Record<PropertyKey, never>; Returns: (string)[] };
       "inbox": {
         Args: {
           "assignee_id"?: string;
@@ -2529,6 +2806,15 @@ export type Database = {
         };
       };
       "remove_member": { Args: { "user_id": string; "workspace_id": string }; Returns: undefined };
+      "replay_dead_letters": {
+        Args: {
+          "event_type"?: string;
+          "hook_id"?: string;
+          "ids"?: (string)[];
+          "workspace_id": string;
+        };
+        Returns: number;
+      };
       "replay_webhook_events": {
         Args: {
           "channel_id"?: string;
@@ -2607,6 +2893,7 @@ export type Database = {
           "errors": Json | null;
           "failed_at": string | null;
           "forward_score": number;
+          "hook_id": string | null;
           "id": string;
           "idempotency_key": string | null;
           "is_forwarded": boolean;
@@ -2657,6 +2944,7 @@ export type Database = {
       };
       "revoke_api_key": { Args: { "key_id": string }; Returns: undefined };
       "revoke_invitation": { Args: { "invitation_id": string }; Returns: undefined };
+      "rotate_hook_secret": { Args: { "hook_id": string; "overlap"?: string }; Returns: string };
       "schedule_campaign": {
         Args: { "campaign_id": string; "scheduled_at": string };
         Returns: {
@@ -2749,6 +3037,7 @@ export type Database = {
           "errors": Json | null;
           "failed_at": string | null;
           "forward_score": number;
+          "hook_id": string | null;
           "id": string;
           "idempotency_key": string | null;
           "is_forwarded": boolean;
@@ -2797,8 +3086,13 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "send_test_event": { Args: { "hook_id": string }; Returns: string };
       "set_channel_credentials": {
         Args: { "channel_id": string; "credentials": Json };
+        Returns: (string)[];
+      };
+      "set_hook_secret_headers": {
+        Args: { "headers": Json; "hook_id": string };
         Returns: (string)[];
       };
       "start_campaign": {

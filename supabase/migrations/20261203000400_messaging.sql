@@ -274,12 +274,13 @@ create table public.messages (
   updated_at timestamptz not null default now(),
   -- What sent an outbound message. Their foreign keys are added by the
   -- modules that define the tables they point at (outbound, campaigns,
-  -- automations).
+  -- automations, hooks).
   template_id uuid,
   template_params jsonb,
   idempotency_key text check (char_length(idempotency_key) between 1 and 200),
   campaign_id uuid,
-  automation_id uuid
+  automation_id uuid,
+  hook_id uuid
 );
 comment on table public.messages is 'Every message in and out, with the provider''s full payload, media, location, replies, reactions, group sender and delivery status.';
 comment on column public.messages.provider_message_id is 'wamid (Cloud API) or message key id (Baileys/whatsmeow); unique per channel, which makes ingestion idempotent.';
@@ -294,6 +295,7 @@ comment on column public.messages.template_params is 'Template parameters, valid
 comment on column public.messages.idempotency_key is 'A sender''s key for this message: the same key twice in a workspace is one message.';
 comment on column public.messages.campaign_id is 'The campaign this message was sent for.';
 comment on column public.messages.automation_id is 'The automation that sent this message.';
+comment on column public.messages.hook_id is 'The outgoing hook whose answer to message.received sent this message.';
 alter table public.contacts add constraint contacts_opt_out_message_id_fkey
   foreign key (opt_out_message_id) references public.messages (id) on delete set null;
 
