@@ -902,68 +902,115 @@ begin
 end
 $$;
 
--- Records the function's results (see the contract in the hooks function).
--- A result for a job no longer claimed by this worker is ignored: its
--- lease lapsed and another worker has it.
+-- Records the hooks function's results: [{job_id, outcome: delivered |
+-- retry | permanent, status_code?, latency_ms?, response_body?, error?,
+-- retry_after_seconds?, reply?}]. A result for a job no longer claimed by
+-- this worker is ignored: its lease lapsed and another worker has it.
+-- Set-wise, with one update per hook: a busy hook's row is written once a
+-- batch, not once a delivery. Its failures in a row are those after the
+-- batch's last success (results in the order given).
 create function private.record_hook_results(p_worker text, p_results jsonb)
 returns jsonb
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  r record;
-  j private.hook_jobs;
-  h public.hooks;
-  ev jsonb;
-  reply_error text;
-  outcome text;
-  delay interval;
-  counts jsonb := '{"delivered": 0, "retrying": 0, "dead_lettered": 0, "replies": 0, "ignored": 0}';
+  rec record;
+  reply_errors jsonb := '{}';
+  replies integer := 0;
+  counts jsonb;
+  hook_ids uuid[];
 begin
-  for r in select * from jsonb_to_recordset(coalesce(p_results, '[]')) as x(
-             job_id bigint, outcome text, status_code integer, latency_ms integer, response_body text, error text,
-             retry_after_seconds numeric, reply jsonb)
-           order by x.job_id loop
-    select * into j from private.hook_jobs x where x.id = r.job_id and x.claimed_by = p_worker for update;
-    if not found or r.outcome not in ('delivered', 'retry', 'permanent') then
-      counts := jsonb_set(counts, '{ignored}', to_jsonb((counts ->> 'ignored')::int + 1));
-      continue;
-    end if;
-    select * into h from public.hooks x where x.id = j.hook_id for update;
-    select e.body into ev from private.hook_events e where e.id = j.event_id;
-    reply_error := null;
-    if r.outcome = 'delivered' then
-      outcome := 'delivered';
-      if r.reply is not null and jsonb_typeof(r.reply) <> 'null' and ev ->> 'type' = 'message.received' then
-        begin
-          perform private.hook_reply(h, j.webhook_id, ev, r.reply);
-          counts := jsonb_set(counts, '{replies}', to_jsonb((counts ->> 'replies')::int + 1));
-        exception when others then
-          reply_error := 'reply not sent: ' || sqlerrm;
-        end;
-      end if;
-      delete from private.hook_jobs x where x.id = j.id;
-      update public.hooks x set consecutive_failures = 0, last_success_at = now() where x.id = h.id;
-    else
-      if r.outcome = 'permanent' or j.attempts >= h.retry_count then
-        outcome := 'dead_lettered';
-        perform private.dead_letter(j, coalesce(r.error, 'HTTP ' || r.status_code,
-                                                'no answer') || case when r.outcome = 'retry' then format(' (after %s attempts)', j.attempts) else '' end);
-      else
-        outcome := 'retrying';
-        delay := greatest(private.backoff(j.attempts, 10, 3600),
-                          make_interval(secs => least(coalesce(r.retry_after_seconds, 0), 86400)));
-        update private.hook_jobs x set next_attempt_at = now() + delay, claimed_by = null, claimed_until = null
-         where x.id = j.id;
-      end if;
-      update public.hooks x set consecutive_failures = x.consecutive_failures + 1, last_failure_at = now()
-       where x.id = h.id;
-      perform private.disable_failing_hook(h.id);
-    end if;
+  if jsonb_typeof(p_results) is distinct from 'array' then
+    raise exception 'results must be a JSON array' using errcode = '22023';
+  end if;
+  select array_agg(distinct j.hook_id order by j.hook_id) into hook_ids
+    from jsonb_to_recordset(p_results) as r(job_id bigint)
+    join private.hook_jobs j on j.id = r.job_id and j.claimed_by = p_worker;
+  -- In id order, so two workers recording for the same hooks never deadlock.
+  perform 1 from public.hooks h where h.id = any (hook_ids) order by h.id for update;
+
+  -- Replies first, each on its own: a refused one is recorded, not fatal.
+  for rec in
+    select r.job_id, r.reply, j.webhook_id, e.body, h
+      from jsonb_to_recordset(p_results) as r(job_id bigint, outcome text, reply jsonb)
+      join private.hook_jobs j on j.id = r.job_id and j.claimed_by = p_worker
+      join private.hook_events e on e.id = j.event_id and e.type = 'message.received'
+      join public.hooks h on h.id = j.hook_id
+     where r.outcome = 'delivered' and r.reply is not null and jsonb_typeof(r.reply) <> 'null'
+  loop
+    begin
+      perform private.hook_reply(rec.h, rec.webhook_id, rec.body, rec.reply);
+      replies := replies + 1;
+    exception when others then
+      reply_errors := reply_errors || jsonb_build_object(rec.job_id::text, 'reply not sent: ' || sqlerrm);
+    end;
+  end loop;
+
+  with r as (
+    select * from rows from (jsonb_to_recordset(p_results) as (
+      job_id bigint, outcome text, status_code integer, latency_ms integer, response_body text, error text,
+      retry_after_seconds numeric)) with ordinality as x(job_id, outcome, status_code, latency_ms, response_body, error,
+      retry_after_seconds, ord)
+  ), mine as (
+    select r.*, j.hook_id, j.event_id, j.workspace_id, j.webhook_id, j.attempts, e.type as event_type, e.body,
+           e.channel_id, e.created_at as event_at,
+           case when r.outcome = 'delivered' then 'delivered'
+                when r.outcome = 'permanent' or j.attempts >= h.retry_count then 'dead_lettered'
+                else 'retrying' end as result
+      from r
+      join private.hook_jobs j on j.id = r.job_id and j.claimed_by = p_worker
+      join public.hooks h on h.id = j.hook_id
+      join private.hook_events e on e.id = j.event_id
+     where r.outcome in ('delivered', 'retry', 'permanent')
+  ), dead as (
+    insert into public.message_cache (workspace_id, hook_id, webhook_id, event_id, account_id, event_type, event_data,
+                                      message_id, from_number, to_number, reason, attempts, "timestamp", last_attempt)
+    select m.workspace_id, m.hook_id, m.webhook_id, m.event_id, m.channel_id, m.event_type, m.body,
+           coalesce(m.body #>> '{data,message,id}', ''), coalesce(m.body #>> '{data,message,from}', ''),
+           coalesce(m.body #>> '{data,message,to}', ''),
+           left(coalesce(m.error, 'HTTP ' || m.status_code, 'no answer')
+                || case when m.outcome = 'retry' then format(' (after %s attempts)', m.attempts) else '' end, 2000),
+           m.attempts, m.event_at, now()
+      from mine m where m.result = 'dead_lettered'
+  ), done as (
+    delete from private.hook_jobs j using mine m where j.id = m.job_id and m.result <> 'retrying'
+  ), later as (
+    update private.hook_jobs j
+       set next_attempt_at = now() + greatest(private.backoff(m.attempts, 10, 3600),
+                                              make_interval(secs => least(greatest(coalesce(m.retry_after_seconds, 0), 0), 86400))),
+           claimed_by = null, claimed_until = null
+      from mine m where j.id = m.job_id and m.result = 'retrying'
+  ), logged as (
     insert into public.hook_deliveries (workspace_id, hook_id, webhook_id, event_id, event_type, attempt, status_code,
                                         latency_ms, response_body, error, outcome)
-    values (j.workspace_id, j.hook_id, j.webhook_id, j.event_id, coalesce(ev ->> 'type', ''), j.attempts, r.status_code,
-            r.latency_ms, left(r.response_body, 2048), coalesce(reply_error, left(r.error, 2000)), outcome);
-    counts := jsonb_set(counts, array[outcome], to_jsonb((counts ->> outcome)::int + 1));
+    select m.workspace_id, m.hook_id, m.webhook_id, m.event_id, m.event_type, m.attempts, m.status_code, m.latency_ms,
+           left(m.response_body, 2048), coalesce(reply_errors ->> m.job_id::text, left(m.error, 2000)), m.result
+      from mine m order by m.ord
+  ), per_hook as (
+    select s.hook_id, bool_or(s.result = 'delivered') as any_ok, bool_or(s.result <> 'delivered') as any_failed,
+           count(*) filter (where s.result <> 'delivered' and s.ord > coalesce(s.last_ok, 0)) as fails_after
+      from (select m.hook_id, m.result, m.ord,
+                   max(m.ord) filter (where m.result = 'delivered') over (partition by m.hook_id) as last_ok
+              from mine m) s
+     group by s.hook_id
+  ), hooked as (
+    update public.hooks h
+       set consecutive_failures = case when p.any_ok then p.fails_after else h.consecutive_failures + p.fails_after end,
+           last_success_at = case when p.any_ok then now() else h.last_success_at end,
+           last_failure_at = case when p.any_failed then now() else h.last_failure_at end
+      from per_hook p where h.id = p.hook_id
+  )
+  select jsonb_build_object('delivered', count(*) filter (where m.result = 'delivered'),
+                            'retrying', count(*) filter (where m.result = 'retrying'),
+                            'dead_lettered', count(*) filter (where m.result = 'dead_lettered'),
+                            'replies', replies,
+                            'ignored', jsonb_array_length(p_results) - count(*))
+    into counts
+    from mine m;
+
+  for rec in select h.id from public.hooks h
+              where h.id = any (hook_ids) and h.active and h.consecutive_failures >= h.disable_after_failures loop
+    perform private.disable_failing_hook(rec.id);
   end loop;
   return counts;
 end

@@ -4,7 +4,7 @@
 -- original webhook-id and body, rotation overlap, a failing hook switched
 -- off with its admins told, hook replies through the send path, pruning.
 begin;
-select plan(41);
+select plan(43);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.open_cloud_conversation(:'ws', 'c9300000-0000-0000-0000-000000000001', 'PN-HD1', '5511944440000') as conv \gset
 select tests.authenticate_as('acme_admin');
@@ -124,6 +124,21 @@ update private.hook_jobs set claimed_until = null;
 select is((select secrets from private.claim_hook_jobs('w1', 10, 60)), array[:'new_secret'], 'after it, only the new one');
 select private.prune_hooks();
 select is((select count(*) from vault.secrets where name = 'hook:' || :'hook' || ':previous'), 0::bigint, 'and the old one leaves Vault');
+delete from private.hook_jobs;
+
+-- One batch, one write of the hook: failures after its last success count
+update public.hooks set consecutive_failures = 5 where id = :'hook';
+select pg_temp.inbound('wamid.HD-B1', 'b1');
+select pg_temp.inbound('wamid.HD-B2', 'b2');
+select pg_temp.inbound('wamid.HD-B3', 'b3');
+create temp table cb as select job_id, row_number() over (order by job_id) n from private.claim_hook_jobs('w1', 10, 60);
+select is(private.record_hook_results('w1', jsonb_build_array(
+    pg_temp.result((select job_id from cb where n = 1), 'retry', 500) -> 0,
+    pg_temp.result((select job_id from cb where n = 2), 'delivered', 200) -> 0,
+    pg_temp.result((select job_id from cb where n = 3), 'retry', 500) -> 0,
+    '{"job_id": -1, "outcome": "delivered"}'::jsonb)),
+  '{"delivered": 1, "retrying": 2, "dead_lettered": 0, "replies": 0, "ignored": 1}'::jsonb, 'a batch is counted by outcome');
+select is((select consecutive_failures from public.hooks where id = :'hook'), 1, 'only the failure after the batch''s last success counts');
 delete from private.hook_jobs;
 
 -- A hook failing too often is switched off; its queue becomes dead letters
