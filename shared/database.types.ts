@@ -1398,7 +1398,6 @@ export type Database = {
           "message_id": string;
           "reason": string;
           "replay_count": number;
-          "replayed_at": string | null;
           "timestamp": string;
           "to_number": string;
           "webhook_id": string;
@@ -1419,7 +1418,6 @@ export type Database = {
           "message_id"?: string;
           "reason"?: string;
           "replay_count"?: number;
-          "replayed_at"?: string | null;
           "timestamp"?: string;
           "to_number"?: string;
           "webhook_id": string;
@@ -1439,7 +1437,6 @@ export type Database = {
           "message_id"?: string;
           "reason"?: string;
           "replay_count"?: number;
-          "replayed_at"?: string | null;
           "timestamp"?: string;
           "to_number"?: string;
           "webhook_id"?: string;

@@ -98,7 +98,7 @@ create table private.hook_jobs (
   next_attempt_at timestamptz not null default now(),
   claimed_by text,
   claimed_until timestamptz,
-  replay_of uuid,
+  replays integer not null default 0,
   created_at timestamptz not null default now()
 );
 comment on table private.hook_jobs is 'One delivery of one event to one hook, until delivered or dead-lettered. webhook_id stays the same across retries and replays.';
@@ -136,7 +136,6 @@ create table public.message_cache (
   attempts integer not null default 0,
   "timestamp" timestamptz not null default now(),
   last_attempt timestamptz,
-  replayed_at timestamptz,
   replay_count integer not null default 0,
   created_at timestamptz not null default now()
 );
@@ -144,6 +143,7 @@ comment on table public.message_cache is 'Dead letters (seed 002 message_cache):
 comment on column public.message_cache.account_id is 'The channel the event came from (seed: WhatsApp account), if any.';
 comment on column public.message_cache.event_data is 'The event envelope exactly as it was posted; a replay posts it again with the same webhook-id.';
 comment on column public.message_cache."timestamp" is 'When the event happened.';
+comment on column public.message_cache.replay_count is 'How many times this event was replayed before it came back here.';
 
 alter table public.messages add constraint messages_hook_id_fkey
   foreign key (hook_id) references public.hooks (id) on delete set null;
@@ -862,10 +862,11 @@ returns void
 language sql security definer set search_path = ''
 as $$
   insert into public.message_cache (workspace_id, hook_id, webhook_id, event_id, account_id, event_type, event_data,
-                                    message_id, from_number, to_number, reason, attempts, "timestamp", last_attempt)
+                                    message_id, from_number, to_number, reason, attempts, "timestamp", last_attempt, replay_count)
   select j.workspace_id, j.hook_id, j.webhook_id, e.id, e.channel_id, e.type, e.body,
          coalesce(e.body #>> '{data,message,id}', ''), coalesce(e.body #>> '{data,message,from}', ''),
-         coalesce(e.body #>> '{data,message,to}', ''), left(coalesce(p_reason, ''), 2000), j.attempts, e.created_at, now()
+         coalesce(e.body #>> '{data,message,to}', ''), left(coalesce(p_reason, ''), 2000), j.attempts, e.created_at, now(),
+         j.replays
     from private.hook_events e where e.id = j.event_id;
   delete from private.hook_jobs x where x.id = j.id;
 $$;
@@ -952,7 +953,7 @@ begin
       retry_after_seconds numeric)) with ordinality as x(job_id, outcome, status_code, latency_ms, response_body, error,
       retry_after_seconds, ord)
   ), mine as (
-    select r.*, j.hook_id, j.event_id, j.workspace_id, j.webhook_id, j.attempts, e.type as event_type, e.body,
+    select r.*, j.hook_id, j.event_id, j.workspace_id, j.webhook_id, j.attempts, j.replays, e.type as event_type, e.body,
            e.channel_id, e.created_at as event_at,
            case when r.outcome = 'delivered' then 'delivered'
                 when r.outcome = 'permanent' or j.attempts >= h.retry_count then 'dead_lettered'
@@ -964,13 +965,14 @@ begin
      where r.outcome in ('delivered', 'retry', 'permanent')
   ), dead as (
     insert into public.message_cache (workspace_id, hook_id, webhook_id, event_id, account_id, event_type, event_data,
-                                      message_id, from_number, to_number, reason, attempts, "timestamp", last_attempt)
+                                      message_id, from_number, to_number, reason, attempts, "timestamp", last_attempt,
+                                      replay_count)
     select m.workspace_id, m.hook_id, m.webhook_id, m.event_id, m.channel_id, m.event_type, m.body,
            coalesce(m.body #>> '{data,message,id}', ''), coalesce(m.body #>> '{data,message,from}', ''),
            coalesce(m.body #>> '{data,message,to}', ''),
            left(coalesce(m.error, 'HTTP ' || m.status_code, 'no answer')
                 || case when m.outcome = 'retry' then format(' (after %s attempts)', m.attempts) else '' end, 2000),
-           m.attempts, m.event_at, now()
+           m.attempts, m.event_at, now(), m.replays
       from mine m where m.result = 'dead_lettered'
   ), done as (
     delete from private.hook_jobs j using mine m where j.id = m.job_id and m.result <> 'retrying'
@@ -1045,8 +1047,8 @@ begin
       from picked p
     on conflict (id) do nothing
   )
-  insert into private.hook_jobs (hook_id, event_id, workspace_id, webhook_id, replay_of)
-  select p.hook_id, p.event_id, p.workspace_id, p.webhook_id, p.id from picked p;
+  insert into private.hook_jobs (hook_id, event_id, workspace_id, webhook_id, replays)
+  select p.hook_id, p.event_id, p.workspace_id, p.webhook_id, p.replay_count + 1 from picked p;
   get diagnostics n = row_count;
   if n > 0 then
     insert into public.activity_log (workspace_id, actor_id, category, action, entity_type, data)

@@ -4,7 +4,7 @@
 -- original webhook-id and body, rotation overlap, a failing hook switched
 -- off with its admins told, hook replies through the send path, pruning.
 begin;
-select plan(43);
+select plan(44);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.open_cloud_conversation(:'ws', 'c9300000-0000-0000-0000-000000000001', 'PN-HD1', '5511944440000') as conv \gset
 select tests.authenticate_as('acme_admin');
@@ -83,6 +83,8 @@ select private.record_hook_results('w1', pg_temp.result((select job_id from c3),
 select tests.authenticate_as('acme_admin');
 select is(public.replay_dead_letters(:'ws', hook_id => :'hook', event_type => 'message.received'), 1, 'a filter replays what matches');
 select tests.clear_authentication();
+select private.record_hook_results('w1', pg_temp.result((select job_id from private.claim_hook_jobs('w1', 10, 60)), 'permanent', 410));
+select is((select (replay_count, reason) from public.message_cache), (1, 'HTTP 410'::text), 'failing again, it comes back counted');
 delete from private.hook_jobs;
 
 -- A reply to message.received is sent in the conversation, once
