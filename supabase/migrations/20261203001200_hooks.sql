@@ -1117,9 +1117,10 @@ begin
 end
 $$;
 
+-- Last: the steps before may have written events.
 insert into private.tick_steps (name, fn, position) values
-  ('hooks_pruned', 'private.prune_hooks', 70),
-  ('hooks_swept', 'private.sweep_hooks', 71);
+  ('hooks_pruned', 'private.prune_hooks', 120),
+  ('hooks_swept', 'private.sweep_hooks', 121);
 
 -- ==========================================================================
 -- Triggers
