@@ -336,6 +336,12 @@ begin
   perform private.require_user();
   perform private.require_role(p_workspace, 'admin');
   perform private.check_hook_headers(coalesce(p_secret_headers, '{}'), 'secret_headers');
+  -- Every event fans out to every hook: a bounded number keeps a
+  -- workspace's events from costing without limit.
+  perform pg_advisory_xact_lock(hashtextextended('hooks:' || p_workspace, 0));
+  if (select count(*) from public.hooks x where x.workspace_id = p_workspace) >= 25 then
+    raise exception 'a workspace has at most 25 hooks; delete one first' using errcode = '54000';
+  end if;
   insert into public.hooks (workspace_id, name, url, method, headers, secret_header_names, events, channel_ids,
                             allow_insecure, description, retry_count, timeout_seconds, secret_prefix, created_by)
   values (p_workspace, trim(p_name), trim(p_url), upper(coalesce(p_method, 'POST')), coalesce(p_headers, '{}'),

@@ -2,7 +2,7 @@
 -- that no client reads back, the checks on a hook as it is saved, and RPCs
 -- that tell an outsider nothing about another workspace's hooks.
 begin;
-select plan(48);
+select plan(49);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 insert into public.channels (id, workspace_id, provider, name, phone_number_id)
@@ -104,6 +104,13 @@ select tests.authenticate_as('acme_admin');
 select id as star from public.create_hook(:'ws', 'all', 'https://hooks.example.com/', array['message.read', '*']) \gset
 select tests.clear_authentication();
 select is((select events from public.hooks where id = :'star'), array['*'], 'a list with * is every type');
+
+select tests.authenticate_as('acme_admin');
+select count(*) from generate_series(1, 25 - (select count(*)::int from public.hooks where workspace_id = :'ws')) i,
+  lateral public.create_hook(:'ws', 'filler ' || i, 'https://hooks.example.com/f' || i);
+select tests.clear_authentication();
+select is(tests.error_as('acme_admin', format('select * from public.create_hook(%L, ''one more'', ''https://hooks.example.com/x'')', :'ws')),
+  '54000 a workspace has at most 25 hooks; delete one first', 'a workspace has at most 25 hooks');
 
 -- RPCs on another workspace's hook answer as for a hook that does not exist
 select is(tests.error_as('beta_owner', format('select public.rotate_hook_secret(%L)', :'hook')), 'P0002 hook not found', 'rotate: another workspace''s hook is not found');
