@@ -237,6 +237,8 @@ stack_env() {
   export THREADLINE_GRAPH_API_URL="${THREADLINE_GRAPH_API_URL:-$THREADLINE_FAKE_PROVIDER_URL}"
   # Provider URLs at loopback/private addresses (the fake provider) are allowed here only.
   export THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS=1
+  # Hook targets too: the hook receiver is in the fake provider.
+  export THREADLINE_ALLOW_PRIVATE_HOOK_URLS=1
   export SUPABASE_URL="http://127.0.0.1:$api"
   export SUPABASE_DB_URL="$THREADLINE_DB_URL"
   eval "$("$BIN/deno" run --quiet --allow-env --config="$ROOT/deno.json" "$ROOT/scripts/keys.ts")"

@@ -26,6 +26,7 @@ import {
   type SendResult,
 } from "./fake-provider-sends.ts";
 import { createTemplateStore, TemplateSet } from "./fake-provider-templates.ts";
+import { createHookReceivers } from "./fake-provider-hooks.ts";
 import { createPhoneNumberStore, PhoneNumberSpec } from "./fake-provider-numbers.ts";
 
 export type LoggedRequest = {
@@ -134,6 +135,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   const signer = createUrlSigner();
   const cloudMedia = createCloudMedia(media, numbers, signer);
   const bridgeMedia = createBridgeMedia(media, signer);
+  const hooks = createHookReceivers();
 
   function takeFault(path: string): Fault | undefined {
     const f = faults.find((x) => !x.match || path.includes(x.match));
@@ -315,6 +317,10 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
     const url = new URL(req.url);
     const path = url.pathname;
     if (path.startsWith("/__fake/")) return admin(req, url);
+    if (path.startsWith("/__hooks")) {
+      const hooked = await hooks.handle(req, url);
+      if (hooked) return hooked;
+    }
     // Deno.serve only tracks a disconnect on a signal that exists when it
     // happens, so take it now, not after the delay.
     const signal = req.signal;

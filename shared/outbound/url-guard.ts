@@ -2,13 +2,14 @@ import type { ChannelTarget, OutboundMessage, SendOutcome } from "./types.ts";
 import { failed } from "./http-outcome.ts";
 import { readEnv } from "../env.ts";
 
-// Where a channel's instance key may be sent. An admin sets an Evolution or
-// whatsmeow channel's api_base_url; the database refuses literal private
-// addresses, but a hostname can resolve to one (or be re-pointed later), so
-// the dispatcher resolves it before sending and refuses loopback, private,
-// link-local (cloud metadata at 169.254.169.254) and unspecified addresses,
-// unless the deployment allows them (the local stack's fake provider is on
-// loopback). Answers are kept for a short while per host.
+// Where a workspace-chosen URL may be called: a channel's instance key
+// (Evolution or whatsmeow api_base_url) or a hook's events. The database
+// refuses literal private addresses, but a hostname can resolve to one (or
+// be re-pointed later), so the functions resolve it before each request and
+// refuse loopback, private, link-local (cloud metadata at 169.254.169.254)
+// and unspecified addresses, unless the deployment allows them (the local
+// stack's fake provider is on loopback). Answers are kept for a short while
+// per host.
 
 export type Resolve = (host: string, type: "A" | "AAAA") => Promise<string[]>;
 
@@ -82,7 +83,10 @@ export function createUrlGuard(opts: {
   resolve?: Resolve;
   ttlMs?: number;
   now?: () => number;
+  // what the messages call the URL
+  subject?: string;
 }): UrlGuard {
+  const subject = opts.subject ?? "the channel's api_base_url";
   const resolve = opts.resolve ?? denoResolve;
   const ttl = opts.ttlMs ?? 30_000;
   const now = opts.now ?? Date.now;
@@ -95,10 +99,10 @@ export function createUrlGuard(opts: {
       // WHATWG parsing, as fetch does: http://2130706433/ is 127.0.0.1 here too.
       host = new URL(url).hostname.replace(/\.$/, "").toLowerCase();
     } catch {
-      return { refused: "the channel's api_base_url is not a valid URL" };
+      return { refused: `${subject} is not a valid URL` };
     }
     if (host === "localhost" || host.endsWith(".localhost")) {
-      return { refused: "the channel's api_base_url points at localhost" };
+      return { refused: `${subject} points at localhost` };
     }
     const literal = host.startsWith("[") || v4ToInt(host) !== null;
     let addrs: string[];
@@ -117,7 +121,7 @@ export function createUrlGuard(opts: {
     }
     const bad = addrs.find(isPrivateAddress);
     return bad
-      ? { refused: `the channel's api_base_url resolves to a private or loopback address (${bad})` }
+      ? { refused: `${subject} resolves to a private or loopback address (${bad})` }
       : null;
   };
 }
@@ -153,10 +157,12 @@ export function guardSends(send: Send, guard: UrlGuard): Send {
   };
 }
 
-// The deployment's choice: THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS=1 on local
-// stacks only.
-export function urlGuardFromEnv(): UrlGuard {
-  return createUrlGuard({
-    allowPrivate: readEnv("THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS") === "1",
-  });
+// The deployment's choice, on local stacks only:
+// THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS=1 for channels,
+// THREADLINE_ALLOW_PRIVATE_HOOK_URLS=1 for hooks.
+export function urlGuardFromEnv(
+  variable = "THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS",
+  subject?: string,
+): UrlGuard {
+  return createUrlGuard({ allowPrivate: readEnv(variable) === "1", subject });
 }
