@@ -51,10 +51,7 @@ export function createHookWorker(opts: WorkerOptions) {
       if (pending.length === 0) return;
       const batch = pending;
       pending = [];
-      const [row] = await sql<{ r: Record<string, number> }[]>`
-        select private.record_hook_results(${opts.workerId}, ${
-        JSON.stringify(batch)
-      }::text::jsonb) as r`;
+      const row = await recordBatch(batch);
       for (const k of ["delivered", "retrying", "dead_lettered", "replies", "ignored"] as const) {
         s[k] += Number(row.r[k] ?? 0);
       }
@@ -62,6 +59,26 @@ export function createHookWorker(opts: WorkerOptions) {
       // Those jobs stay leased and are claimed again when the lease ends.
       log("results_not_recorded", { error: describe(err) });
     });
+  }
+
+  // A deadlock with a transaction writing events (Postgres cancels one of
+  // the two) is retried at once: left to the lease, the batch's events
+  // would be delivered a second time a minute later.
+  async function recordBatch(batch: HookResult[]) {
+    for (let attempt = 1;; attempt++) {
+      try {
+        const [row] = await sql<{ r: Record<string, number> }[]>`
+          select private.record_hook_results(${opts.workerId}, ${
+          JSON.stringify(batch)
+        }::text::jsonb) as r`;
+        return row;
+      } catch (err) {
+        const code = (err as { code?: unknown }).code;
+        if (attempt >= 5 || (code !== "40P01" && code !== "40001")) throw err;
+        log("record_retried", { attempt, code });
+        await sleep(20 * attempt);
+      }
+    }
   }
 
   async function claim(n: number): Promise<HookJob[]> {
