@@ -55,7 +55,7 @@ export function defaultDeps(): Deps {
       guard: urlGuardFromEnv("THREADLINE_ALLOW_PRIVATE_HOOK_URLS", "the hook's url"),
     }),
     workerId: `hooks-${crypto.randomUUID().slice(0, 8)}`,
-    concurrency: Number(readEnv("THREADLINE_HOOKS_CONCURRENCY") ?? 64),
+    concurrency: Number(readEnv("THREADLINE_HOOKS_CONCURRENCY") ?? 500),
     lingerMs: Number(readEnv("THREADLINE_HOOKS_LINGER_MS") ?? 30_000),
     log,
   });
