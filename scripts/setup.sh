@@ -2,8 +2,9 @@
 # Installs what the local stack needs, skipping whatever is already there.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
+# chromium: the public API's reference page is checked in a headless browser.
 APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check
-  libtap-parser-sourcehandler-pgtap-perl curl)
+  libtap-parser-sourcehandler-pgtap-perl curl chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

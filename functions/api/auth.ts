@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { type Sql, type Tx, withClaims } from "../../shared/db.ts";
+import type { Sql, Tx } from "../../shared/db.ts";
 import { bearerToken } from "../../shared/jwt.ts";
 import { ApiError, unauthorized } from "./errors.ts";
 
@@ -70,12 +70,18 @@ export function requireScope(...anyOf: string[]): MiddlewareHandler<Env> {
 // authenticated, sub = creator, RLS applies), plus the api_key claim that
 // narrows every membership check to the key's one workspace (identity
 // module, private.api_key_workspace()).
+// Both settings in one statement (withClaims of shared/db.ts takes two):
+// a round trip less on every request.
 export function asKey<T>(c: Context<Env>, fn: (tx: Tx) => Promise<T>): Promise<T> {
   const key = c.get("key");
-  return withClaims(c.get("sql"), {
+  const claims = JSON.stringify({
     role: "authenticated",
     aud: "authenticated",
     sub: key.user_id,
     api_key: { id: key.id, workspace_id: key.workspace_id },
-  }, fn);
+  });
+  return c.get("sql").begin(async (tx) => {
+    await tx`select set_config('request.jwt.claims', ${claims}, true), set_config('role', 'authenticated', true)`;
+    return await fn(tx);
+  }) as Promise<T>;
 }
