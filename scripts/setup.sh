@@ -34,6 +34,14 @@ if [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package-lock.json" "$stamp"; then
   cp "$ROOT/package-lock.json" "$stamp"
 fi
 
+# The api function serves Swagger UI's two files from its own folder, the
+# way hosted bundles static files with a function (config.toml static_files).
+mkdir -p "$ROOT/functions/api/assets"
+for f in swagger-ui.css swagger-ui-bundle.js; do
+  cmp -s "$ROOT/node_modules/swagger-ui-dist/$f" "$ROOT/functions/api/assets/$f" \
+    || cp "$ROOT/node_modules/swagger-ui-dist/$f" "$ROOT/functions/api/assets/$f"
+done
+
 # Deno reads npm packages from node_modules (nodeModulesDir: manual); caching
 # compiles the entry points once so the first start is not slower than the rest.
 "$BIN/deno" cache --quiet --config="$ROOT/deno.json" "$ROOT"/functions/*/index.ts \

@@ -1,20 +1,30 @@
 import swaggerUiDist from "swagger-ui-dist";
 
-// The interactive reference (Swagger UI) is served from the function
-// itself, from the swagger-ui-dist package bundled with it: no CDN, so it
-// works offline and wherever the function is deployed.
+// The interactive reference (Swagger UI) is served by the function itself:
+// no CDN, so it works offline and wherever the function runs. Its two
+// files are bundled with the function (config.toml static_files, copied
+// from the swagger-ui-dist package by npm run setup); the package's own
+// copy in node_modules serves when they have not been copied.
 const ASSETS: Record<string, string> = {
   "swagger-ui.css": "text/css; charset=utf-8",
   "swagger-ui-bundle.js": "text/javascript; charset=utf-8",
 };
 const cache = new Map<string, Uint8Array>();
 
+async function read(name: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(new URL(`./assets/${name}`, import.meta.url));
+  } catch {
+    return await Deno.readFile(`${swaggerUiDist.getAbsoluteFSPath()}/${name}`);
+  }
+}
+
 export async function docsAsset(name: string): Promise<Response | null> {
   const type = ASSETS[name];
   if (!type) return null;
   let bytes = cache.get(name);
   if (!bytes) {
-    bytes = await Deno.readFile(`${swaggerUiDist.getAbsoluteFSPath()}/${name}`);
+    bytes = await read(name);
     cache.set(name, bytes);
   }
   return new Response(bytes as BodyInit, {

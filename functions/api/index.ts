@@ -1,6 +1,3 @@
-import { db } from "../../shared/db.ts";
-import { requireEnv } from "../../shared/env.ts";
-import { createApp } from "./app.ts";
+import { createHandler, defaultDeps } from "./handler.ts";
 
-const app = createApp({ sql: db, publicUrl: () => requireEnv("SUPABASE_URL") });
-Deno.serve(app.fetch);
+Deno.serve(createHandler(defaultDeps()));

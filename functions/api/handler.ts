@@ -1,5 +1,6 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
-import type { Sql } from "../../shared/db.ts";
+import { db, type Sql } from "../../shared/db.ts";
+import { requireEnv } from "../../shared/env.ts";
 import { authenticate, type Env } from "./auth.ts";
 import { ApiError, errorResponse, fromPostgres } from "./errors.ts";
 import { docsAsset, docsPage } from "./docs.ts";
@@ -66,4 +67,13 @@ export function createApp(deps: Deps) {
   campaignRoutes(app);
   hookRoutes(app);
   return app;
+}
+
+export function createHandler(deps: Deps): (req: Request) => Response | Promise<Response> {
+  const app = createApp(deps);
+  return (req) => app.fetch(req);
+}
+
+export function defaultDeps(): Deps {
+  return { sql: db, publicUrl: () => requireEnv("SUPABASE_URL") };
 }
