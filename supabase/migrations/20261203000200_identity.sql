@@ -1183,6 +1183,7 @@ alter table public.verification_logs enable row level security;
 alter table public.workspace_members alter column workspace_id set (n_distinct = 500);
 alter table public.workspace_invitations alter column workspace_id set (n_distinct = 500);
 alter table public.api_keys alter column workspace_id set (n_distinct = 500);
+alter table public.notifications alter column workspace_id set (n_distinct = 500);
 alter table public.activity_log alter column workspace_id set (n_distinct = 500);
 
 -- profiles: yourself, people you share a workspace with, platform admins.

@@ -33,7 +33,9 @@ describe("public API: OpenAPI document", () => {
   it("is a valid OpenAPI 3.1 document", async () => {
     const d = await doc();
     expect(d.openapi).toBe("3.1.0");
-    const result = await new Validator().validate(d as unknown as object);
+    const result = await new Validator().validate(
+      d as unknown as Parameters<Validator["validate"]>[0],
+    );
     expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
     expect(result.valid).toBe(true);
   });
