@@ -2,8 +2,9 @@
 # Installs what the local stack needs, skipping whatever is already there.
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
+# chromium: the public API's reference page is checked in a headless browser.
 APT_PACKAGES=(postgresql-15 postgresql-15-cron postgresql-15-pgtap postgresql-15-plpgsql-check
-  libtap-parser-sourcehandler-pgtap-perl curl)
+  libtap-parser-sourcehandler-pgtap-perl curl chromium)
 
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -32,6 +33,14 @@ if [ ! -f "$stamp" ] || ! cmp -s "$ROOT/package-lock.json" "$stamp"; then
     || npm install --no-save --no-audit --no-fund --loglevel=error >/dev/null; })
   cp "$ROOT/package-lock.json" "$stamp"
 fi
+
+# The api function serves Swagger UI's two files from its own folder, the
+# way hosted bundles static files with a function (config.toml static_files).
+mkdir -p "$ROOT/functions/api/assets"
+for f in swagger-ui.css swagger-ui-bundle.js; do
+  cmp -s "$ROOT/node_modules/swagger-ui-dist/$f" "$ROOT/functions/api/assets/$f" \
+    || cp "$ROOT/node_modules/swagger-ui-dist/$f" "$ROOT/functions/api/assets/$f"
+done
 
 # Deno reads npm packages from node_modules (nodeModulesDir: manual); caching
 # compiles the entry points once so the first start is not slower than the rest.

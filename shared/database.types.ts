@@ -226,6 +226,7 @@ export type Database = {
           "last_used_at": string | null;
           "name": string;
           "permissions": (string)[];
+          "rate_limit_per_minute": number | null;
           "revoked_at": string | null;
           "revoked_by": string | null;
           "updated_at": string;
@@ -242,6 +243,7 @@ export type Database = {
           "last_used_at"?: string | null;
           "name": string;
           "permissions"?: (string)[];
+          "rate_limit_per_minute"?: number | null;
           "revoked_at"?: string | null;
           "revoked_by"?: string | null;
           "updated_at"?: string;
@@ -257,6 +259,7 @@ export type Database = {
           "last_used_at"?: string | null;
           "name"?: string;
           "permissions"?: (string)[];
+          "rate_limit_per_minute"?: number | null;
           "revoked_at"?: string | null;
           "revoked_by"?: string | null;
           "updated_at"?: string;

@@ -171,6 +171,7 @@ create table public.api_keys (
   revoked_at timestamptz,
   revoked_by uuid references public.profiles (id) on delete set null,
   created_by uuid references public.profiles (id) on delete set null,
+  rate_limit_per_minute integer check (rate_limit_per_minute between 1 and 100000),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );
@@ -178,6 +179,16 @@ comment on table public.api_keys is 'Keys for customers'' servers. The plaintext
 comment on column public.api_keys.key_prefix is 'First characters of the key, to recognise it in a list.';
 comment on column public.api_keys.permissions is 'Scopes such as messages:send; see private.api_key_scopes().';
 comment on column public.api_keys.revoked_at is 'Set by revoke_api_key; a revoked key never authenticates again.';
+comment on column public.api_keys.rate_limit_per_minute is 'Requests a minute this key may make through the public API; null: the default of private.api_key_default_rate_limit() (600). Set by the service.';
+
+-- Requests of each key in the current minute, shared by every instance of
+-- the api function. Unlogged: a crash forgets at most a minute of counts,
+-- and the counter's hot row costs no WAL.
+create unlogged table private.api_key_usage (
+  api_key_id uuid primary key references public.api_keys (id) on delete cascade,
+  window_start timestamptz not null,
+  requests integer not null
+);
 
 create table public.activity_log (
   id bigint generated always as identity primary key,
@@ -264,6 +275,22 @@ create index verification_logs_user_id_idx on public.verification_logs (user_id,
 -- Functions
 -- ==========================================================================
 
+-- The workspace an API key confines this request to, or null. Only the api
+-- Edge Function sets the claim (shared/db.ts withClaims, as the key's
+-- creator): a Supabase Auth JWT carries a fixed set of top-level claims
+-- (user-editable metadata sits under user_metadata), so a user cannot put
+-- api_key in their own token; and the claim only ever narrows what the
+-- user reaches, never widens it. Every membership helper below honours it,
+-- so every policy and RPC built on them sees one workspace.
+create function private.api_key_workspace()
+returns uuid
+language sql stable set search_path = ''
+as $$
+  select (nullif(current_setting('request.jwt.claims', true), '')::jsonb #>> '{api_key,workspace_id}')::uuid
+$$;
+comment on function private.api_key_workspace() is
+  'The workspace of the API key a request runs under (claim api_key.workspace_id, set only by the api function), or null for a user''s own JWT.';
+
 -- Workspaces where the caller is an active member with at least min_role.
 create function private.workspaces_with_role(min_role public.member_role)
 returns setof uuid
@@ -274,6 +301,7 @@ as $$
    where m.user_id = (select auth.uid())
      and m.status = 'active'
      and m.role >= min_role
+     and m.workspace_id = coalesce((select private.api_key_workspace()), m.workspace_id)
 $$;
 comment on function private.workspaces_with_role(public.member_role) is
   'Workspace ids where the caller is an active member with at least the given role. Used by every tenant policy.';
@@ -288,6 +316,7 @@ as $$
    where m.workspace_id = ws
      and m.user_id = (select auth.uid())
      and m.status = 'active'
+     and m.workspace_id = coalesce((select private.api_key_workspace()), m.workspace_id)
 $$;
 comment on function private.workspace_role(uuid) is 'The caller''s active role in the workspace, or null when not a member.';
 
@@ -342,6 +371,7 @@ as $$
     join public.workspace_members other on other.workspace_id = mine.workspace_id
    where mine.user_id = (select auth.uid())
      and mine.status = 'active'
+     and mine.workspace_id = coalesce((select private.api_key_workspace()), mine.workspace_id)
 $$;
 comment on function private.co_member_ids() is 'Users who share a workspace with the caller; they may see each other''s profiles.';
 
@@ -354,8 +384,10 @@ as $$
      where p.id = (select auth.uid())
        and p.platform_role in ('admin', 'super_admin')
        and p.status = 'active')
+     -- A key acts inside its one workspace, whoever created it.
+     and (select private.api_key_workspace()) is null
 $$;
-comment on function private.is_platform_admin() is 'True for platform admins and super admins (profiles.platform_role, which only the service sets).';
+comment on function private.is_platform_admin() is 'True for platform admins and super admins (profiles.platform_role, which only the service sets); never under an API key.';
 
 -- The caller's email as Supabase Auth has it, only once confirmed: an
 -- unconfirmed address proves nothing about who holds it.
@@ -890,7 +922,8 @@ language sql immutable set search_path = ''
 as $$
   select array['*', 'messages:read', 'messages:send', 'contacts:read', 'contacts:write',
                'conversations:read', 'conversations:write', 'templates:read', 'templates:write',
-               'campaigns:read', 'campaigns:write', 'hooks:manage', 'agents:read', 'agents:write']
+               'campaigns:read', 'campaigns:write', 'campaigns:manage', 'hooks:manage', 'agents:read',
+               'agents:write']
 $$;
 
 create function private.create_api_key(p_workspace uuid, p_name text, p_permissions text[], p_expires_at timestamptz)
@@ -958,36 +991,58 @@ language sql security invoker set search_path = ''
 as $$ select private.revoke_api_key(key_id) $$;
 comment on function public.revoke_api_key(uuid) is 'Admins revoke a key; it never authenticates again.';
 
--- For Edge Functions (service role only): who does this key act for?
+create function private.api_key_default_rate_limit()
+returns integer
+language sql immutable set search_path = ''
+as $$ select 600 $$;
+comment on function private.api_key_default_rate_limit() is 'Requests a minute an API key may make unless api_keys.rate_limit_per_minute says otherwise.';
+
+-- For Edge Functions (service role only): who does this key act for, and
+-- may it make one more request this minute? Every refusal is the same
+-- 28000 "invalid API key", so a caller learns nothing about a key that
+-- does not work (unknown, revoked, expired, its workspace suspended, its
+-- creator gone). Checked on every request, so any of these stops the key
+-- at once.
 create function private.authenticate_api_key(p_key text)
-returns table (api_key_id uuid, workspace_id uuid, permissions text[])
+returns table (api_key_id uuid, workspace_id uuid, user_id uuid, permissions text[],
+               rate_limit integer, retry_after_seconds integer)
 language plpgsql security definer set search_path = ''
 as $$
 declare
   rec public.api_keys;
-  ws public.workspaces;
+  lim integer;
+  used integer;
+  win timestamptz;
+  minute timestamptz := date_trunc('minute', now());
 begin
   select * into rec from public.api_keys k where k.key_hash = private.token_hash(p_key);
-  if not found then
+  if not found or rec.revoked_at is not null or (rec.expires_at is not null and rec.expires_at <= now())
+     or rec.created_by is null
+     or not exists (select 1 from public.workspaces w
+                     where w.id = rec.workspace_id and w.subscription_status not in ('suspended', 'cancelled'))
+     or not exists (select 1 from public.workspace_members m
+                     where m.workspace_id = rec.workspace_id and m.user_id = rec.created_by and m.status = 'active')
+     or exists (select 1 from public.profiles p where p.id = rec.created_by and p.status in ('suspended', 'deleted')) then
     raise exception 'invalid API key' using errcode = '28000';
-  elsif rec.revoked_at is not null then
-    raise exception 'API key revoked' using errcode = '28000';
-  elsif rec.expires_at is not null and rec.expires_at <= now() then
-    raise exception 'API key expired' using errcode = '28000';
   end if;
-  select * into ws from public.workspaces w where w.id = rec.workspace_id;
-  if ws.subscription_status in ('suspended', 'cancelled') then
-    raise exception 'workspace is %', ws.subscription_status using errcode = '42501';
-  end if;
+  -- Fixed one-minute windows: one upsert of the key's row per request.
+  lim := coalesce(rec.rate_limit_per_minute, private.api_key_default_rate_limit());
+  insert into private.api_key_usage as u (api_key_id, window_start, requests)
+  values (rec.id, minute, 1)
+  on conflict on constraint api_key_usage_pkey do update
+     set requests = case when u.window_start = excluded.window_start then u.requests + 1 else 1 end,
+         window_start = excluded.window_start
+  returning u.requests, u.window_start into used, win;
   -- At most one write a minute per key: a busy integration must not turn
-  -- every request into a hot-row update.
+  -- every request into a hot-row update of api_keys.
   update public.api_keys k set last_used_at = now()
    where k.id = rec.id and (k.last_used_at is null or k.last_used_at < now() - interval '1 minute');
-  return query select rec.id, rec.workspace_id, rec.permissions;
+  return query select rec.id, rec.workspace_id, rec.created_by, rec.permissions, lim,
+    case when used > lim then greatest(1, ceil(extract(epoch from win + interval '1 minute' - now()))::integer) end;
 end
 $$;
 comment on function private.authenticate_api_key(text) is
-  'Service only: resolves a plaintext API key to its workspace and permissions; refuses unknown, revoked and expired keys.';
+  'Service only: resolves a plaintext API key to its workspace, creator and permissions and counts the request against the key''s per-minute limit (retry_after_seconds set once over it); refuses unknown, revoked and expired keys, keys of suspended workspaces and keys whose creator is no longer an active member, all with the same error.';
 
 -- Notifications ----------------------------------------------------------------
 create function public.mark_notifications_read(ids uuid[] default null)
@@ -1128,6 +1183,7 @@ alter table public.verification_logs enable row level security;
 alter table public.workspace_members alter column workspace_id set (n_distinct = 500);
 alter table public.workspace_invitations alter column workspace_id set (n_distinct = 500);
 alter table public.api_keys alter column workspace_id set (n_distinct = 500);
+alter table public.notifications alter column workspace_id set (n_distinct = 500);
 alter table public.activity_log alter column workspace_id set (n_distinct = 500);
 
 -- profiles: yourself, people you share a workspace with, platform admins.
@@ -1184,15 +1240,19 @@ create policy activity_log_select on public.activity_log for select to authentic
          or (workspace_id is null and actor_id = (select auth.uid())));
 
 -- notifications: strictly the recipient's.
+-- notifications: a user's own; under an API key, only those of the key's workspace.
 create policy notifications_select on public.notifications for select to authenticated
-  using (user_id = (select auth.uid()));
+  using (user_id = (select auth.uid())
+         and workspace_id is not distinct from coalesce((select private.api_key_workspace()), workspace_id));
 
 create policy notifications_update on public.notifications for update to authenticated
-  using (user_id = (select auth.uid()))
+  using (user_id = (select auth.uid())
+         and workspace_id is not distinct from coalesce((select private.api_key_workspace()), workspace_id))
   with check (user_id = (select auth.uid()));
 
 create policy notifications_delete on public.notifications for delete to authenticated
-  using (user_id = (select auth.uid()));
+  using (user_id = (select auth.uid())
+         and workspace_id is not distinct from coalesce((select private.api_key_workspace()), workspace_id));
 
 create policy verification_logs_select on public.verification_logs for select to authenticated
   using (user_id = (select auth.uid()));
@@ -1277,10 +1337,13 @@ grant execute on function private.create_workspace(text, text, public.business_t
 
 grant execute on function private.workspaces_with_role(public.member_role), private.workspace_role(uuid),
   private.has_workspace_role(uuid, public.member_role), private.co_member_ids(),
-  private.is_platform_admin(), private.confirmed_email()
+  private.is_platform_admin(), private.confirmed_email(), private.api_key_workspace()
   to authenticated, service_role;
 
 grant execute on function private.authenticate_api_key(text) to service_role;
+
+alter table private.api_key_usage enable row level security;
+revoke all on private.api_key_usage from public, anon, authenticated;
 
 -- ==========================================================================
 -- Realtime

@@ -185,8 +185,10 @@ language sql stable security definer set search_path = ''
 as $$
   select exists (select 1 from public.profiles p
                   where p.id = (select auth.uid()) and p.platform_role = 'super_admin' and p.status = 'active')
+     -- An API key acts inside its one workspace, whoever created it (identity).
+     and (select private.api_key_workspace()) is null
 $$;
-comment on function private.is_super_admin() is 'True for platform super admins, who reach every agent.';
+comment on function private.is_super_admin() is 'True for platform super admins, who reach every agent; never under an API key.';
 
 -- The seed's rule, "agent data only for its owner", widened as the issue
 -- asks: the agent's user and its creator while they are members of the

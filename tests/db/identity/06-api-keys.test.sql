@@ -59,7 +59,7 @@ select * from public.create_api_key(:'ws', 'short-lived', '{}', now() + interval
 select tests.clear_authentication();
 update public.api_keys set expires_at = now() - interval '1 second' where id = :'short_id';
 select tests.authenticate_as_service_role();
-select throws_ok(format('select * from private.authenticate_api_key(%L)', :'short_key'), '28000', 'API key expired',
+select throws_ok(format('select * from private.authenticate_api_key(%L)', :'short_key'), '28000', 'invalid API key',
   'expired keys fail');
 
 select tests.authenticate_as('acme_outsider');
@@ -70,7 +70,7 @@ select lives_ok(format('select public.revoke_api_key(%L)', :'key_id'), 'an admin
 select throws_ok(format('select public.revoke_api_key(%L)', :'key_id'), '55000', 'API key was already revoked',
   'revoking twice is an error');
 select tests.authenticate_as_service_role();
-select throws_ok(format('select * from private.authenticate_api_key(%L)', :'key_key'), '28000', 'API key revoked',
+select throws_ok(format('select * from private.authenticate_api_key(%L)', :'key_key'), '28000', 'invalid API key',
   'a revoked key never authenticates again');
 
 select tests.clear_authentication();
@@ -78,8 +78,8 @@ update public.workspaces set subscription_status = 'suspended' where id = :'ws';
 select tests.authenticate_as('acme_owner');
 select * from public.create_api_key(:'ws', 'after suspension') \gset late_
 select tests.authenticate_as_service_role();
-select throws_ok(format('select * from private.authenticate_api_key(%L)', :'late_key'), '42501', 'workspace is suspended',
-  'keys of a suspended workspace are refused');
+select throws_ok(format('select * from private.authenticate_api_key(%L)', :'late_key'), '28000', 'invalid API key',
+  'keys of a suspended workspace are refused, as an unknown key is');
 
 select * from finish();
 rollback;
