@@ -2,6 +2,7 @@ import { inBackground } from "../../shared/background.ts";
 import { db } from "../../shared/db.ts";
 import { readEnv } from "../../shared/env.ts";
 import { json, jsonError } from "../../shared/http.ts";
+import { createPinnedFetch } from "../../shared/outbound/pinned-fetch.ts";
 import { urlGuardFromEnv } from "../../shared/outbound/url-guard.ts";
 import { isServiceRole } from "../../shared/service-role.ts";
 import { createDeliverer } from "./deliver.ts";
@@ -48,11 +49,13 @@ export function createHandler(deps: Deps) {
 export function defaultDeps(): Deps {
   const log = (event: string, fields: Record<string, unknown>) =>
     console.log(JSON.stringify({ fn: "hooks", event, ...fields }));
+  const guard = urlGuardFromEnv("THREADLINE_ALLOW_PRIVATE_HOOK_URLS", "the hook's url");
   const worker = createHookWorker({
     sql: db(),
     deliver: createDeliverer({
-      fetch: globalThis.fetch,
-      guard: urlGuardFromEnv("THREADLINE_ALLOW_PRIVATE_HOOK_URLS", "the hook's url"),
+      // Connects only to the addresses the guard passed.
+      fetch: guard.addresses ? createPinnedFetch(guard.addresses) : globalThis.fetch,
+      guard,
     }),
     workerId: `hooks-${crypto.randomUUID().slice(0, 8)}`,
     concurrency: Number(readEnv("THREADLINE_HOOKS_CONCURRENCY") ?? 500),

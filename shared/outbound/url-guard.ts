@@ -76,7 +76,14 @@ export function isPrivateAddress(ip: string): boolean {
   return false;
 }
 
-export type UrlGuard = (url: string) => Promise<{ refused: string } | { retry: string } | null>;
+export type UrlGuard =
+  & ((url: string) => Promise<{ refused: string } | { retry: string } | null>)
+  & {
+    // The addresses a host name last passed the check with (none for
+    // literal addresses, or when the deployment allows private ones), for
+    // a client that connects to exactly those (pinned-fetch.ts).
+    addresses?: (host: string) => string[] | undefined;
+  };
 
 export function createUrlGuard(opts: {
   allowPrivate: boolean;
@@ -91,8 +98,9 @@ export function createUrlGuard(opts: {
   const ttl = opts.ttlMs ?? 30_000;
   const now = opts.now ?? Date.now;
   const cache = new Map<string, { at: number; addrs: string[] }>();
+  const passed = new Map<string, string[]>();
 
-  return async (url) => {
+  const guard: UrlGuard = async (url) => {
     if (opts.allowPrivate) return null;
     let host: string;
     try {
@@ -120,10 +128,15 @@ export function createUrlGuard(opts: {
       }
     }
     const bad = addrs.find(isPrivateAddress);
-    return bad
-      ? { refused: `${subject} resolves to a private or loopback address (${bad})` }
-      : null;
+    if (bad) return { refused: `${subject} resolves to a private or loopback address (${bad})` };
+    if (!literal) {
+      if (passed.size > 10_000) passed.clear();
+      passed.set(host, addrs);
+    }
+    return null;
   };
+  guard.addresses = (host) => passed.get(host.replace(/\.$/, "").toLowerCase());
+  return guard;
 }
 
 function denoResolve(host: string, type: "A" | "AAAA"): Promise<string[]> {

@@ -210,6 +210,9 @@ describe("URLs never called", () => {
     expect((await deliver(job({ url: "https://public.example.com/h" }))).outcome).toBe(
       "delivered",
     );
+    // what a pinned client may connect to: only what passed
+    expect(guard.addresses?.("public.example.com")).toEqual(["93.184.216.34"]);
+    expect(guard.addresses?.("inside.example.com")).toBeUndefined();
     // a name that does not resolve may resolve later
     const gone = await deliver(job({ url: "https://gone.example.com/h" }));
     expect(gone).toMatchObject({ outcome: "retry", error: "could not resolve gone.example.com" });
