@@ -384,7 +384,7 @@ begin
   if not private.has_workspace_role((select x.workspace_id from public.hooks x where x.id = p_hook), 'admin') then
     raise exception 'hook not found' using errcode = 'P0002';
   end if;
-  select * into h from public.hooks x where x.id = p_hook for update;
+  select * into h from public.hooks x where x.id = p_hook for no key update;
   return h;
 end
 $$;
@@ -934,7 +934,11 @@ begin
     from jsonb_to_recordset(p_results) as r(job_id bigint)
     join private.hook_jobs j on j.id = r.job_id and j.claimed_by = p_worker;
   -- In id order, so two workers recording for the same hooks never deadlock.
-  perform 1 from public.hooks h where h.id = any (hook_ids) order by h.id for update;
+  -- No key update: an ingest transaction that queued jobs for these hooks
+  -- holds key-share locks on their rows (the jobs' foreign key) and may
+  -- wait for a conversation a reply below writes; a full row lock here
+  -- would wait for it in turn.
+  perform 1 from public.hooks h where h.id = any (hook_ids) order by h.id for no key update;
 
   -- Replies first, each on its own: a refused one is recorded, not fatal.
   for rec in
