@@ -4,7 +4,7 @@ import { z } from "@hono/zod-openapi";
 // ISO strings, and parsed by these schemas, which keep only the documented
 // fields.
 const ts = z.string().openapi({ format: "date-time" });
-const uuid = z.uuid();
+const uuid = z.guid();
 
 export const IdParam = z.object({
   id: uuid.openapi({ param: { name: "id", in: "path" } }),

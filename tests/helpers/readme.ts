@@ -41,7 +41,7 @@ export function stackEnvFile(dir: string) {
 }
 
 // Runs the preamble and the steps in `dir`; returns each step's output.
-export async function runSteps(dir: string, steps: Step[]): Promise<string[]> {
+export async function runSteps(dir: string, steps: Step[], timeoutMs = 60_000): Promise<string[]> {
   const [preamble] = blocks(section("## Trying it"));
   const marker = (i: number) => `@@readme-step-${i}@@`;
   const script = [
@@ -52,7 +52,7 @@ export async function runSteps(dir: string, steps: Step[]): Promise<string[]> {
   const { stdout } = await run("bash", ["-c", script], {
     cwd: dir,
     env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" },
-    timeout: 60_000,
+    timeout: timeoutMs,
   });
   return stdout.split(/@@readme-step-\d+@@\n/).slice(1);
 }

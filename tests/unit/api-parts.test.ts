@@ -61,3 +61,20 @@ describe("api: keyset cursors", () => {
     expect(page(rows.slice(0, 2), 2, (r) => [r.id]).next_cursor).toBeNull();
   });
 });
+
+// Postgres takes any 8-4-4-4-12 hex as a uuid, and rows made by hand or by
+// other systems (the demo data's 00000000-0000-4000-e000-...) carry ids
+// that are not RFC 9562 variants: the API must take what the database does.
+describe("api: ids", () => {
+  it("accepts every uuid Postgres accepts", async () => {
+    const { SendMessage } = await import("../../functions/api/routes/messages.ts");
+    const ok = SendMessage.safeParse({
+      type: "text",
+      conversation_id: "00000000-0000-4000-e000-000000000003",
+      text: "hi",
+    });
+    expect(ok.success).toBe(true);
+    const bad = SendMessage.safeParse({ type: "text", conversation_id: "not-a-uuid", text: "hi" });
+    expect(bad.success).toBe(false);
+  });
+});

@@ -21,8 +21,8 @@ const MessagePage = pageOf(Message, "MessagePage");
 
 const ListQuery = PageQuery.extend({
   status: ConversationStatus.optional(),
-  assignee_id: z.uuid().optional(),
-  channel_id: z.uuid().optional(),
+  assignee_id: z.guid().optional(),
+  channel_id: z.guid().optional(),
   label: z.string().max(100).optional().openapi({
     description: "A label of the conversation's contact.",
   }),
@@ -66,7 +66,7 @@ const messages = createRoute({
 });
 
 const Assign = z.object({
-  assignee_id: z.uuid().nullable().openapi({
+  assignee_id: z.guid().nullable().openapi({
     description: "A member of the workspace; null unassigns.",
   }),
 }).openapi("Assign");

@@ -29,7 +29,7 @@ const CreateHook = z.object({
   events: z.array(z.string()).min(1).max(50).default(["*"]).openapi({
     description: 'Event types (message.received, ...) or ["*"] for all.',
   }),
-  channel_ids: z.array(z.uuid()).min(1).max(100).nullable().default(null),
+  channel_ids: z.array(z.guid()).min(1).max(100).nullable().default(null),
   method: z.enum(["POST", "PUT", "PATCH"]).default("POST"),
   headers: z.record(z.string(), z.string()).default({}),
   secret_headers: z.record(z.string(), z.string()).default({}).openapi({
@@ -42,7 +42,7 @@ const CreateHook = z.object({
 }).openapi("CreateHook");
 
 const Secret = z.object({
-  id: z.uuid(),
+  id: z.guid(),
   secret: z.string().openapi({ description: "whsec_... Shown this once." }),
 }).openapi("HookSecret");
 
@@ -91,7 +91,7 @@ const test = createRoute({
   middleware,
   request: { params: IdParam },
   responses: {
-    202: body(z.object({ event_id: z.uuid() }).openapi("TestEvent"), "Queued"),
+    202: body(z.object({ event_id: z.guid() }).openapi("TestEvent"), "Queued"),
     ...commonErrors,
     ...notFound,
   },
@@ -106,17 +106,17 @@ const deadLetters = createRoute({
   middleware,
   request: {
     query: PageQuery.extend({
-      hook_id: z.uuid().optional(),
+      hook_id: z.guid().optional(),
       event_type: z.string().max(100).optional(),
     }),
   },
   responses: { 200: body(DeadLetterPage), ...commonErrors },
 });
 const Replay = z.object({
-  ids: z.array(z.uuid()).min(1).max(1000).optional().openapi({
+  ids: z.array(z.guid()).min(1).max(1000).optional().openapi({
     description: "Dead letters to replay; without ids, every one matching hook_id and event_type.",
   }),
-  hook_id: z.uuid().optional(),
+  hook_id: z.guid().optional(),
   event_type: z.string().max(100).optional(),
 }).openapi("Replay");
 const replay = createRoute({
@@ -184,7 +184,7 @@ export function hookRoutes(app: App) {
       c,
       (tx) => tx<{ event_id: string }[]>`select public.send_test_event(${id}::uuid) as event_id`,
     );
-    return reply(c, z.object({ event_id: z.uuid() }), row, 202);
+    return reply(c, z.object({ event_id: z.guid() }), row, 202);
   });
 
   handle(app, deadLetters, async (c) => {

@@ -17,7 +17,7 @@ import {
 } from "../route.ts";
 import { IdParam, Message } from "../schemas.ts";
 
-const uuid = z.uuid();
+const uuid = z.guid();
 const common = {
   conversation_id: uuid,
   reply_to: uuid.optional().openapi({ description: "A message of the conversation to quote." }),

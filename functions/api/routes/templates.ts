@@ -6,7 +6,7 @@ import { Template } from "../schemas.ts";
 
 const TemplatePage = pageOf(Template, "TemplatePage");
 const Query = PageQuery.extend({
-  channel_id: z.uuid().optional(),
+  channel_id: z.guid().optional(),
   status: z.enum(["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"]).optional(),
 });
 
