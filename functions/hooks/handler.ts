@@ -59,6 +59,7 @@ export function defaultDeps(): Deps {
     }),
     workerId: `hooks-${crypto.randomUUID().slice(0, 8)}`,
     concurrency: Number(readEnv("THREADLINE_HOOKS_CONCURRENCY") ?? 500),
+    perHook: Number(readEnv("THREADLINE_HOOKS_PER_HOOK") ?? 50),
     lingerMs: Number(readEnv("THREADLINE_HOOKS_LINGER_MS") ?? 30_000),
     log,
   });

@@ -14,6 +14,8 @@ export type WorkerOptions = {
   workerId: string;
   concurrency?: number;
   leaseSeconds?: number;
+  // deliveries of one hook in flight at most, across every worker
+  perHook?: number;
   // how long a drain waits for a retry that comes due soon
   lingerMs?: number;
   log?: Log;
@@ -36,6 +38,7 @@ export function createHookWorker(opts: WorkerOptions) {
   const concurrency = Math.max(1, opts.concurrency ?? 32);
   // Longer than the longest request (30 s) plus recording.
   const lease = opts.leaseSeconds ?? 60;
+  const perHook = Math.max(1, opts.perHook ?? 50);
   const linger = opts.lingerMs ?? 30_000;
   const log = opts.log ?? (() => {});
   let running: Promise<DrainSummary> | null = null;
@@ -83,7 +86,7 @@ export function createHookWorker(opts: WorkerOptions) {
 
   async function claim(n: number): Promise<HookJob[]> {
     return await sql<HookJob[]>`
-      select * from private.claim_hook_jobs(${opts.workerId}, ${n}, ${lease})`;
+      select * from private.claim_hook_jobs(${opts.workerId}, ${n}, ${lease}, ${perHook})`;
   }
 
   async function drainDue(s: DrainSummary) {

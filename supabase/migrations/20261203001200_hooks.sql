@@ -159,6 +159,7 @@ create index hook_events_workspace_idx on private.hook_events (workspace_id);
 create index hook_events_created_idx on private.hook_events (created_at);
 create index hook_jobs_due_idx on private.hook_jobs (next_attempt_at);
 create index hook_jobs_hook_idx on private.hook_jobs (hook_id);
+create index hook_jobs_claimed_idx on private.hook_jobs (hook_id) where claimed_until is not null;
 create index hook_jobs_event_idx on private.hook_jobs (event_id);
 create index hook_deliveries_hook_idx on public.hook_deliveries (hook_id, created_at desc);
 create index hook_deliveries_workspace_idx on public.hook_deliveries (workspace_id, created_at desc);
@@ -767,7 +768,12 @@ comment on function public.send_test_event(uuid) is 'Admins send a hook.test eve
 
 -- Delivery -----------------------------------------------------------------------
 
-create function private.claim_hook_jobs(p_worker text, p_limit integer default 200, p_lease_seconds integer default 60)
+-- Due jobs, leased to p_worker, at most p_per_hook of one hook in flight
+-- at a time: a slow or timing-out receiver cannot take every delivery slot
+-- from the other hooks. A hook at its cap is passed over, so its backlog
+-- does not hide the others' jobs either.
+create function private.claim_hook_jobs(p_worker text, p_limit integer default 200, p_lease_seconds integer default 60,
+                                        p_per_hook integer default 50)
 returns table (job_id bigint, hook_id uuid, webhook_id text, event_type text, body text, url text, method text,
                headers jsonb, secrets text[], timeout_ms integer, allow_insecure boolean, attempt integer,
                max_attempts integer)
@@ -775,14 +781,25 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   return query
-  with due as (
-    select j.id
+  with busy as (
+    select c.hook_id, count(*) as n
+      from private.hook_jobs c
+     where c.claimed_until > now()
+     group by c.hook_id
+  ), candidates as (
+    select j.id, j.hook_id, j.next_attempt_at
       from private.hook_jobs j
       join public.hooks h on h.id = j.hook_id and h.active
      where j.next_attempt_at <= now() and (j.claimed_until is null or j.claimed_until < now())
+       and not exists (select 1 from busy b where b.hook_id = j.hook_id and b.n >= p_per_hook)
      order by j.next_attempt_at
      limit greatest(p_limit, 1)
        for update of j skip locked
+  ), due as (
+    select c.id
+      from (select c.*, row_number() over (partition by c.hook_id order by c.next_attempt_at) as k from candidates c) c
+      left join busy b on b.hook_id = c.hook_id
+     where c.k <= p_per_hook - coalesce(b.n, 0)
   ), claimed as (
     update private.hook_jobs j
        set claimed_by = p_worker, claimed_until = now() + make_interval(secs => greatest(p_lease_seconds, 35)),
@@ -1221,7 +1238,7 @@ revoke all on function private.hook_event_types(), private.hook_secret_name(uuid
   private.emit_message_reaction(), private.emit_conversation_inserts(), private.emit_conversation_changes(),
   private.emit_contact_inserts(), private.emit_contact_changes(), private.emit_channel_status(),
   private.emit_campaign_completed(), private.emit_automation_disabled(), private.send_test_event(uuid),
-  private.claim_hook_jobs(text, integer, integer), private.hooks_next_due(),
+  private.claim_hook_jobs(text, integer, integer, integer), private.hooks_next_due(),
   private.hook_reply(public.hooks, text, jsonb, jsonb), private.dead_letter(private.hook_jobs, text),
   private.disable_failing_hook(uuid), private.record_hook_results(text, jsonb),
   private.replay_dead_letters(uuid, uuid[], uuid, text), private.sweep_hooks(), private.prune_hooks(integer) from public;

@@ -4,7 +4,7 @@
 -- original webhook-id and body, rotation overlap, a failing hook switched
 -- off with its admins told, hook replies through the send path, pruning.
 begin;
-select plan(44);
+select plan(47);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.open_cloud_conversation(:'ws', 'c9300000-0000-0000-0000-000000000001', 'PN-HD1', '5511944440000') as conv \gset
 select tests.authenticate_as('acme_admin');
@@ -141,6 +141,22 @@ select is(private.record_hook_results('w1', jsonb_build_array(
     '{"job_id": -1, "outcome": "delivered"}'::jsonb)),
   '{"delivered": 1, "retrying": 2, "dead_lettered": 0, "replies": 0, "ignored": 1}'::jsonb, 'a batch is counted by outcome');
 select is((select consecutive_failures from public.hooks where id = :'hook'), 1, 'only the failure after the batch''s last success counts');
+delete from private.hook_jobs;
+
+-- At most p_per_hook of one hook in flight; a hook at its cap is passed over
+select tests.authenticate_as('acme_admin');
+select id as other from public.create_hook(:'ws', 'Other', 'https://other.example.com/in', array['message.received'])
+  \gset
+select tests.clear_authentication();
+select pg_temp.inbound('wamid.HD-C' || i, 'c' || i) from generate_series(1, 5) i;
+select is((select string_agg(n::text, ',') from (select count(*) n from private.claim_hook_jobs('w1', 100, 60, 2) group by hook_id) x),
+  '2,2', 'a claim takes at most p_per_hook jobs of each hook');
+update private.hook_jobs set claimed_until = null, claimed_by = null where hook_id = :'other';
+select is((select count(*) from private.claim_hook_jobs('w1', 1, 60, 2) c where c.hook_id = :'other'), 1::bigint,
+  'a hook at its cap does not hide the other hook''s jobs, even from a claim of one');
+select is((select count(*) from private.claim_hook_jobs('w1', 100, 60, 2) c where c.hook_id = :'hook'), 0::bigint,
+  'nor gets more while its deliveries are in flight');
+delete from public.hooks where id = :'other';
 delete from private.hook_jobs;
 
 -- A hook failing too often is switched off; its queue becomes dead letters
