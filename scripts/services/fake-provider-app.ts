@@ -225,7 +225,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
         return json(c.data, 201);
       }
       case "DELETE /__fake/callbacks":
-        callbacks.clear();
+        callbacks.clear(url.searchParams.get("phone_number_id") ?? undefined);
         return json({ cleared: true });
       case "POST /__fake/gowa-callbacks": {
         const c = GowaCallbackSpec.safeParse(await body());
@@ -234,7 +234,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
         return json(c.data, 201);
       }
       case "DELETE /__fake/gowa-callbacks":
-        gowaCallbacks.clear();
+        gowaCallbacks.clear(url.searchParams.get("device_id") ?? undefined);
         return json({ cleared: true });
     }
     return json({ error: "not found" }, 404);

@@ -66,8 +66,11 @@ export function createCallbackRegistry(fetch: Fetch) {
     register(spec: CallbackSpec) {
       byPhone.set(spec.phone_number_id, spec);
     },
-    clear() {
-      byPhone.clear();
+    // One number's, or every number's: tests sharing a stack remove only
+    // their own (npm start registers the demo number's).
+    clear(phoneNumberId?: string) {
+      if (phoneNumberId) byPhone.delete(phoneNumberId);
+      else byPhone.clear();
     },
     // Fire and forget: the send's answer must not wait for its statuses.
     afterSend(phoneNumberId: string, wamid: string, to: string) {

@@ -230,8 +230,10 @@ export function createGowaCallbacks(fetch: Fetch) {
     register(spec: GowaCallbackSpec) {
       byDevice.set(spec.device_id, spec);
     },
-    clear() {
-      byDevice.clear();
+    // One device's, or every device's: tests sharing a stack remove only their own.
+    clear(device?: string) {
+      if (device) byDevice.delete(device);
+      else byDevice.clear();
     },
     afterSend(device: string, id: string, to: string) {
       const spec = byDevice.get(device);

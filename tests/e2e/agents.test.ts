@@ -194,6 +194,6 @@ describe("an agent on a WhatsApp channel", () => {
       sql(messages)
     } where direction = 'outbound'`;
     expect(outbound[0].n).toBe(1);
-    await fake("/__fake/callbacks", { method: "DELETE" });
+    await fake(`/__fake/callbacks?phone_number_id=${pnid}`, { method: "DELETE" });
   });
 });

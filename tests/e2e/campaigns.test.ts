@@ -98,7 +98,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await fake("/__fake/callbacks", { method: "DELETE" });
+  await fake(`/__fake/callbacks?phone_number_id=${pnid}`, { method: "DELETE" });
   await sql.end();
 });
 

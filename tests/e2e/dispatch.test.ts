@@ -152,7 +152,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  await fake("/__fake/callbacks", { method: "DELETE" });
+  await fake(`/__fake/callbacks?phone_number_id=${pnid}`, { method: "DELETE" });
   await sql.end();
 });
 
@@ -181,7 +181,7 @@ describe("dispatch", () => {
     expect(log.map((r) => r.status)).toEqual([200]);
     expect(log[0].body).toMatchObject({ type: "text", text: { body: "Thanks for writing!" } });
     await until("read", async () => (await statusOf(id)).status === "read");
-    await fake("/__fake/callbacks", { method: "DELETE" });
+    await fake(`/__fake/callbacks?phone_number_id=${pnid}`, { method: "DELETE" });
   });
 
   it("retries a 5xx and sends once", async () => {

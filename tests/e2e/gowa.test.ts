@@ -54,7 +54,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await fake("/__fake/gowa-callbacks", { method: "DELETE" });
+  await fake(`/__fake/gowa-callbacks?device_id=${device}`, { method: "DELETE" });
   await sql`delete from auth.users where id = ${owner.id}`;
   await sql.end();
 });

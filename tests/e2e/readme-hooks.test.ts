@@ -46,9 +46,9 @@ describe("README hooks walkthrough", () => {
     symlinkSync(join(root, "deno.json"), join(dir, "deno.json"));
     const steps = blocks(section("### A hook, end to end"));
     expect(steps.length).toBe(5);
-    const outputs = await runSteps(dir, steps, 100_000);
+    const outputs = await runSteps(dir, steps, 170_000);
     steps.forEach((s, i) => {
       if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
     });
-  }, 120_000);
+  }, 200_000);
 });
