@@ -40,18 +40,7 @@ stop_services "$RUN"
 start_services "$RUN"
 write_env_file "$RUN/stack.env"
 
-# The demo number on the fake provider: Meta approved spring_sale since the
-# seed was written (a template sync shows it), and sends to it come back as
-# signed delivered/read webhooks, as Meta's would; Graph answers for the
-# number with its token (verify_phone_number).
-curl -fsS -o /dev/null -X POST "$THREADLINE_FAKE_PROVIDER_URL/__fake/templates" \
-  -H 'content-type: application/json' --data @"$ROOT/scripts/demo/fake-templates.json"
-curl -fsS -o /dev/null -X POST "$THREADLINE_FAKE_PROVIDER_URL/__fake/phone_numbers" -H 'content-type: application/json' \
-  -d '{"phone_number_id":"100000000000001","access_token":"demo-access-token","display_phone_number":"+1 555-000-1234",
-       "verified_name":"Threadline Demo Tailors"}'
-curl -fsS -o /dev/null -X POST "$THREADLINE_FAKE_PROVIDER_URL/__fake/callbacks" -H 'content-type: application/json' \
-  -d '{"phone_number_id":"100000000000001","app_secret":"demo-app-secret","delay_ms":500,
-       "url":"'"$SUPABASE_URL"'/functions/v1/whatsapp-webhook/00000000-0000-4000-d000-000000000001"}'
+setup_demo_fake
 echo "$DATA" > "$RUN/data-dir"
 
 health="$(curl -sS "$SUPABASE_URL/functions/v1/health" || true)"

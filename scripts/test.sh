@@ -31,6 +31,7 @@ apply_shim "$THREADLINE_SUPERUSER_DB_URL"
 push_migrations "$THREADLINE_DB_URL" "$RUN/db-push.log"
 start_services "$RUN"
 write_env_file "$RUN/stack.env"
+setup_demo_fake
 set +e
 say "Test stack up in $((SECONDS - started))s (db :$THREADLINE_DB_PORT, api :$THREADLINE_API_PORT)"
 
