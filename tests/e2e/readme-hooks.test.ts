@@ -28,10 +28,28 @@ async function forget() {
                and idempotency_key in ('order-1042-ready', 'order-1043-ready')`;
   await fetch(`${stack().fakeProviderUrl}/__hooks/shop`, { method: "DELETE" });
 }
+// A reader runs the walkthroughs one after another; here earlier files
+// may leave sends of the demo number in flight (queued, or waiting for the
+// fake provider's status webhooks), whose events would reach this hook
+// too. Start when the number has been quiet for a few seconds.
+async function quiet() {
+  for (let i = 0; i < 120; i++) {
+    const [q] = await sql<{ ok: boolean }[]>`
+      select not exists (select 1 from private.outbox o where o.channel_id = '00000000-0000-4000-d000-000000000001')
+         and not exists (select 1 from public.messages m
+                          where m.channel_id = '00000000-0000-4000-d000-000000000001'
+                            and greatest(m.created_at, m.sent_at, m.delivered_at, m.read_at) > now() - interval '4 seconds')
+         as ok`;
+    if (q.ok) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("the demo number never went quiet");
+}
 beforeAll(async () => {
   sql = adminSql();
   await forget();
-});
+  await quiet();
+}, 90_000);
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
   await forget();
