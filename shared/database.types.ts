@@ -1282,6 +1282,159 @@ export type Database = {
           },
         ];
       };
+      "inventory_items": {
+        Row: {
+          "category": string | null;
+          "cost_price": number | null;
+          "created_at": string;
+          "created_by": string | null;
+          "current_stock": number;
+          "description": string | null;
+          "id": string;
+          "image_url": string | null;
+          "max_stock_level": number | null;
+          "min_stock_level": number;
+          "name": string;
+          "selling_price": number | null;
+          "sku": string;
+          "status": Database["public"]["Enums"]["inventory_status"];
+          "supplier_contact": string | null;
+          "supplier_name": string | null;
+          "tags": (string)[];
+          "unit": string;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category"?: string | null;
+          "cost_price"?: number | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "current_stock"?: number;
+          "description"?: string | null;
+          "id"?: string;
+          "image_url"?: string | null;
+          "max_stock_level"?: number | null;
+          "min_stock_level"?: number;
+          "name": string;
+          "selling_price"?: number | null;
+          "sku": string;
+          "status"?: never;
+          "supplier_contact"?: string | null;
+          "supplier_name"?: string | null;
+          "tags"?: (string)[];
+          "unit"?: string;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "category"?: string | null;
+          "cost_price"?: number | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "current_stock"?: number;
+          "description"?: string | null;
+          "id"?: string;
+          "image_url"?: string | null;
+          "max_stock_level"?: number | null;
+          "min_stock_level"?: number;
+          "name"?: string;
+          "selling_price"?: number | null;
+          "sku"?: string;
+          "status"?: never;
+          "supplier_contact"?: string | null;
+          "supplier_name"?: string | null;
+          "tags"?: (string)[];
+          "unit"?: string;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "inventory_items_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "inventory_items_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "inventory_movements": {
+        Row: {
+          "created_at": string;
+          "id": string;
+          "inventory_item_id": string;
+          "moved_by": string | null;
+          "movement_type": Database["public"]["Enums"]["inventory_movement_type"];
+          "new_stock": number;
+          "notes": string | null;
+          "previous_stock": number;
+          "quantity": number;
+          "reference_id": string | null;
+          "reference_type": string | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "id"?: string;
+          "inventory_item_id": string;
+          "moved_by"?: string | null;
+          "movement_type": Database["public"]["Enums"]["inventory_movement_type"];
+          "new_stock": number;
+          "notes"?: string | null;
+          "previous_stock": number;
+          "quantity": number;
+          "reference_id"?: string | null;
+          "reference_type"?: string | null;
+          "workspace_id": string;
+        };
+        Update: {
+          "created_at"?: string;
+          "id"?: string;
+          "inventory_item_id"?: string;
+          "moved_by"?: string | null;
+          "movement_type"?: Database["public"]["Enums"]["inventory_movement_type"];
+          "new_stock"?: number;
+          "notes"?: string | null;
+          "previous_stock"?: number;
+          "quantity"?: number;
+          "reference_id"?: string | null;
+          "reference_type"?: string | null;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "inventory_movements_inventory_item_id_fkey";
+            columns: ["inventory_item_id"];
+            isOneToOne: false;
+            referencedRelation: "inventory_items";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "inventory_movements_moved_by_fkey";
+            columns: ["moved_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "inventory_movements_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "media_files": {
         Row: {
           "attempts": number;
@@ -2335,6 +2488,7 @@ export type Database = {
       };
       "workspaces": {
         Row: {
+          "allow_backorders": boolean;
           "business_documents": Json | null;
           "business_type": Database["public"]["Enums"]["business_type"] | null;
           "created_at": string;
@@ -2364,6 +2518,7 @@ export type Database = {
         };
         ComputedFields: never;
         Insert: {
+          "allow_backorders"?: boolean;
           "business_documents"?: Json | null;
           "business_type"?: Database["public"]["Enums"]["business_type"] | null;
           "created_at"?: string;
@@ -2392,6 +2547,7 @@ export type Database = {
           "updated_at"?: string;
         };
         Update: {
+          "allow_backorders"?: boolean;
           "business_documents"?: Json | null;
           "business_type"?: Database["public"]["Enums"]["business_type"] | null;
           "created_at"?: string;
@@ -2654,6 +2810,7 @@ export type Database = {
           "slug"?: string;
         };
         Returns: {
+          "allow_backorders": boolean;
           "business_documents": Json | null;
           "business_type": Database["public"]["Enums"]["business_type"] | null;
           "created_at": string;
@@ -3181,6 +3338,8 @@ export type Database = {
       "conversation_status": "open" | "pending" | "closed" | "expired";
       "conversation_type": "individual" | "group";
       "group_role": "member" | "admin" | "super_admin";
+      "inventory_movement_type": "stock-in" | "stock-out" | "adjustment" | "return";
+      "inventory_status": "in-stock" | "low-stock" | "out-of-stock";
       "invitation_status": "pending" | "accepted" | "revoked" | "expired";
       "log_level": "debug" | "info" | "warning" | "error" | "critical";
       "media_status": "pending" | "stored" | "failed" | "expired" | "removed";
@@ -3405,6 +3564,8 @@ export const Constants = {
       "conversation_status": ["open", "pending", "closed", "expired"],
       "conversation_type": ["individual", "group"],
       "group_role": ["member", "admin", "super_admin"],
+      "inventory_movement_type": ["stock-in", "stock-out", "adjustment", "return"],
+      "inventory_status": ["in-stock", "low-stock", "out-of-stock"],
       "invitation_status": ["pending", "accepted", "revoked", "expired"],
       "log_level": ["debug", "info", "warning", "error", "critical"],
       "media_status": ["pending", "stored", "failed", "expired", "removed"],

@@ -109,6 +109,7 @@ create table public.workspaces (
   -- WhatsApp's own ceiling is 100 MB (documents); a workspace may ask for less.
   media_max_bytes bigint not null default 104857600 check (media_max_bytes between 1024 and 104857600),
   media_retention_days integer check (media_retention_days between 1 and 36500),
+  allow_backorders boolean not null default false,
   created_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
@@ -117,6 +118,7 @@ comment on table public.workspaces is 'The tenant. Every business row carries wo
 comment on column public.workspaces.slug is 'URL handle, unique across the platform: lowercase letters, digits and inner dashes.';
 comment on column public.workspaces.media_max_bytes is 'Largest inbound file the media module stores (1 KB to 100 MB, default 100 MB, WhatsApp''s own limit); a larger one ends failed with the reason.';
 comment on column public.workspaces.media_retention_days is 'Days stored media are kept (null: kept for good); older files are removed from Storage and their media_files rows marked removed.';
+comment on column public.workspaces.allow_backorders is 'Whether stock may go below zero (orders taken before the goods exist); otherwise a movement that would do it is refused.';
 comment on column public.workspaces.raw_event_retention_days is 'Days raw webhook events are kept once processed (7 to 3650, default 30); events that failed stay until replayed. At least 7: Meta redelivers a webhook for up to 7 days, and a kept body is what recognises the retry.';
 comment on column public.workspaces.is_personal is 'The workspace created with the account at sign-up.';
 comment on column public.workspaces.plan is 'Billing plan; set by the service (billing), not by workspace admins.';
@@ -1155,7 +1157,7 @@ grant select, delete on public.workspaces to authenticated;
 
 grant update (name, slug, business_type, description, logo_url, settings, operating_regions,
   primary_market, cross_border_enabled, tax_id, business_documents, raw_event_retention_days, media_max_bytes,
-  media_retention_days)
+  media_retention_days, allow_backorders)
   on public.workspaces to authenticated;
 
 grant select, delete on public.workspace_members to authenticated;
