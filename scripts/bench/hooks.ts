@@ -12,7 +12,6 @@
 // span from its first to its last receipt, against ingest_per_s over the
 // span of the webhooks, so ratio ~1 means delivery kept pace.
 import { withClaims } from "../../shared/db.ts";
-import { hubSignature } from "../../shared/signature.ts";
 import { cloudText } from "../../tests/fixtures/payloads.ts";
 import type { Received } from "../services/fake-provider-hooks.ts";
 import {
@@ -22,6 +21,7 @@ import {
   createWorkspace,
   dropWorkspace,
   percentile,
+  postSignedWebhook,
   report,
   runTag,
   setting,
@@ -89,16 +89,7 @@ try {
         body: `Hooks benchmark message ${i}`,
         name: `Sender ${i}`,
       }));
-      const res = await fetch(url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "x-hub-signature-256": await hubSignature(SECRET, body),
-        },
-        body,
-      });
-      if (res.status !== 200) refused++;
-      await res.body?.cancel();
+      if (!await postSignedWebhook(url, SECRET, body)) refused++;
     }
   }));
   const ingestSeconds = (performance.now() - started) / 1000;

@@ -4,7 +4,6 @@
 // plain copy of the same files from the fake provider to disk (fetch the
 // media URL, download, write) in the same run. Needs `npm start`.
 // Ends with {"bench":"media","files","stored","lost","mb_per_s","p99_fetch_ms","ratio",...}.
-import { hubSignature } from "../../shared/signature.ts";
 import { cloudEnvelope } from "../../tests/fixtures/payloads.ts";
 import {
   connect,
@@ -12,6 +11,7 @@ import {
   createWorkspace,
   dropWorkspace,
   percentile,
+  postSignedWebhook,
   report,
   runTag,
   setting,
@@ -108,16 +108,7 @@ try {
         image: { id: m.media_id, mime_type: "image/jpeg", sha256: m.sha256.base64 },
       }],
     }));
-    const res = await fetch(url, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "x-hub-signature-256": await hubSignature(SECRET, body),
-      },
-      body,
-    });
-    if (res.status !== 200) refused++;
-    await res.body?.cancel();
+    if (!await postSignedWebhook(url, SECRET, body)) refused++;
   });
   const posted = (performance.now() - started) / 1000;
   console.log(`webhooks: ${files} in ${posted.toFixed(1)} s (${refused} refused)`);

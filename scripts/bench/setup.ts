@@ -4,6 +4,7 @@
 // created as GoTrue creates one, the fake provider's log, and one JSON line
 // at the end. Benchmarks remove what they made.
 import postgres from "postgres";
+import { hubSignature } from "../../shared/signature.ts";
 
 export type Sql = postgres.Sql;
 export type StackEnv = Record<string, string>;
@@ -132,6 +133,24 @@ export async function pokeDispatch(env: StackEnv): Promise<void> {
   });
   await res.body?.cancel();
   if (res.status !== 202) throw new Error(`dispatch answered ${res.status}`);
+}
+
+// Posts a webhook body signed as Meta signs it; true when the function took it.
+export async function postSignedWebhook(
+  url: string,
+  secret: string,
+  body: string,
+): Promise<boolean> {
+  const res = await fetch(url, {
+    method: "POST",
+    headers: {
+      "content-type": "application/json",
+      "x-hub-signature-256": await hubSignature(secret, body),
+    },
+    body,
+  });
+  await res.body?.cancel();
+  return res.status === 200;
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -51,6 +51,24 @@ end
 $$;
 comment on function private.uuid7() is 'A version 7 (time-ordered) UUID.';
 
+-- Vault keeps one secret per name; this writes it whether or not it exists.
+create function private.put_secret(p_name text, p_value text, p_description text)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  existing uuid;
+begin
+  select s.id into existing from vault.secrets s where s.name = p_name;
+  if existing is null then
+    perform vault.create_secret(p_value, p_name, p_description);
+  else
+    perform vault.update_secret(existing, p_value);
+  end if;
+end
+$$;
+comment on function private.put_secret(text, text, text) is 'Creates or replaces the Vault secret of that name.';
+
 -- ==========================================================================
 -- Grants
 -- ==========================================================================
@@ -69,4 +87,5 @@ alter default privileges for role postgres in schema public
 revoke all on function private.set_updated_at() from public;
 -- Column defaults run as the inserting role: members insert contacts.
 revoke all on function private.uuid7() from public;
+revoke all on function private.put_secret(text, text, text) from public;
 grant execute on function private.uuid7() to authenticated, service_role;

@@ -149,7 +149,7 @@ $$;
 -- "localhost", or a numeric host in a form other than a dotted quad
 -- (fetch reads http://2130706433/ as 127.0.0.1). Hostnames are resolved
 -- and checked again by the dispatcher before each send.
-create function private.provider_url_refusal(p_url text)
+create function private.provider_url_refusal(p_url text, what text default 'api_base_url')
 returns text
 language plpgsql immutable set search_path = ''
 as $$
@@ -158,25 +158,25 @@ declare
   addr inet;
 begin
   if host is null or host = '' then
-    return 'api_base_url needs a host';
+    return what || ' needs a host';
   end if;
   host := rtrim(host, '.');
   if host = 'localhost' or host like '%.localhost' then
-    return 'api_base_url cannot point at localhost';
+    return what || ' cannot point at localhost';
   end if;
   if host like '[%]' then
     begin
       addr := btrim(host, '[]')::inet;
     exception when others then
-      return 'api_base_url has an invalid IPv6 address';
+      return what || ' has an invalid IPv6 address';
     end;
     -- IPv4 inside IPv6 (mapped, compatible, NAT64): no provider needs it.
     if addr <<= any (array['::ffff:0:0/96', '::/96', '64:ff9b::/96']::inet[]) and addr not in ('::'::inet, '::1'::inet) then
-      return 'api_base_url cannot use an IPv4 address written as IPv6';
+      return what || ' cannot use an IPv4 address written as IPv6';
     end if;
   elsif split_part(host, '.', -1) ~ '^(0x[0-9a-f]*|[0-9]+)$' then
     if host !~ '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$' then
-      return 'api_base_url has a numeric host that is not a dotted IPv4 address';
+      return what || ' has a numeric host that is not a dotted IPv4 address';
     end if;
     addr := host::inet;
   else
@@ -185,7 +185,7 @@ begin
   if addr <<= any (array['0.0.0.0/8', '10.0.0.0/8', '100.64.0.0/10', '127.0.0.0/8', '169.254.0.0/16', '172.16.0.0/12',
                          '192.0.0.0/24', '192.168.0.0/16', '198.18.0.0/15', '224.0.0.0/3',
                          '::/128', '::1/128', 'fc00::/7', 'fe80::/10', 'ff00::/8']::inet[]) then
-    return format('api_base_url cannot point at a private, loopback or link-local address (%s)', host(addr));
+    return format('%s cannot point at a private, loopback or link-local address (%s)', what, host(addr));
   end if;
   return null;
 end
@@ -259,7 +259,6 @@ declare
   ch public.channels;
   k text;
   v text;
-  existing uuid;
   allowed text[];
 begin
   perform private.require_user();
@@ -282,12 +281,7 @@ begin
     if v is null or char_length(v) < 8 then
       raise exception 'credential % must be a string of at least 8 characters', k using errcode = '22023';
     end if;
-    select s.id into existing from vault.secrets s where s.name = private.channel_secret_name(p_channel, k);
-    if existing is null then
-      perform vault.create_secret(v, private.channel_secret_name(p_channel, k), format('%s of channel %s', k, p_channel));
-    else
-      perform vault.update_secret(existing, v);
-    end if;
+    perform private.put_secret(private.channel_secret_name(p_channel, k), v, format('%s of channel %s', k, p_channel));
   end loop;
   update public.channels c
      set credentials_set = (select array_agg(distinct x order by x)
@@ -462,7 +456,7 @@ revoke all on function private.enforce_channel_limit(), private.channel_credenti
   private.channel_credentials(uuid), private.drop_channel_secrets(),
   private.expire_invitations_and_codes(), private.reset_phone_number_verification(),
   private.record_phone_number_verification(uuid, text, boolean, text),
-  private.provider_url_refusal(text), private.check_api_base_url(),
+  private.provider_url_refusal(text, text), private.check_api_base_url(),
   private.configure_provider_urls(boolean) from public;
 
 revoke all on function public.set_channel_credentials(uuid, jsonb) from public, anon;

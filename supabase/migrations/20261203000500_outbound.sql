@@ -358,18 +358,12 @@ as $$
 declare
   k text;
   v text;
-  existing uuid;
 begin
   if p_url !~ '^https?://' or coalesce(p_service_key, '') = '' then
     raise exception 'give the functions base URL (http...) and the service role key' using errcode = '22023';
   end if;
   for k, v in values ('threadline:functions_url', rtrim(p_url, '/')), ('threadline:service_role_key', p_service_key) loop
-    select s.id into existing from vault.secrets s where s.name = k;
-    if existing is null then
-      perform vault.create_secret(v, k, 'Threadline: how the database calls its Edge Functions');
-    else
-      perform vault.update_secret(existing, v);
-    end if;
+    perform private.put_secret(k, v, 'Threadline: how the database calls its Edge Functions');
   end loop;
 end
 $$;

@@ -204,19 +204,8 @@ as $$ select 'whsec_' || encode(extensions.gen_random_bytes(32), 'base64') $$;
 
 create function private.put_hook_secret(p_hook uuid, kind text, v text)
 returns void
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  existing uuid;
-begin
-  select s.id into existing from vault.secrets s where s.name = private.hook_secret_name(p_hook, kind);
-  if existing is null then
-    perform vault.create_secret(v, private.hook_secret_name(p_hook, kind), format('%s of hook %s', kind, p_hook));
-  else
-    perform vault.update_secret(existing, v);
-  end if;
-end
-$$;
+language sql security definer set search_path = ''
+as $$ select private.put_secret(private.hook_secret_name(p_hook, kind), v, format('%s of hook %s', kind, p_hook)) $$;
 
 -- Why a hook URL is refused, or null. The host's resolved addresses are
 -- checked again by the hooks function before each delivery.
@@ -237,9 +226,9 @@ begin
     return 'url must use https (set allow_insecure to permit plain http)';
   end if;
   if not coalesce((select p.allow_private from private.provider_url_policy p), false) then
-    refusal := private.provider_url_refusal(p_url);
+    refusal := private.provider_url_refusal(p_url, 'url');
     if refusal is not null then
-      return replace(refusal, 'api_base_url', 'url');
+      return refusal;
     end if;
   end if;
   return null;
@@ -512,6 +501,13 @@ begin
 end
 $$;
 
+-- Row triggers ask this first: a workspace without an active hook pays one
+-- index probe per changed row, not the building of a payload.
+create function private.workspace_has_hooks(ws uuid)
+returns boolean
+language sql stable security definer set search_path = ''
+as $$ select exists (select 1 from public.hooks h where h.workspace_id = ws and h.active) $$;
+
 create function private.hook_message_data(m public.messages)
 returns jsonb
 language sql stable set search_path = ''
@@ -588,6 +584,9 @@ returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  if not private.workspace_has_hooks(new.workspace_id) then
+    return null;
+  end if;
   perform private.emit_hook_events(array[row(new.workspace_id, new.channel_id, 'message.' || new.status::text,
                                              private.hook_message_data(new)
                                                || jsonb_build_object('previous_status', old.status))::private.new_hook_event]);
@@ -600,6 +599,9 @@ returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  if not private.workspace_has_hooks(new.workspace_id) then
+    return null;
+  end if;
   perform private.emit_hook_events(array[row(new.workspace_id, new.channel_id, 'message.deleted',
                                              private.hook_message_data(new))::private.new_hook_event]);
   return null;
@@ -613,6 +615,9 @@ returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  if not private.workspace_has_hooks(new.workspace_id) then
+    return null;
+  end if;
   perform private.emit_hook_events(array(
     select row(new.workspace_id, new.channel_id, 'message.reaction',
                private.hook_message_data(new) || jsonb_build_object('reaction', jsonb_build_object(
@@ -644,6 +649,9 @@ returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  if not private.workspace_has_hooks(new.workspace_id) then
+    return null;
+  end if;
   perform private.emit_hook_events(array(
     select row(new.workspace_id, new.channel_id, t,
                jsonb_build_object('conversation', private.hook_conversation_data(new),
@@ -671,8 +679,9 @@ begin
 end
 $$;
 
--- What a person would call an edit of the contact; bookkeeping columns
--- (last_message_at, avatar refreshes, order totals) are not.
+-- What a person would call an edit of the contact (the columns the
+-- trigger's WHEN compares); bookkeeping columns (last_message_at, avatar
+-- refreshes, order totals) are not, and never get here.
 create function private.emit_contact_changes()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -681,14 +690,16 @@ declare
   watched text[] := array['name', 'phone', 'email', 'company', 'job_title', 'website', 'address', 'location', 'birthday',
                           'notes', 'interests', 'social_media', 'tags', 'labels', 'custom_fields', 'status', 'priority',
                           'is_favorite', 'opted_in', 'opted_out_at', 'opt_out_reason'];
+  n jsonb;
+  o jsonb;
   changed text[];
 begin
-  select array_agg(k order by k) into changed
-    from unnest(watched) k
-   where to_jsonb(new) -> k is distinct from to_jsonb(old) -> k;
-  if changed is null then
+  if not private.workspace_has_hooks(new.workspace_id) then
     return null;
   end if;
+  n := to_jsonb(new);
+  o := to_jsonb(old);
+  select array_agg(k order by k) into changed from unnest(watched) k where n -> k is distinct from o -> k;
   perform private.emit_hook_events(array(
     select row(new.workspace_id, null, t, jsonb_build_object('contact', private.hook_contact_data(new),
                                                              'changed', to_jsonb(changed)))::private.new_hook_event
@@ -705,6 +716,9 @@ returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  if not private.workspace_has_hooks(new.workspace_id) then
+    return null;
+  end if;
   perform private.emit_hook_events(array[row(new.workspace_id, new.id, 'channel.status', jsonb_build_object('channel',
     jsonb_strip_nulls(jsonb_build_object('id', new.id, 'name', new.name, 'provider', new.provider, 'status', new.status,
                                          'previous_status', old.status, 'phone_number', new.phone_number,
@@ -880,7 +894,8 @@ begin
 end
 $$;
 
-create function private.dead_letter(j private.hook_jobs, p_reason text)
+-- Jobs become dead letters, each with its reason (the arrays pair up).
+create function private.dead_letter(p_jobs bigint[], p_reasons text[])
 returns void
 language sql security definer set search_path = ''
 as $$
@@ -888,10 +903,12 @@ as $$
                                     message_id, from_number, to_number, reason, attempts, "timestamp", last_attempt, replay_count)
   select j.workspace_id, j.hook_id, j.webhook_id, e.id, e.channel_id, e.type, e.body,
          coalesce(e.body #>> '{data,message,id}', ''), coalesce(e.body #>> '{data,message,from}', ''),
-         coalesce(e.body #>> '{data,message,to}', ''), left(coalesce(p_reason, ''), 2000), j.attempts, e.created_at, now(),
+         coalesce(e.body #>> '{data,message,to}', ''), left(coalesce(d.reason, ''), 2000), j.attempts, e.created_at, now(),
          j.replays
-    from private.hook_events e where e.id = j.event_id;
-  delete from private.hook_jobs x where x.id = j.id;
+    from unnest(p_jobs, p_reasons) as d(job_id, reason)
+    join private.hook_jobs j on j.id = d.job_id
+    join private.hook_events e on e.id = j.event_id;
+  delete from private.hook_jobs x where x.id = any (p_jobs);
 $$;
 
 -- Switches a hook off when it has failed too often in a row: what it still
@@ -902,8 +919,7 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   h public.hooks;
-  j private.hook_jobs;
-  reason text;
+  jobs bigint[];
 begin
   update public.hooks x set active = false, disabled_at = now(),
          disabled_reason = format('switched off after %s failed deliveries in a row', x.consecutive_failures)
@@ -912,10 +928,8 @@ begin
   if not found then
     return;
   end if;
-  reason := 'hook switched off: ' || h.disabled_reason;
-  for j in select * from private.hook_jobs x where x.hook_id = h.id for update loop
-    perform private.dead_letter(j, reason);
-  end loop;
+  jobs := array(select x.id from private.hook_jobs x where x.hook_id = h.id order by x.id for update);
+  perform private.dead_letter(jobs, array_fill('hook switched off: ' || h.disabled_reason, array[cardinality(jobs)]));
   insert into public.notifications (user_id, workspace_id, type, title, body, action_url, reference_type, reference_id)
   select m.user_id, h.workspace_id, 'hook_disabled', 'Hook switched off: ' || left(h.name, 80),
          format('%s failed %s deliveries in a row and was switched off; its pending events are dead letters you can replay once it works again.',
@@ -943,6 +957,8 @@ declare
   replies integer := 0;
   counts jsonb;
   hook_ids uuid[];
+  dead_jobs bigint[];
+  dead_reasons text[];
 begin
   if jsonb_typeof(p_results) is distinct from 'array' then
     raise exception 'results must be a JSON array' using errcode = '22023';
@@ -980,8 +996,7 @@ begin
       retry_after_seconds numeric)) with ordinality as x(job_id, outcome, status_code, latency_ms, response_body, error,
       retry_after_seconds, ord)
   ), mine as (
-    select r.*, j.hook_id, j.event_id, j.workspace_id, j.webhook_id, j.attempts, j.replays, e.type as event_type, e.body,
-           e.channel_id, e.created_at as event_at,
+    select r.*, j.hook_id, j.event_id, j.workspace_id, j.webhook_id, j.attempts, e.type as event_type,
            case when r.outcome = 'delivered' then 'delivered'
                 when r.outcome = 'permanent' or j.attempts >= h.retry_count then 'dead_lettered'
                 else 'retrying' end as result
@@ -990,19 +1005,8 @@ begin
       join public.hooks h on h.id = j.hook_id
       join private.hook_events e on e.id = j.event_id
      where r.outcome in ('delivered', 'retry', 'permanent')
-  ), dead as (
-    insert into public.message_cache (workspace_id, hook_id, webhook_id, event_id, account_id, event_type, event_data,
-                                      message_id, from_number, to_number, reason, attempts, "timestamp", last_attempt,
-                                      replay_count)
-    select m.workspace_id, m.hook_id, m.webhook_id, m.event_id, m.channel_id, m.event_type, m.body,
-           coalesce(m.body #>> '{data,message,id}', ''), coalesce(m.body #>> '{data,message,from}', ''),
-           coalesce(m.body #>> '{data,message,to}', ''),
-           left(coalesce(m.error, 'HTTP ' || m.status_code, 'no answer')
-                || case when m.outcome = 'retry' then format(' (after %s attempts)', m.attempts) else '' end, 2000),
-           m.attempts, m.event_at, now(), m.replays
-      from mine m where m.result = 'dead_lettered'
   ), done as (
-    delete from private.hook_jobs j using mine m where j.id = m.job_id and m.result <> 'retrying'
+    delete from private.hook_jobs j using mine m where j.id = m.job_id and m.result = 'delivered'
   ), later as (
     update private.hook_jobs j
        set next_attempt_at = now() + greatest(private.backoff(m.attempts, 10, 3600),
@@ -1033,9 +1037,16 @@ begin
                             'retrying', count(*) filter (where m.result = 'retrying'),
                             'dead_lettered', count(*) filter (where m.result = 'dead_lettered'),
                             'replies', replies,
-                            'ignored', jsonb_array_length(p_results) - count(*))
-    into counts
+                            'ignored', jsonb_array_length(p_results) - count(*)),
+         array_agg(m.job_id) filter (where m.result = 'dead_lettered'),
+         array_agg(coalesce(m.error, 'HTTP ' || m.status_code, 'no answer')
+                   || case when m.outcome = 'retry' then format(' (after %s attempts)', m.attempts) else '' end)
+           filter (where m.result = 'dead_lettered')
+    into counts, dead_jobs, dead_reasons
     from mine m;
+  if dead_jobs is not null then
+    perform private.dead_letter(dead_jobs, dead_reasons);
+  end if;
 
   for rec in select h.id from public.hooks h
               where h.id = any (hook_ids) and h.active and h.consecutive_failures >= h.disable_after_failures loop
@@ -1182,7 +1193,14 @@ create trigger emit_hook_changes after update of assignee_id, status on public.c
 create trigger emit_hook_events after insert on public.contacts
   referencing new table as inserted for each statement execute function private.emit_contact_inserts();
 create trigger emit_hook_changes after update on public.contacts
-  for each row execute function private.emit_contact_changes();
+  for each row when ((new.name, new.phone, new.email, new.company, new.job_title, new.website, new.address, new.location,
+                      new.birthday, new.notes, new.interests, new.social_media, new.tags, new.labels, new.custom_fields,
+                      new.status, new.priority, new.is_favorite, new.opted_in, new.opted_out_at, new.opt_out_reason)
+                     is distinct from
+                     (old.name, old.phone, old.email, old.company, old.job_title, old.website, old.address, old.location,
+                      old.birthday, old.notes, old.interests, old.social_media, old.tags, old.labels, old.custom_fields,
+                      old.status, old.priority, old.is_favorite, old.opted_in, old.opted_out_at, old.opt_out_reason))
+  execute function private.emit_contact_changes();
 create trigger emit_hook_status after update of status, qr_code on public.channels
   for each row when ((new.status, new.qr_code) is distinct from (old.status, old.qr_code))
   execute function private.emit_channel_status();
@@ -1233,13 +1251,13 @@ revoke all on function private.hook_event_types(), private.hook_secret_name(uuid
   private.check_hook(), private.create_hook(uuid, text, text, text[], uuid[], text, jsonb, jsonb, boolean, text, integer, integer),
   private.hook_for_admin(uuid), private.rotate_hook_secret(uuid, interval), private.set_hook_secret_headers(uuid, jsonb),
   private.drop_hook_secrets(), private.emit_hook_events(private.new_hook_event[]), private.hook_message_data(public.messages),
-  private.hook_contact_data(public.contacts), private.hook_conversation_data(public.conversations),
+  private.workspace_has_hooks(uuid), private.hook_contact_data(public.contacts), private.hook_conversation_data(public.conversations),
   private.emit_message_inserts(), private.emit_message_status(), private.emit_message_deleted(),
   private.emit_message_reaction(), private.emit_conversation_inserts(), private.emit_conversation_changes(),
   private.emit_contact_inserts(), private.emit_contact_changes(), private.emit_channel_status(),
   private.emit_campaign_completed(), private.emit_automation_disabled(), private.send_test_event(uuid),
   private.claim_hook_jobs(text, integer, integer, integer), private.hooks_next_due(),
-  private.hook_reply(public.hooks, text, jsonb, jsonb), private.dead_letter(private.hook_jobs, text),
+  private.hook_reply(public.hooks, text, jsonb, jsonb), private.dead_letter(bigint[], text[]),
   private.disable_failing_hook(uuid), private.record_hook_results(text, jsonb),
   private.replay_dead_letters(uuid, uuid[], uuid, text), private.sweep_hooks(), private.prune_hooks(integer) from public;
 grant execute on function private.hook_event_types(), private.create_hook(uuid, text, text, text[], uuid[], text, jsonb, jsonb, boolean, text, integer, integer),
