@@ -119,6 +119,56 @@ values
   ('00000000-0000-4000-e000-000000000013', '00000000-0000-4000-b000-000000000001', 'Elena Costa', '5531987651234', 'prospect', false, 'import', '{vip}', '00000000-0000-4000-a000-000000000003')
 on conflict (id) do nothing;
 update public.contacts set labels = '{vip}' where id = '00000000-0000-4000-e000-000000000001' and labels = '{}';
+
+-- Client records: the atelier's two measurement templates, Ana's and
+-- Carla's measurements (Ana measured twice for a shirt: the view
+-- latest_client_measurements shows the newer), and their timelines.
+insert into public.measurement_templates (id, workspace_id, name, description, fields, created_by)
+values
+  ('00000000-0000-4000-8000-000000000001', '00000000-0000-4000-b000-000000000001', 'Shirt', 'Made-to-measure shirts.',
+   '[{"key": "neck", "unit": "cm", "min": 25, "max": 60, "required": true},
+     {"key": "chest", "unit": "cm", "min": 60, "max": 180, "required": true},
+     {"key": "waist", "unit": "cm", "min": 50, "max": 180},
+     {"key": "sleeve", "label": "Sleeve length", "unit": "cm", "min": 40, "max": 100, "required": true},
+     {"key": "shoulder", "unit": "cm", "min": 30, "max": 70}]', '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-8000-000000000002', '00000000-0000-4000-b000-000000000001', 'Trousers', 'Tailored trousers.',
+   '[{"key": "waist", "unit": "cm", "min": 50, "max": 180, "required": true},
+     {"key": "hip", "unit": "cm", "min": 60, "max": 200, "required": true},
+     {"key": "inseam", "unit": "cm", "min": 50, "max": 110, "required": true},
+     {"key": "thigh", "unit": "cm", "min": 30, "max": 100}]', '00000000-0000-4000-a000-000000000002')
+on conflict do nothing;
+
+insert into public.client_measurements (id, workspace_id, contact_id, measurement_template_id, measurements, taken_by,
+                                        taken_at, notes)
+values
+  ('00000000-0000-4000-8000-000000000011', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000001',
+   '00000000-0000-4000-8000-000000000001', '{"neck": 35, "chest": 88, "waist": 70, "sleeve": 58}',
+   '00000000-0000-4000-a000-000000000003', now() - interval '200 days', 'First fitting.'),
+  ('00000000-0000-4000-8000-000000000012', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000001',
+   '00000000-0000-4000-8000-000000000001', '{"neck": 35.5, "chest": 90, "waist": 72, "sleeve": {"value": 58.5, "unit": "cm"}, "shoulder": 40}',
+   '00000000-0000-4000-a000-000000000003', now() - interval '3 days', 'Prefers a relaxed fit.'),
+  ('00000000-0000-4000-8000-000000000013', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000001',
+   '00000000-0000-4000-8000-000000000002', '{"waist": 72, "hip": 98, "inseam": 78}',
+   '00000000-0000-4000-a000-000000000003', now() - interval '3 days', null),
+  ('00000000-0000-4000-8000-000000000014', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000011',
+   '00000000-0000-4000-8000-000000000001', '{"neck": 38, "chest": 100, "sleeve": 63}',
+   '00000000-0000-4000-a000-000000000002', now() - interval '10 days', null)
+on conflict (id) do nothing;
+
+insert into public.client_interactions (id, workspace_id, contact_id, user_id, interaction_type, subject, description,
+                                        occurred_at)
+values
+  ('00000000-0000-4000-8000-000000000021', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000001',
+   '00000000-0000-4000-a000-000000000003', 'meeting', 'Fitting', 'Measured for a shirt and trousers; chose sky blue linen.',
+   now() - interval '3 days'),
+  ('00000000-0000-4000-8000-000000000022', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000001',
+   '00000000-0000-4000-a000-000000000003', 'call', 'Confirmed the fabric', 'Linen, sky blue; two shirts.',
+   now() - interval '2 days'),
+  ('00000000-0000-4000-8000-000000000023', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000001',
+   '00000000-0000-4000-a000-000000000002', 'note', 'VIP', 'Always offer a second fitting.', now() - interval '1 day'),
+  ('00000000-0000-4000-8000-000000000024', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000011',
+   '00000000-0000-4000-a000-000000000002', 'email', 'Sent the price list', null, now() - interval '10 days')
+on conflict (id) do nothing;
 insert into public.campaigns (id, workspace_id, channel_id, name, description, template_id, template_params, target_type,
                               target_criteria, created_by)
 values ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',

@@ -49,7 +49,7 @@ select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', 'delete f
 -- Stored normalized
 select tests.run_as('acme_member', format(:'take', :'ws', 'c3000000-0000-0000-0000-000000000001', 'c3100000-0000-0000-0000-000000000001',
   '{"neck": 38.5, "sleeve": {"value": 64, "unit": "cm"}, "chest": {"value": 40}}'));
-select is((select (measurements, taken_by) from public.client_measurements where measurements ? 'sleeve'),
+select is((select (measurements, taken_by) from public.client_measurements where measurements ? 'sleeve' and contact_id = 'c3000000-0000-0000-0000-000000000001'),
   ('{"neck": {"value": 38.5, "unit": "cm"}, "sleeve": {"value": 64, "unit": "cm"}, "chest": {"value": 40, "unit": "in"}}'::jsonb,
    tests.get_supabase_uid('acme_member')),
   'a bare number or {value, unit} is stored as {value, unit} in the field''s unit, taken by the signed-in user');
@@ -128,7 +128,7 @@ insert into public.client_measurements (id, workspace_id, contact_id, measuremen
   ('c3200000-0000-0000-0000-000000000003', :'ws', 'c3000000-0000-0000-0000-000000000001', 'c3100000-0000-0000-0000-000000000001', '{"neck": 39.5}', '2026-11-01 10:00Z'),
   ('c3200000-0000-0000-0000-000000000004', :'ws', 'c3000000-0000-0000-0000-000000000001', 'c3100000-0000-0000-0000-000000000002', '{"waist": 82}', '2026-10-01 10:00Z'),
   ('c3200000-0000-0000-0000-000000000005', :'ws', 'c3000000-0000-0000-0000-000000000002', 'c3100000-0000-0000-0000-000000000001', '{"neck": 34}', '2026-09-01 10:00Z');
-delete from public.client_measurements where measurements ? 'sleeve';
+delete from public.client_measurements where measurements ? 'sleeve' and contact_id = 'c3000000-0000-0000-0000-000000000001';
 select tests.authenticate_as('acme_viewer');
 select results_eq($$select measurement_template_id::text, measurements -> 'neck' ->> 'value', measurements -> 'waist' ->> 'value'
                       from public.latest_client_measurements where contact_id = 'c3000000-0000-0000-0000-000000000001'
