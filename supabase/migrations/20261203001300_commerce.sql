@@ -451,7 +451,9 @@ declare
   client boolean := private.is_client() and not mirror;
 begin
   if tg_op = 'INSERT' then
-    perform private.require_writer(new.workspace_id, 'member', 'orders');
+    if not mirror then
+      perform private.require_writer(new.workspace_id, 'member', 'orders');
+    end if;
     select * into ws from public.workspaces w where w.id = new.workspace_id;
     if client and new.status <> 'pending' then
       raise exception 'a new order starts pending, not %', new.status using errcode = '55000';
@@ -545,7 +547,7 @@ returns trigger
 language plpgsql set search_path = ''
 as $$
 begin
-  if old.status in ('in-progress', 'completed') then
+  if old.status in ('in-progress', 'completed') and current_setting('threadline.order_mirror', true) is distinct from 'on' then
     raise exception 'order % is %: cancel it instead of deleting it', old.order_number, old.status
       using errcode = '55000', hint = case when old.status = 'in-progress' then 'cancelling returns its stock' end;
   end if;
@@ -572,10 +574,12 @@ begin
   if tg_op = 'DELETE' and not found then
     return old;  -- the order is being deleted
   end if;
-  if not found or private.is_client() and not private.has_workspace_role(o.workspace_id, 'viewer') then
+  if not found or not mirror and private.is_client() and not private.has_workspace_role(o.workspace_id, 'viewer') then
     raise exception 'order not found' using errcode = 'P0002';
   end if;
-  perform private.require_writer(o.workspace_id, 'member', 'order_items');
+  if not mirror then
+    perform private.require_writer(o.workspace_id, 'member', 'order_items');
+  end if;
   if o.status <> 'pending' and not mirror then
     raise exception 'the items of order % change only while it is pending (it is %)', o.order_number, o.status
       using errcode = '55000';
@@ -838,6 +842,75 @@ begin
 end
 $$;
 
+-- Agent orders ----------------------------------------------------------------------------
+
+-- An agent's order (agt_<id>_orders, seed 003) mirrored into the
+-- workspace's orders, as agent messages are mirrored into messages: one
+-- row per agent order (source agent), its items copied, its client the
+-- contact with the customer's number, its status mapped (pending; confirmed,
+-- processing and shipped are in-progress; delivered is completed;
+-- cancelled and refunded are cancelled) and, once confirmed (the seed's
+-- paid step) until refunded, paid in full. So the workspace's order list,
+-- numbers and client figures include them. The agent's table stays the
+-- source: the mirror is written by the database only.
+create function private.mirror_agent_order()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  ag public.agents;
+  r record := case when tg_op = 'DELETE' then old else new end;
+  cust_phone text;
+  cname text;
+  contact uuid;
+  mirrored uuid;
+  wanted text[];
+begin
+  select * into ag from public.agents a where a.id = tg_argv[0]::bigint;
+  perform set_config('threadline.order_mirror', 'on', true);
+  if tg_op = 'DELETE' then
+    delete from public.orders o where o.agent_id = ag.id and o.agent_order_id = old.id;
+  else
+    execute format('select c.phone, c.name from public.%I c where c.id = $1', private.agent_table_name(ag.id, 'customers'))
+      into cust_phone, cname using new.customer_id;
+    insert into public.contacts (workspace_id, name, phone, source, added_by)
+    values (ag.workspace_id, cname, ltrim(cust_phone, '+'), 'agent', ag.user_id)
+    on conflict (workspace_id, phone) where phone is not null do nothing;
+    select c.id into contact from public.contacts c where c.workspace_id = ag.workspace_id and c.phone = ltrim(cust_phone, '+');
+    select o.id into mirrored from public.orders o where o.agent_id = ag.id and o.agent_order_id = new.id;
+    if mirrored is null then
+      insert into public.orders (workspace_id, contact_id, title, customer_name, order_date, source, agent_id, agent_order_id,
+                                 notes, created_by)
+      values (ag.workspace_id, contact, format('Order %s of agent %s', new.id, ag.name), cname,
+              coalesce(new.created_at, localtimestamp) at time zone 'UTC', 'agent', ag.id, new.id, new.notes, ag.user_id)
+      returning id into mirrored;
+    end if;
+    execute format($q$select array_agg((i.name, i.quantity, round(i.price, 2))::text order by i.id) from public.%I i
+                      where i.order_id = $1$q$, private.agent_table_name(ag.id, 'orders_items'))
+      into wanted using new.id;
+    if wanted is distinct from (select array_agg((i.item_name, i.quantity, i.unit_price)::text order by i.created_at, i.id)
+                                  from public.order_items i where i.order_id = mirrored) then
+      -- Paid in full is set again below; meanwhile the total may drop.
+      update public.orders o set amount_paid = 0 where o.id = mirrored and o.amount_paid <> 0;
+      delete from public.order_items i where i.order_id = mirrored;
+      execute format($q$insert into public.order_items (order_id, workspace_id, item_name, quantity, unit_price)
+                        select $1, $2, i.name, i.quantity, round(i.price, 2) from public.%I i where i.order_id = $3 order by i.id$q$,
+                     private.agent_table_name(ag.id, 'orders_items'))
+        using mirrored, ag.workspace_id, new.id;
+    end if;
+    update public.orders o
+       set contact_id = contact, customer_name = cname, notes = new.notes,
+           status = case new.status when 'pending' then 'pending' when 'delivered' then 'completed'
+                                    when 'cancelled' then 'cancelled' when 'refunded' then 'cancelled'
+                                    else 'in-progress' end::public.work_order_status,
+           amount_paid = case when new.status in ('confirmed', 'processing', 'shipped', 'delivered') then o.total_amount else 0 end
+     where o.id = mirrored;
+  end if;
+  perform set_config('threadline.order_mirror', '', true);
+  return null;
+end
+$$;
+
 -- A mapping names an approved UTILITY template of the workspace, and its
 -- parameters fit the template (checked with a sample order).
 create function private.check_order_status_template()
@@ -1043,4 +1116,5 @@ revoke all on function private.next_gapless_number(uuid, text), private.format_o
   private.send_order_notice(public.orders), private.order_template_params(jsonb, public.orders),
   private.order_event_data(public.orders), private.order_status_moved(), private.order_paid(),
   private.order_contact_figures(), private.move_contact_figures(public.orders[], public.orders[]),
-  private.add_to_subtotals(private.amount_change[]), private.check_order_status_template() from public;
+  private.add_to_subtotals(private.amount_change[]), private.check_order_status_template(),
+  private.mirror_agent_order() from public;
