@@ -1723,6 +1723,7 @@ export type Database = {
           "media_size": number | null;
           "media_url": string | null;
           "mentions": (string)[];
+          "order_id": string | null;
           "participant_jid": string | null;
           "payload": Json | null;
           "provider_message_id": string | null;
@@ -1785,6 +1786,7 @@ export type Database = {
           "media_size"?: number | null;
           "media_url"?: string | null;
           "mentions"?: (string)[];
+          "order_id"?: string | null;
           "participant_jid"?: string | null;
           "payload"?: Json | null;
           "provider_message_id"?: string | null;
@@ -1846,6 +1848,7 @@ export type Database = {
           "media_size"?: number | null;
           "media_url"?: string | null;
           "mentions"?: (string)[];
+          "order_id"?: string | null;
           "participant_jid"?: string | null;
           "payload"?: Json | null;
           "provider_message_id"?: string | null;
@@ -1911,6 +1914,13 @@ export type Database = {
             columns: ["hook_id"];
             isOneToOne: false;
             referencedRelation: "hooks";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
             referencedColumns: ["id"];
           },
           {
@@ -1983,6 +1993,333 @@ export type Database = {
           },
           {
             foreignKeyName: "notifications_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "order_items": {
+        Row: {
+          "created_at": string;
+          "id": string;
+          "inventory_item_id": string | null;
+          "item_description": string | null;
+          "item_name": string;
+          "order_id": string;
+          "quantity": number;
+          "total_price": number;
+          "unit_price": number;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "id"?: string;
+          "inventory_item_id"?: string | null;
+          "item_description"?: string | null;
+          "item_name": string;
+          "order_id": string;
+          "quantity"?: number;
+          "total_price": number;
+          "unit_price": number;
+          "workspace_id": string;
+        };
+        Update: {
+          "created_at"?: string;
+          "id"?: string;
+          "inventory_item_id"?: string | null;
+          "item_description"?: string | null;
+          "item_name"?: string;
+          "order_id"?: string;
+          "quantity"?: number;
+          "total_price"?: number;
+          "unit_price"?: number;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "order_items_inventory_item_id_fkey";
+            columns: ["inventory_item_id"];
+            isOneToOne: false;
+            referencedRelation: "inventory_items";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "order_items_order_id_workspace_id_fkey";
+            columns: ["order_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id", "workspace_id"];
+          },
+        ];
+      };
+      "order_status_changes": {
+        Row: {
+          "changed_at": string;
+          "changed_by": string | null;
+          "from_status": Database["public"]["Enums"]["work_order_status"] | null;
+          "id": string;
+          "message_error": string | null;
+          "message_id": string | null;
+          "order_id": string;
+          "to_status": Database["public"]["Enums"]["work_order_status"];
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "changed_at"?: string;
+          "changed_by"?: string | null;
+          "from_status"?: Database["public"]["Enums"]["work_order_status"] | null;
+          "id"?: string;
+          "message_error"?: string | null;
+          "message_id"?: string | null;
+          "order_id": string;
+          "to_status": Database["public"]["Enums"]["work_order_status"];
+          "workspace_id": string;
+        };
+        Update: {
+          "changed_at"?: string;
+          "changed_by"?: string | null;
+          "from_status"?: Database["public"]["Enums"]["work_order_status"] | null;
+          "id"?: string;
+          "message_error"?: string | null;
+          "message_id"?: string | null;
+          "order_id"?: string;
+          "to_status"?: Database["public"]["Enums"]["work_order_status"];
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "order_status_changes_changed_by_fkey";
+            columns: ["changed_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "order_status_changes_message_id_fkey";
+            columns: ["message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "order_status_changes_order_id_workspace_id_fkey";
+            columns: ["order_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id", "workspace_id"];
+          },
+        ];
+      };
+      "order_status_templates": {
+        Row: {
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "is_active": boolean;
+          "parameters": NonNullable<Json>;
+          "status": Database["public"]["Enums"]["work_order_status"];
+          "template_id": string;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "is_active"?: boolean;
+          "parameters"?: NonNullable<Json>;
+          "status": Database["public"]["Enums"]["work_order_status"];
+          "template_id": string;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "is_active"?: boolean;
+          "parameters"?: NonNullable<Json>;
+          "status"?: Database["public"]["Enums"]["work_order_status"];
+          "template_id"?: string;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "order_status_templates_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "order_status_templates_template_id_fkey";
+            columns: ["template_id"];
+            isOneToOne: false;
+            referencedRelation: "message_templates";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "order_status_templates_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "orders": {
+        Row: {
+          "agent_id": number | null;
+          "agent_order_id": number | null;
+          "amount_paid": number;
+          "assigned_to": string | null;
+          "balance_due": number;
+          "cancel_reason": string | null;
+          "cancelled_at": string | null;
+          "completed_at": string | null;
+          "contact_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "currency": string;
+          "customer_email": string | null;
+          "customer_name": string;
+          "customer_phone": string | null;
+          "deposit_amount": number | null;
+          "description": string | null;
+          "discount": number;
+          "due_date": string | null;
+          "id": string;
+          "notes": string | null;
+          "number": number;
+          "order_date": string;
+          "order_number": string;
+          "payment_status": Database["public"]["Enums"]["payment_status"];
+          "priority": Database["public"]["Enums"]["priority_level"];
+          "source": string;
+          "started_at": string | null;
+          "status": Database["public"]["Enums"]["work_order_status"];
+          "subtotal": number;
+          "tax": number;
+          "tax_rate": number;
+          "title": string;
+          "total_amount": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "agent_id"?: number | null;
+          "agent_order_id"?: number | null;
+          "amount_paid"?: number;
+          "assigned_to"?: string | null;
+          "balance_due"?: never;
+          "cancel_reason"?: string | null;
+          "cancelled_at"?: string | null;
+          "completed_at"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency": string;
+          "customer_email"?: string | null;
+          "customer_name": string;
+          "customer_phone"?: string | null;
+          "deposit_amount"?: number | null;
+          "description"?: string | null;
+          "discount"?: number;
+          "due_date"?: string | null;
+          "id"?: string;
+          "notes"?: string | null;
+          "number": number;
+          "order_date"?: string;
+          "order_number": string;
+          "payment_status"?: never;
+          "priority"?: Database["public"]["Enums"]["priority_level"];
+          "source"?: string;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["work_order_status"];
+          "subtotal"?: number;
+          "tax"?: number;
+          "tax_rate": number;
+          "title": string;
+          "total_amount"?: number;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "agent_id"?: number | null;
+          "agent_order_id"?: number | null;
+          "amount_paid"?: number;
+          "assigned_to"?: string | null;
+          "balance_due"?: never;
+          "cancel_reason"?: string | null;
+          "cancelled_at"?: string | null;
+          "completed_at"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency"?: string;
+          "customer_email"?: string | null;
+          "customer_name"?: string;
+          "customer_phone"?: string | null;
+          "deposit_amount"?: number | null;
+          "description"?: string | null;
+          "discount"?: number;
+          "due_date"?: string | null;
+          "id"?: string;
+          "notes"?: string | null;
+          "number"?: number;
+          "order_date"?: string;
+          "order_number"?: string;
+          "payment_status"?: never;
+          "priority"?: Database["public"]["Enums"]["priority_level"];
+          "source"?: string;
+          "started_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["work_order_status"];
+          "subtotal"?: number;
+          "tax"?: number;
+          "tax_rate"?: number;
+          "title"?: string;
+          "total_amount"?: number;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "orders_agent_id_fkey";
+            columns: ["agent_id"];
+            isOneToOne: false;
+            referencedRelation: "agents";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "orders_assigned_to_fkey";
+            columns: ["assigned_to"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "orders_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "orders_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "orders_workspace_id_fkey";
             columns: ["workspace_id"];
             isOneToOne: false;
             referencedRelation: "workspaces";
@@ -2494,6 +2831,8 @@ export type Database = {
           "created_at": string;
           "created_by": string | null;
           "cross_border_enabled": boolean;
+          "currency": string;
+          "default_tax_rate": number;
           "description": string | null;
           "id": string;
           "is_personal": boolean;
@@ -2505,6 +2844,7 @@ export type Database = {
           "media_retention_days": number | null;
           "name": string;
           "operating_regions": (string)[];
+          "order_number_format": string;
           "plan": Database["public"]["Enums"]["workspace_plan"];
           "primary_market": string | null;
           "raw_event_retention_days": number;
@@ -2524,6 +2864,8 @@ export type Database = {
           "created_at"?: string;
           "created_by"?: string | null;
           "cross_border_enabled"?: boolean;
+          "currency"?: string;
+          "default_tax_rate"?: number;
           "description"?: string | null;
           "id"?: string;
           "is_personal"?: boolean;
@@ -2535,6 +2877,7 @@ export type Database = {
           "media_retention_days"?: number | null;
           "name": string;
           "operating_regions"?: (string)[];
+          "order_number_format"?: string;
           "plan"?: Database["public"]["Enums"]["workspace_plan"];
           "primary_market"?: string | null;
           "raw_event_retention_days"?: number;
@@ -2553,6 +2896,8 @@ export type Database = {
           "created_at"?: string;
           "created_by"?: string | null;
           "cross_border_enabled"?: boolean;
+          "currency"?: string;
+          "default_tax_rate"?: number;
           "description"?: string | null;
           "id"?: string;
           "is_personal"?: boolean;
@@ -2564,6 +2909,7 @@ export type Database = {
           "media_retention_days"?: number | null;
           "name"?: string;
           "operating_regions"?: (string)[];
+          "order_number_format"?: string;
           "plan"?: Database["public"]["Enums"]["workspace_plan"];
           "primary_market"?: string | null;
           "raw_event_retention_days"?: number;
@@ -2816,6 +3162,8 @@ export type Database = {
           "created_at": string;
           "created_by": string | null;
           "cross_border_enabled": boolean;
+          "currency": string;
+          "default_tax_rate": number;
           "description": string | null;
           "id": string;
           "is_personal": boolean;
@@ -2827,6 +3175,7 @@ export type Database = {
           "media_retention_days": number | null;
           "name": string;
           "operating_regions": (string)[];
+          "order_number_format": string;
           "plan": Database["public"]["Enums"]["workspace_plan"];
           "primary_market": string | null;
           "raw_event_retention_days": number;
@@ -3068,6 +3417,7 @@ export type Database = {
           "media_size": number | null;
           "media_url": string | null;
           "mentions": (string)[];
+          "order_id": string | null;
           "participant_jid": string | null;
           "payload": Json | null;
           "provider_message_id": string | null;
@@ -3212,6 +3562,7 @@ export type Database = {
           "media_size": number | null;
           "media_url": string | null;
           "mentions": (string)[];
+          "order_id": string | null;
           "participant_jid": string | null;
           "payload": Json | null;
           "provider_message_id": string | null;
@@ -3374,6 +3725,7 @@ export type Database = {
         | "delivered"
         | "cancelled"
         | "refunded";
+      "payment_status": "unpaid" | "partial" | "paid";
       "platform_role": "user" | "admin" | "super_admin";
       "priority_level": "low" | "medium" | "high" | "urgent";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
@@ -3384,6 +3736,7 @@ export type Database = {
       "template_status": "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED";
       "verification_status": "sent" | "delivered" | "failed" | "verified";
       "verification_type": "email" | "sms" | "whatsapp";
+      "work_order_status": "pending" | "in-progress" | "completed" | "cancelled";
       "workspace_plan": "free" | "basic" | "premium" | "enterprise";
     };
     CompositeTypes: {
@@ -3602,6 +3955,7 @@ export const Constants = {
         "cancelled",
         "refunded",
       ],
+      "payment_status": ["unpaid", "partial", "paid"],
       "platform_role": ["user", "admin", "super_admin"],
       "priority_level": ["low", "medium", "high", "urgent"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
@@ -3612,6 +3966,7 @@ export const Constants = {
       "template_status": ["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"],
       "verification_status": ["sent", "delivered", "failed", "verified"],
       "verification_type": ["email", "sms", "whatsapp"],
+      "work_order_status": ["pending", "in-progress", "completed", "cancelled"],
       "workspace_plan": ["free", "basic", "premium", "enterprise"],
     },
   },

@@ -28,10 +28,10 @@ select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email,
 on conflict (provider_id, provider) do nothing;
 
 -- A shared business workspace with one member of each role.
-insert into public.workspaces (id, name, slug, business_type, description, plan, created_by, settings)
+insert into public.workspaces (id, name, slug, business_type, description, plan, created_by, settings, currency)
 values ('00000000-0000-4000-b000-000000000001', 'Threadline Demo Tailors', 'demo', 'tailor',
         'A demo tailoring business that talks to its customers on WhatsApp.', 'premium',
-        '00000000-0000-4000-a000-000000000001', '{"timezone": "America/Sao_Paulo", "language": "pt-BR"}')
+        '00000000-0000-4000-a000-000000000001', '{"timezone": "America/Sao_Paulo", "language": "pt-BR"}', 'BRL')
 on conflict (id) do nothing;
 
 insert into public.workspace_members (workspace_id, user_id, role, invited_by)
@@ -228,3 +228,46 @@ begin
   perform set_config('threadline.agent_sync', '', true);
 end
 $$;
+
+-- The tailors' stock and a few orders (the commerce module): fabric,
+-- buttons and lining; an order for Carla in progress (its fabric taken out
+-- of stock), one for Diego completed and paid. Maya took them.
+insert into public.inventory_items (id, workspace_id, name, sku, category, current_stock, min_stock_level, max_stock_level,
+                                    cost_price, selling_price, unit, supplier_name, created_by)
+values
+  ('00000000-0000-4000-9100-000000000001', '00000000-0000-4000-b000-000000000001', 'Linen, navy', 'LIN-NAVY', 'fabric',
+   40, 10, 80, 38.00, 89.90, 'm', 'Tecelagem Paulista', '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-9100-000000000002', '00000000-0000-4000-b000-000000000001', 'Buttons, horn', 'BTN-HORN', 'notions',
+   200, 50, 500, 0.40, 1.50, 'pcs', 'Aviamentos Sul', '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-9100-000000000003', '00000000-0000-4000-b000-000000000001', 'Silk lining, ivory', 'SILK-IVORY', 'fabric',
+   12, 5, 30, 21.00, 45.00, 'm', 'Tecelagem Paulista', '00000000-0000-4000-a000-000000000002')
+on conflict (id) do nothing;
+
+do $$
+begin
+  if exists (select 1 from public.orders o where o.id = '00000000-0000-4000-9200-000000000001') then
+    return;  -- seeded before
+  end if;
+  insert into public.orders (id, workspace_id, contact_id, title, due_date, priority, created_by, assigned_to)
+  values ('00000000-0000-4000-9200-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000011',
+          'Linen suit for Carla', now() + interval '10 days', 'high', '00000000-0000-4000-a000-000000000003',
+          '00000000-0000-4000-a000-000000000003'),
+         ('00000000-0000-4000-9200-000000000002', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-e000-000000000012',
+          'Shirt alterations for Diego', now() - interval '3 days', 'medium', '00000000-0000-4000-a000-000000000003', null);
+  insert into public.order_items (order_id, inventory_item_id, item_name, quantity, unit_price)
+  values ('00000000-0000-4000-9200-000000000001', '00000000-0000-4000-9100-000000000001', null, 4, null),
+         ('00000000-0000-4000-9200-000000000001', '00000000-0000-4000-9100-000000000002', null, 8, null),
+         ('00000000-0000-4000-9200-000000000001', '00000000-0000-4000-9100-000000000003', null, 2, null),
+         ('00000000-0000-4000-9200-000000000001', null, 'Tailoring (suit)', 1, 650.00),
+         ('00000000-0000-4000-9200-000000000002', null, 'Take in two shirts', 2, 40.00);
+  update public.orders set amount_paid = 300.00, status = 'in-progress' where id = '00000000-0000-4000-9200-000000000001';
+  update public.orders set status = 'in-progress' where id = '00000000-0000-4000-9200-000000000002';
+  update public.orders set status = 'completed', amount_paid = total_amount where id = '00000000-0000-4000-9200-000000000002';
+end
+$$;
+
+-- Customers hear on WhatsApp when their order is ready (order_ready).
+insert into public.order_status_templates (workspace_id, status, template_id, parameters, created_by)
+values ('00000000-0000-4000-b000-000000000001', 'completed', '00000000-0000-4000-f000-000000000001',
+        '["{customer_name}", "{order_number}"]', '00000000-0000-4000-a000-000000000002')
+on conflict (workspace_id, status) do nothing;

@@ -110,6 +110,12 @@ create table public.workspaces (
   media_max_bytes bigint not null default 104857600 check (media_max_bytes between 1024 and 104857600),
   media_retention_days integer check (media_retention_days between 1 and 36500),
   allow_backorders boolean not null default false,
+  -- ISO 4217; orders copy it when made (no conversion anywhere).
+  currency text not null default 'USD' check (currency ~ '^[A-Z]{3}$'),
+  order_number_format text not null default 'ORD-{number:5}'
+    check (char_length(order_number_format) <= 40 and order_number_format ~ '\{number(:[1-9][0-9]?)?\}'
+           and regexp_replace(order_number_format, '\{(number(:[1-9][0-9]?)?|YYYY|YY|MM)\}', '', 'g') ~ '^[A-Za-z0-9 ._/#-]*$'),
+  default_tax_rate numeric(5, 2) not null default 0 check (default_tax_rate between 0 and 100),
   created_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
@@ -119,6 +125,9 @@ comment on column public.workspaces.slug is 'URL handle, unique across the platf
 comment on column public.workspaces.media_max_bytes is 'Largest inbound file the media module stores (1 KB to 100 MB, default 100 MB, WhatsApp''s own limit); a larger one ends failed with the reason.';
 comment on column public.workspaces.media_retention_days is 'Days stored media are kept (null: kept for good); older files are removed from Storage and their media_files rows marked removed.';
 comment on column public.workspaces.allow_backorders is 'Whether stock may go below zero (orders taken before the goods exist); otherwise a movement that would do it is refused.';
+comment on column public.workspaces.currency is 'ISO 4217 code of the workspace''s money (orders copy it when made); no conversion anywhere.';
+comment on column public.workspaces.order_number_format is 'How order numbers read: {number} or {number:N} (the gapless per-workspace counter, zero-padded to N digits) is required; {YYYY}, {YY} and {MM} give the order''s year and month; other characters letters, digits, space and ._/#-. Default ORD-{number:5}.';
+comment on column public.workspaces.default_tax_rate is 'Tax rate in percent a new order starts with (0 to 100).';
 comment on column public.workspaces.raw_event_retention_days is 'Days raw webhook events are kept once processed (7 to 3650, default 30); events that failed stay until replayed. At least 7: Meta redelivers a webhook for up to 7 days, and a kept body is what recognises the retry.';
 comment on column public.workspaces.is_personal is 'The workspace created with the account at sign-up.';
 comment on column public.workspaces.plan is 'Billing plan; set by the service (billing), not by workspace admins.';
@@ -1157,7 +1166,7 @@ grant select, delete on public.workspaces to authenticated;
 
 grant update (name, slug, business_type, description, logo_url, settings, operating_regions,
   primary_market, cross_border_enabled, tax_id, business_documents, raw_event_retention_days, media_max_bytes,
-  media_retention_days, allow_backorders)
+  media_retention_days, allow_backorders, currency, order_number_format, default_tax_rate)
   on public.workspaces to authenticated;
 
 grant select, delete on public.workspace_members to authenticated;

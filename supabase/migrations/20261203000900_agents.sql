@@ -478,6 +478,10 @@ begin
   -- Made after the items table exists, which its total reads.
   execute format('create or replace trigger order_rules before insert or update on public.%I
                   for each row execute function private.agent_order_rules(%L)', orders, items);
+  -- The workspace's orders include the agent's: each one is mirrored into
+  -- public.orders by private.mirror_agent_order (commerce module).
+  execute format('create or replace trigger mirror_to_orders after insert or update or delete on public.%I
+                  for each row execute function private.mirror_agent_order(%L)', orders, p_agent);
 
   insert into public.agent_tables (agent_id, workspace_id, kind, table_name)
   select p_agent, a.workspace_id, k, private.agent_table_name(p_agent, k)

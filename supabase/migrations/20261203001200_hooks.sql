@@ -183,7 +183,8 @@ as $$
   select array['message.received', 'message.sent', 'message.delivered', 'message.read', 'message.failed',
                'message.deleted', 'message.reaction', 'conversation.created', 'conversation.assigned',
                'conversation.closed', 'contact.created', 'contact.updated', 'contact.opted_out', 'channel.status',
-               'campaign.completed', 'automation.disabled', 'inventory.low_stock']
+               'campaign.completed', 'automation.disabled', 'inventory.low_stock', 'order.created',
+               'order.status_changed', 'order.payment']
 $$;
 
 create function public.hook_event_types()

@@ -47,7 +47,7 @@ select is(tests.error_as('beta_owner', format('insert into public.inventory_item
 select tests.run_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000001', :'ws', 'stock-in', 12, 'delivery', 'from the mill'));
 select is((select (previous_stock, new_stock, moved_by) from public.inventory_movements where notes = 'from the mill'),
   (0, 12, tests.get_supabase_uid('acme_member')), 'a stock-in from 0 to 12, by whom');
-select is((select (current_stock, status) from public.inventory_items where sku = 'LIN-NAVY'), (12, 'in-stock'::public.inventory_status),
+select is((select (current_stock, status) from public.inventory_items where workspace_id = :'ws' and sku = 'LIN-NAVY'), (12, 'in-stock'::public.inventory_status),
   'the item follows');
 select tests.run_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000001', :'ws', 'stock-out', 4, 'order', 'suit'));
 select is((select (previous_stock, new_stock) from public.inventory_movements where notes = 'suit'), (12, 8), 'a stock-out takes 4');
@@ -63,7 +63,7 @@ select is(tests.error_as('acme_member', format(:'move', '1e000000-0000-0000-0000
   '23514 new row for relation "inventory_movements" violates check constraint "inventory_movements_check"', 'stock-out quantities are positive');
 select is(tests.error_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000001', :'ws', 'stock-out', 8, 'order', null)),
   '23514 not enough stock of LIN-NAVY (Linen, navy): 7 pcs on hand, 8 requested', 'stock never goes below zero, and the error says why');
-select is((select current_stock from public.inventory_items where sku = 'LIN-NAVY'), 7, 'nothing moved');
+select is((select current_stock from public.inventory_items where workspace_id = :'ws' and sku = 'LIN-NAVY'), 7, 'nothing moved');
 update public.workspaces set allow_backorders = true where id = :'ws';
 select is(tests.error_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000001', :'ws', 'stock-out', 8, 'order', 'backorder')),
   'ok:1', 'unless the workspace allows backorders');
@@ -76,7 +76,7 @@ select is(tests.try_as('acme_owner', format('delete from public.inventory_moveme
 -- The opening movement
 select tests.run_as('acme_admin', format('insert into public.inventory_items (id, workspace_id, name, sku, current_stock, min_stock_level) values (%L, %L, ''Buttons, horn'', ''BTN-HORN'', 200, 50)',
   '1e000000-0000-0000-0000-000000000002', :'ws'));
-select is((select (current_stock, status) from public.inventory_items where sku = 'BTN-HORN'), (200, 'in-stock'::public.inventory_status),
+select is((select (current_stock, status) from public.inventory_items where workspace_id = :'ws' and sku = 'BTN-HORN'), (200, 'in-stock'::public.inventory_status),
   'an item created with stock has it');
 select is((select (movement_type, quantity, previous_stock, new_stock, reference_type) from public.inventory_movements
             where inventory_item_id = '1e000000-0000-0000-0000-000000000002'),
@@ -89,7 +89,7 @@ create function pg_temp.notices() returns bigint language sql as $$
   select count(*) from public.notifications where type = 'inventory_low_stock' and reference_id = '1e000000-0000-0000-0000-000000000002'
 $$;
 select tests.run_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000002', :'ws', 'stock-out', 150, 'order', null));
-select is((select status from public.inventory_items where sku = 'BTN-HORN'), 'low-stock'::public.inventory_status, 'at the minimum it is low-stock');
+select is((select status from public.inventory_items where workspace_id = :'ws' and sku = 'BTN-HORN'), 'low-stock'::public.inventory_status, 'at the minimum it is low-stock');
 select is(pg_temp.notices(), 2::bigint, 'its owner and admin hear of it (not members)');
 select tests.run_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000002', :'ws', 'stock-out', 10, 'order', null));
 select is(pg_temp.notices(), 2::bigint, 'once per crossing, not per movement below it');
@@ -97,7 +97,7 @@ select tests.run_as('acme_member', format(:'move', '1e000000-0000-0000-0000-0000
 select tests.run_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000002', :'ws', 'stock-out', 100, 'order', null));
 select is(pg_temp.notices(), 4::bigint, 'restocked and crossing again, they hear again');
 select tests.run_as('acme_member', format(:'move', '1e000000-0000-0000-0000-000000000002', :'ws', 'stock-out', 40, 'order', null));
-select is((select status from public.inventory_items where sku = 'BTN-HORN'), 'out-of-stock'::public.inventory_status, 'none left is out-of-stock');
+select is((select status from public.inventory_items where workspace_id = :'ws' and sku = 'BTN-HORN'), 'out-of-stock'::public.inventory_status, 'none left is out-of-stock');
 
 select * from finish();
 rollback;
