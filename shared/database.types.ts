@@ -785,6 +785,140 @@ export type Database = {
           },
         ];
       };
+      "client_interactions": {
+        Row: {
+          "contact_id": string;
+          "created_at": string;
+          "description": string | null;
+          "id": string;
+          "interaction_type": Database["public"]["Enums"]["interaction_type"];
+          "metadata": NonNullable<Json>;
+          "occurred_at": string;
+          "subject": string | null;
+          "updated_at": string;
+          "user_id": string | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "contact_id": string;
+          "created_at"?: string;
+          "description"?: string | null;
+          "id"?: string;
+          "interaction_type": Database["public"]["Enums"]["interaction_type"];
+          "metadata"?: NonNullable<Json>;
+          "occurred_at"?: string;
+          "subject"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string | null;
+          "workspace_id": string;
+        };
+        Update: {
+          "contact_id"?: string;
+          "created_at"?: string;
+          "description"?: string | null;
+          "id"?: string;
+          "interaction_type"?: Database["public"]["Enums"]["interaction_type"];
+          "metadata"?: NonNullable<Json>;
+          "occurred_at"?: string;
+          "subject"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string | null;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "client_interactions_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "client_interactions_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "client_interactions_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "client_measurements": {
+        Row: {
+          "contact_id": string;
+          "created_at": string;
+          "id": string;
+          "measurement_template_id": string;
+          "measurements": NonNullable<Json>;
+          "notes": string | null;
+          "taken_at": string;
+          "taken_by": string | null;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "contact_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "measurement_template_id": string;
+          "measurements": NonNullable<Json>;
+          "notes"?: string | null;
+          "taken_at"?: string;
+          "taken_by"?: string | null;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "contact_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "measurement_template_id"?: string;
+          "measurements"?: NonNullable<Json>;
+          "notes"?: string | null;
+          "taken_at"?: string;
+          "taken_by"?: string | null;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "client_measurements_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "client_measurements_measurement_template_id_workspace_id_fkey";
+            columns: ["measurement_template_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "measurement_templates";
+            referencedColumns: ["id", "workspace_id"];
+          },
+          {
+            foreignKeyName: "client_measurements_taken_by_fkey";
+            columns: ["taken_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "client_measurements_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "contact_identities": {
         Row: {
           "blocked_at": string | null;
@@ -1428,6 +1562,58 @@ export type Database = {
           },
           {
             foreignKeyName: "inventory_movements_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "measurement_templates": {
+        Row: {
+          "created_at": string;
+          "created_by": string | null;
+          "description": string | null;
+          "fields": NonNullable<Json>;
+          "id": string;
+          "is_active": boolean;
+          "name": string;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "fields": NonNullable<Json>;
+          "id"?: string;
+          "is_active"?: boolean;
+          "name": string;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "fields"?: NonNullable<Json>;
+          "id"?: string;
+          "is_active"?: boolean;
+          "name"?: string;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "measurement_templates_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "measurement_templates_workspace_id_fkey";
             columns: ["workspace_id"];
             isOneToOne: false;
             referencedRelation: "workspaces";
@@ -2956,6 +3142,51 @@ export type Database = {
           },
         ];
       };
+      "latest_client_measurements": {
+        Row: {
+          "contact_id": string;
+          "created_at": string;
+          "id": string;
+          "measurement_template_id": string;
+          "measurements": NonNullable<Json>;
+          "notes": string | null;
+          "taken_at": string;
+          "taken_by": string | null;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "client_measurements_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "client_measurements_measurement_template_id_workspace_id_fkey";
+            columns: ["measurement_template_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "measurement_templates";
+            referencedColumns: ["id", "workspace_id"];
+          },
+          {
+            foreignKeyName: "client_measurements_taken_by_fkey";
+            columns: ["taken_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "client_measurements_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
     };
     Functions: {
       "accept_invitation": {
@@ -3689,6 +3920,7 @@ export type Database = {
       "conversation_status": "open" | "pending" | "closed" | "expired";
       "conversation_type": "individual" | "group";
       "group_role": "member" | "admin" | "super_admin";
+      "interaction_type": "call" | "email" | "meeting" | "note" | "order" | "payment";
       "inventory_movement_type": "stock-in" | "stock-out" | "adjustment" | "return";
       "inventory_status": "in-stock" | "low-stock" | "out-of-stock";
       "invitation_status": "pending" | "accepted" | "revoked" | "expired";
@@ -3917,6 +4149,7 @@ export const Constants = {
       "conversation_status": ["open", "pending", "closed", "expired"],
       "conversation_type": ["individual", "group"],
       "group_role": ["member", "admin", "super_admin"],
+      "interaction_type": ["call", "email", "meeting", "note", "order", "payment"],
       "inventory_movement_type": ["stock-in", "stock-out", "adjustment", "return"],
       "inventory_status": ["in-stock", "low-stock", "out-of-stock"],
       "invitation_status": ["pending", "accepted", "revoked", "expired"],
