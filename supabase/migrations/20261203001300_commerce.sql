@@ -2,7 +2,8 @@
 --
 -- What a business sells and keeps in stock (seed 004 Orders and
 -- Inventory): inventory items and their movements, orders and their items,
--- the orders' status history and WhatsApp notices.
+-- the orders' status history and WhatsApp notices, and a contact's
+-- timeline (interactions, orders, conversations).
 --
 -- Stock. An item's current_stock changes only through inventory_movements:
 -- a movement locks its item, the database fills in previous_stock and
@@ -772,6 +773,11 @@ begin
   insert into public.order_status_changes (order_id, workspace_id, from_status, to_status, changed_by, message_id,
                                            message_error)
   values (new.id, new.workspace_id, from_status, new.status, (select auth.uid()), notice.message_id, notice.error);
+  perform private.log_order_interaction(new, 'order',
+    case when tg_op = 'INSERT' then format('Order %s taken: %s', new.order_number, new.title)
+         else format('Order %s %s', new.order_number, new.status) end,
+    jsonb_build_object('status', new.status) || case when tg_op = 'UPDATE' then jsonb_build_object('previous_status', old.status)
+                                                     else '{}'::jsonb end);
   perform private.emit_hook_events(array[row(new.workspace_id, null,
     case when tg_op = 'INSERT' then 'order.created' else 'order.status_changed' end,
     private.order_event_data(new) || case when tg_op = 'UPDATE' then jsonb_build_object('previous_status', old.status)
@@ -780,11 +786,33 @@ begin
 end
 $$;
 
+-- The client's timeline gets the order's steps and payments. A mirrored
+-- agent order made by someone outside the workspace (a platform super
+-- admin) leaves no entry rather than fail.
+create function private.log_order_interaction(o public.orders, kind public.interaction_type, subject text, facts jsonb)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if o.contact_id is null or private.is_client() and not private.has_workspace_role(o.workspace_id, 'member') then
+    return;
+  end if;
+  insert into public.client_interactions (workspace_id, contact_id, user_id, interaction_type, subject, metadata)
+  values (o.workspace_id, o.contact_id, (select auth.uid()), kind, subject,
+          jsonb_build_object('order_id', o.id, 'order_number', o.order_number) || facts);
+end
+$$;
+
 create function private.order_paid()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  perform private.log_order_interaction(new, 'payment',
+    format('%s of %s %s on order %s', case when new.amount_paid > old.amount_paid then 'Payment' else 'Refund' end,
+           abs(new.amount_paid - old.amount_paid), new.currency, new.order_number),
+    jsonb_build_object('amount', new.amount_paid - old.amount_paid, 'amount_paid', new.amount_paid, 'currency', new.currency,
+                       'payment_status', new.payment_status));
   perform private.emit_hook_events(array[row(new.workspace_id, null, 'order.payment',
     private.order_event_data(new) || jsonb_build_object('amount', new.amount_paid - old.amount_paid))::private.new_hook_event]);
   return null;
@@ -941,6 +969,58 @@ begin
   return new;
 end
 $$;
+
+-- Timeline ----------------------------------------------------------------------------
+
+-- A contact's history newest first: interactions (those the database logs
+-- for orders and payments too), orders, WhatsApp conversations (at their
+-- last message). One statement under the caller's RLS; each branch reads
+-- its own (contact, time) index up to one page, so a page costs the same
+-- however long the history. Keyset: pass the last row's at and id.
+create function public.contact_timeline(contact_id uuid, before_at timestamptz default null, before_id uuid default null,
+                                        max_rows integer default 50)
+returns table (kind text, id uuid, at timestamptz, title text, detail jsonb)
+language sql stable security invoker set search_path = ''
+as $$
+  with page as (
+    select least(greatest(coalesce(max_rows, 50), 1), 200) as n,
+           coalesce(before_at, 'infinity'::timestamptz) as at,
+           coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid) as id
+  )
+  select t.kind, t.id, t.at, t.title, t.detail
+    from (
+      (select 'interaction' as kind, i.id, i.occurred_at as at, coalesce(i.subject, i.interaction_type::text) as title,
+              jsonb_strip_nulls(jsonb_build_object('type', i.interaction_type, 'description', i.description,
+                                                   'user_id', i.user_id, 'metadata', i.metadata)) as detail
+         from public.client_interactions i, page p
+        where i.contact_id = contact_timeline.contact_id and (i.occurred_at, i.id) < (p.at, p.id)
+        order by i.occurred_at desc, i.id desc
+        limit (select n from page))
+      union all
+      (select 'order', o.id, o.order_date, o.order_number || ': ' || o.title,
+              jsonb_strip_nulls(jsonb_build_object('status', o.status, 'currency', o.currency, 'total_amount', o.total_amount,
+                                                   'amount_paid', o.amount_paid, 'payment_status', o.payment_status,
+                                                   'due_date', o.due_date))
+         from public.orders o, page p
+        where o.contact_id = contact_timeline.contact_id and (o.order_date, o.id) < (p.at, p.id)
+        order by o.order_date desc, o.id desc
+        limit (select n from page))
+      union all
+      (select 'conversation', c.id, coalesce(c.last_message_at, c.created_at), 'WhatsApp #' || c.display_id,
+              jsonb_strip_nulls(jsonb_build_object('channel_id', c.channel_id, 'status', c.status,
+                                                   'last_message', c.last_message_preview,
+                                                   'direction', c.last_message_direction, 'unread', c.unread_count))
+         from public.conversations c, page p
+        where c.contact_id = contact_timeline.contact_id
+          and (coalesce(c.last_message_at, c.created_at), c.id) < (p.at, p.id)
+        order by coalesce(c.last_message_at, c.created_at) desc, c.id desc
+        limit (select n from page))
+    ) t
+   order by t.at desc, t.id desc
+   limit (select n from page)
+$$;
+comment on function public.contact_timeline(uuid, timestamptz, uuid, integer) is
+  'A contact''s interactions, orders and WhatsApp conversations, newest first, max_rows (1-200, default 50) per page; the next page starts before the last row''s (at, id). Reads under the caller''s RLS.';
 
 -- ==========================================================================
 -- Triggers
@@ -1117,4 +1197,7 @@ revoke all on function private.next_gapless_number(uuid, text), private.format_o
   private.order_event_data(public.orders), private.order_status_moved(), private.order_paid(),
   private.order_contact_figures(), private.move_contact_figures(public.orders[], public.orders[]),
   private.add_to_subtotals(private.amount_change[]), private.check_order_status_template(),
-  private.mirror_agent_order() from public;
+  private.mirror_agent_order(), private.log_order_interaction(public.orders, public.interaction_type, text, jsonb)
+  from public;
+revoke all on function public.contact_timeline(uuid, timestamptz, uuid, integer) from public, anon;
+grant execute on function public.contact_timeline(uuid, timestamptz, uuid, integer) to authenticated, service_role;

@@ -15,7 +15,8 @@ const demo = "00000000-0000-4000-b000-000000000001";
 
 // What a previous run on the same stack left, undone as an operator would:
 // its notice, the stock it took (movements and level), the order itself
-// (which takes it out of Ana's figures), and the number it used.
+// (which takes it out of Ana's figures), its timeline entries, and the
+// number it used.
 let sql: Sql;
 async function forget() {
   await sql.begin(async (tx) => {
@@ -35,6 +36,7 @@ async function forget() {
        where i.id = t.inventory_item_id`;
     await tx`delete from public.inventory_movements where reference_type = 'order' and reference_id = any(${ids})`;
     await tx`delete from public.orders where id = any(${ids})`;
+    await tx`delete from public.client_interactions where metadata ->> 'order_id' = any(${ids})`;
     await tx`update private.workspace_counters
                 set last_value = (select coalesce(max(number), 0) from public.orders where workspace_id = ${demo})
               where workspace_id = ${demo} and kind = 'order'`;
