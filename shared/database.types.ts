@@ -3275,6 +3275,21 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "contact_timeline": {
+        Args: {
+          "before_at"?: string;
+          "before_id"?: string;
+          "contact_id": string;
+          "max_rows"?: number;
+        };
+        Returns: {
+          "at": string;
+          "detail": Json;
+          "id": string;
+          "kind": string;
+          "title": string;
+        }[];
+      };
       "contacts_tagged": {
         Args: {
           "before_id"?: string;
