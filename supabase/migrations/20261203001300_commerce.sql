@@ -545,10 +545,11 @@ $$;
 -- Only what holds no stock is removed: a pending or cancelled order.
 create function private.guard_order_delete()
 returns trigger
-language plpgsql set search_path = ''
+language plpgsql security definer set search_path = ''
 as $$
 begin
-  if old.status in ('in-progress', 'completed') and current_setting('threadline.order_mirror', true) is distinct from 'on' then
+  if old.status in ('in-progress', 'completed') and current_setting('threadline.order_mirror', true) is distinct from 'on'
+     and exists (select 1 from public.workspaces w where w.id = old.workspace_id) then  -- not the workspace going
     raise exception 'order % is %: cancel it instead of deleting it', old.order_number, old.status
       using errcode = '55000', hint = case when old.status = 'in-progress' then 'cancelling returns its stock' end;
   end if;
@@ -569,6 +570,12 @@ declare
   inv public.inventory_items;
   mirror boolean := coalesce(current_setting('threadline.order_mirror', true) = 'on', false);
 begin
+  -- An inventory item deleted (alone, or with its workspace) unlinks its
+  -- lines, whatever their order's state: history keeps name and price.
+  if tg_op = 'UPDATE' and new.inventory_item_id is null and old.inventory_item_id is not null
+     and (to_jsonb(new) - 'inventory_item_id') = (to_jsonb(old) - 'inventory_item_id') then
+    return new;
+  end if;
   select * into o from public.orders x
    where x.id = r.order_id and x.workspace_id = coalesce(r.workspace_id, x.workspace_id)
      for no key update;

@@ -4,7 +4,7 @@
 -- contacts' figures; WhatsApp notices through the send path, refused for a
 -- contact who opted out.
 begin;
-select plan(61);
+select plan(64);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 update public.workspaces set currency = 'NGN', default_tax_rate = 7.5 where id = :'ws';
@@ -197,6 +197,13 @@ select is((select (message_id, message_error) from public.order_status_changes w
   (null::uuid, 'the contact opted out of messages'::text), 'an opted-out client is not messaged; the history says why');
 select is((select status from public.orders where id = '0d000000-0000-0000-0000-000000000003'), 'completed'::public.work_order_status,
   'and the status change stands');
+
+select is(tests.run_as('acme_admin', 'delete from public.inventory_items where sku = ''LIN-1'''), 1::bigint,
+  'an item used by completed orders can be removed');
+select is((select count(*)::integer from public.order_items where workspace_id = :'ws' and item_name = 'Lining' and inventory_item_id is null), 2,
+  'their lines keep their name and price, unlinked');
+select is(tests.error_as('acme_owner', format('delete from public.workspaces where id = %L', :'ws')), 'ok:1',
+  'a workspace with orders in progress can still be deleted, orders and all');
 
 select * from finish();
 rollback;
