@@ -718,11 +718,18 @@ begin
   chat := ct.phone || case when ch.provider = 'cloud_api' then '' else '@s.whatsapp.net' end;
   params := private.order_template_params(map.parameters, o);
   begin
-    insert into public.conversations (workspace_id, channel_id, chat_id, contact_id, type)
-    values (o.workspace_id, ch.id, chat, ct.id, 'individual')
-    on conflict (channel_id, workspace_id, chat_id) do nothing;
+    -- The client's own chat on that channel (its id is what WhatsApp gave,
+    -- which for some countries differs from the stored number), else a new one.
     select v.id into conv from public.conversations v
-     where v.channel_id = ch.id and v.workspace_id = o.workspace_id and v.chat_id = chat;
+     where v.contact_id = ct.id and v.channel_id = ch.id and v.workspace_id = o.workspace_id and v.type = 'individual'
+     order by v.last_message_at desc nulls last, v.id desc limit 1;
+    if conv is null then
+      insert into public.conversations (workspace_id, channel_id, chat_id, contact_id, type)
+      values (o.workspace_id, ch.id, chat, ct.id, 'individual')
+      on conflict (channel_id, workspace_id, chat_id) do nothing;
+      select v.id into conv from public.conversations v
+       where v.channel_id = ch.id and v.workspace_id = o.workspace_id and v.chat_id = chat;
+    end if;
     insert into public.messages (conversation_id, type, template_id, template_params, order_id)
     values (conv, 'template', tpl.id, params, o.id)
     returning id into message_id;
