@@ -811,9 +811,11 @@ begin
   if o.contact_id is null or private.is_client() and not private.has_workspace_role(o.workspace_id, 'member') then
     return;
   end if;
-  insert into public.client_interactions (workspace_id, contact_id, user_id, interaction_type, subject, metadata)
+  -- The clock, not the transaction's start: an order's entries of one
+  -- transaction (taken, paid, started) keep the order they happened in.
+  insert into public.client_interactions (workspace_id, contact_id, user_id, interaction_type, subject, metadata, occurred_at)
   values (o.workspace_id, o.contact_id, (select auth.uid()), kind, subject,
-          jsonb_build_object('order_id', o.id, 'order_number', o.order_number) || facts);
+          jsonb_build_object('order_id', o.id, 'order_number', o.order_number) || facts, clock_timestamp());
 end
 $$;
 
