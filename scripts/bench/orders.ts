@@ -74,6 +74,7 @@ for (let c = 0; c < clients; c++) {
 }
 const ws = await createWorkspace(sql, "Orders bench", `orders-bench-${tag}`, owner);
 let baselineMade = false;
+let figures: Record<string, unknown> | undefined;
 
 type Run = {
   seconds: number;
@@ -304,6 +305,8 @@ try {
   await sql`insert into public.contacts (workspace_id, name, phone)
             select ${ws}, 'Client ' || k, (447700000000 + k)::text from generate_series(1, ${contactCount}) k`;
 
+  // A run killed before its cleanup leaves the scratch schema behind.
+  await sql`drop schema if exists bench_baseline cascade`;
   await sql`create schema bench_baseline`;
   baselineMade = true;
   for (const t of ["orders", "order_items", "inventory_items", "inventory_movements"]) {
@@ -352,7 +355,7 @@ try {
       `(baseline p50 ${percentile(base.ms, 50)} ms, p99 ${percentile(base.ms, 99)} ms); ` +
       `numbers gapless: ${check.gapless}, totals exact: ${check.totals_exact}, hot item left: ${check.hot_left}`,
   );
-  report("orders", {
+  figures = {
     orders: check.orders,
     orders_per_s: Math.round(ordersPerS),
     baseline_per_s: Math.round(baselinePerS),
@@ -365,19 +368,26 @@ try {
     baseline_retries: base.retries,
     gapless: check.gapless,
     totals_exact: check.totals_exact,
-  });
+  };
 } finally {
   await cleanup().catch((e) => console.error("cleanup failed:", e));
   await sql.end();
 }
+if (figures) report("orders", figures);
 
 // Orders holding stock cannot be deleted, and removing the workspace's
 // items would edit the lines of orders that are not pending: cancel what is
 // in progress, remove the orders, then the workspace.
 async function cleanup() {
+  const t = performance.now();
   if (baselineMade) await sql`drop schema bench_baseline cascade`;
   await sql`update public.orders set status = 'cancelled' where workspace_id = ${ws} and status = 'in-progress'`;
+  const cancelled = performance.now();
   await sql`delete from public.orders where workspace_id = ${ws}`;
   await dropWorkspace(sql, ws);
+  console.error(
+    `cleanup: ${((cancelled - t) / 1000).toFixed(1)} s to cancel, ` +
+      `${((performance.now() - cancelled) / 1000).toFixed(1)} s to remove`,
+  );
   await sql`delete from auth.users where id = any (${[owner, ...members]}::uuid[])`;
 }
