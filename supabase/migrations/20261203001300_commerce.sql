@@ -290,7 +290,10 @@ declare
   delta integer;
   backorders boolean;
 begin
-  perform private.require_writer(new.workspace_id, 'member', 'inventory_movements');
+  -- An order's own movements were authorised with the order's update.
+  if current_setting('threadline.order_stock', true) is distinct from 'on' then
+    perform private.require_writer(new.workspace_id, 'member', 'inventory_movements');
+  end if;
   -- The opening movement of an item created with stock records that stock;
   -- the item has it already.
   if current_setting('threadline.inventory_opening', true) = 'on' and new.reference_type = 'opening'
@@ -468,8 +471,6 @@ begin
     new.currency := ws.currency;
     new.tax_rate := coalesce(new.tax_rate, ws.default_tax_rate);
     new.subtotal := 0;
-    new.number := private.next_gapless_number(new.workspace_id, 'order');
-    new.order_number := private.format_order_number(ws.order_number_format, new.number, new.order_date);
     new.started_at := case when new.status in ('in-progress', 'completed') then now() end;
     new.completed_at := case when new.status = 'completed' then now() end;
     new.cancelled_at := case when new.status = 'cancelled' then now() end;
@@ -527,16 +528,22 @@ begin
 
   if new.discount > new.subtotal then
     raise exception 'the discount % is more than the subtotal % of order %', new.discount, new.subtotal,
-      new.order_number using errcode = '23514';
+      coalesce(new.order_number, '(new)') using errcode = '23514', hint = 'add the items first';
   end if;
   new.tax := round((new.subtotal - new.discount) * new.tax_rate / 100, 2);
   new.total_amount := new.subtotal - new.discount + new.tax;
   if new.amount_paid > new.total_amount then
-    raise exception 'order % would be overpaid: % paid, total %', new.order_number, new.amount_paid,
+    raise exception 'order % would be overpaid: % paid, total %', coalesce(new.order_number, '(new)'), new.amount_paid,
       new.total_amount using errcode = '23514',
       hint = case when tg_op = 'UPDATE' and new.amount_paid = old.amount_paid
                   then 'the total went below what was paid; refund the difference first'
                   else 'record at most the balance due' end;
+  end if;
+  if tg_op = 'INSERT' then
+    -- Last: the counter stays locked until commit, so concurrent orders of
+    -- the workspace wait from here on, not for the checks above.
+    new.number := private.next_gapless_number(new.workspace_id, 'order');
+    new.order_number := private.format_order_number(ws.order_number_format, new.number, new.order_date);
   end if;
   return new;
 end
@@ -568,6 +575,7 @@ declare
   r public.order_items := case when tg_op = 'DELETE' then old else new end;
   o public.orders;
   inv public.inventory_items;
+  role public.member_role;
   mirror boolean := coalesce(current_setting('threadline.order_mirror', true) = 'on', false);
 begin
   -- An inventory item deleted (alone, or with its workspace) unlinks its
@@ -582,11 +590,15 @@ begin
   if tg_op = 'DELETE' and not found then
     return old;  -- the order is being deleted
   end if;
-  if not found or not mirror and private.is_client() and not private.has_workspace_role(o.workspace_id, 'viewer') then
+  if not mirror and private.is_client() then
+    role := case when found then private.workspace_role(o.workspace_id) end;
+    if role is null then
+      raise exception 'order not found' using errcode = 'P0002';
+    elsif role < 'member' then
+      raise exception 'new row violates row-level security policy for table "order_items"' using errcode = '42501';
+    end if;
+  elsif not found then
     raise exception 'order not found' using errcode = 'P0002';
-  end if;
-  if not mirror then
-    perform private.require_writer(o.workspace_id, 'member', 'order_items');
   end if;
   if o.status <> 'pending' and not mirror then
     raise exception 'the items of order % change only while it is pending (it is %)', o.order_number, o.status
@@ -656,6 +668,7 @@ returns void
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  perform set_config('threadline.order_stock', 'on', true);
   if o.status = 'in-progress' and from_status = 'pending' then
     insert into public.inventory_movements (inventory_item_id, workspace_id, movement_type, quantity, reference_type,
                                             reference_id, notes)
@@ -675,6 +688,7 @@ begin
      where t.taken > 0
      order by t.inventory_item_id;
   end if;
+  perform set_config('threadline.order_stock', 'off', true);
 end
 $$;
 
@@ -772,8 +786,8 @@ as $$
     'due_date', o.due_date, 'source', o.source)))
 $$;
 
--- After a new order or a status change: stock, history, the customer's
--- notice, the hook event.
+-- After a new order or a status change: history, the customer's notice,
+-- the timeline, the hook event, stock.
 create function private.order_status_moved()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -782,20 +796,25 @@ declare
   from_status public.work_order_status := case when tg_op = 'UPDATE' then old.status end;
   notice record;
 begin
-  perform private.move_order_stock(new, from_status);
   select * into notice from private.send_order_notice(new);
   insert into public.order_status_changes (order_id, workspace_id, from_status, to_status, changed_by, message_id,
-                                           message_error)
-  values (new.id, new.workspace_id, from_status, new.status, (select auth.uid()), notice.message_id, notice.error);
-  perform private.log_order_interaction(new, 'order',
-    case when tg_op = 'INSERT' then format('Order %s taken: %s', new.order_number, new.title)
-         else format('Order %s %s', new.order_number, new.status) end,
-    jsonb_build_object('status', new.status) || case when tg_op = 'UPDATE' then jsonb_build_object('previous_status', old.status)
-                                                     else '{}'::jsonb end);
-  perform private.emit_hook_events(array[row(new.workspace_id, null,
-    case when tg_op = 'INSERT' then 'order.created' else 'order.status_changed' end,
-    private.order_event_data(new) || case when tg_op = 'UPDATE' then jsonb_build_object('previous_status', old.status)
-                                          else '{}'::jsonb end)::private.new_hook_event]);
+                                           message_error, changed_at)
+  values (new.id, new.workspace_id, from_status, new.status, (select auth.uid()), notice.message_id, notice.error,
+          clock_timestamp());
+  -- The timeline shows later steps from the history itself.
+  if tg_op = 'INSERT' then
+    perform private.log_order_interaction(new, 'order', format('Order %s taken: %s', new.order_number, new.title),
+                                          jsonb_build_object('status', new.status));
+  end if;
+  if private.workspace_has_hooks(new.workspace_id) then
+    perform private.emit_hook_events(array[row(new.workspace_id, null,
+      case when tg_op = 'INSERT' then 'order.created' else 'order.status_changed' end,
+      private.order_event_data(new) || case when tg_op = 'UPDATE' then jsonb_build_object('previous_status', old.status)
+                                            else '{}'::jsonb end)::private.new_hook_event]);
+  end if;
+  -- Last: the items' row locks are held until commit, and a popular item
+  -- is what concurrent orders queue for.
+  perform private.move_order_stock(new, from_status);
   return null;
 end
 $$;
@@ -808,7 +827,8 @@ returns void
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  if o.contact_id is null or private.is_client() and not private.has_workspace_role(o.workspace_id, 'member') then
+  if o.contact_id is null or current_setting('threadline.order_mirror', true) = 'on' and private.is_client()
+     and not private.has_workspace_role(o.workspace_id, 'member') then
     return;
   end if;
   -- The clock, not the transaction's start: an order's entries of one
@@ -829,60 +849,54 @@ begin
            abs(new.amount_paid - old.amount_paid), new.currency, new.order_number),
     jsonb_build_object('amount', new.amount_paid - old.amount_paid, 'amount_paid', new.amount_paid, 'currency', new.currency,
                        'payment_status', new.payment_status));
-  perform private.emit_hook_events(array[row(new.workspace_id, null, 'order.payment',
-    private.order_event_data(new) || jsonb_build_object('amount', new.amount_paid - old.amount_paid))::private.new_hook_event]);
+  if private.workspace_has_hooks(new.workspace_id) then
+    perform private.emit_hook_events(array[row(new.workspace_id, null, 'order.payment',
+      private.order_event_data(new) || jsonb_build_object('amount', new.amount_paid - old.amount_paid))::private.new_hook_event]);
+  end if;
   return null;
 end
 $$;
 
--- Contacts' figures move by each statement's difference: count and revenue
--- of their orders that are not cancelled, and the latest order date (found
--- again when the latest order stops counting). Deltas under the contact's
--- row lock stay exact with concurrent orders.
+-- Contacts' figures move by each order's difference: count and revenue of
+-- their orders that are not cancelled, and the latest order date (found
+-- again when the latest order stops counting). Differences applied under
+-- the contact's row lock stay exact with concurrent orders; the triggers'
+-- WHEN lets through only the changes that move a figure.
 create function private.order_contact_figures()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
+declare
+  counted_before boolean := tg_op <> 'INSERT' and old.contact_id is not null and old.status <> 'cancelled';
+  counted_now boolean := tg_op <> 'DELETE' and new.contact_id is not null and new.status <> 'cancelled';
 begin
-  -- A trigger has the transition tables of its own event only.
-  if tg_op = 'INSERT' then
-    perform private.move_contact_figures('{}'::public.orders[], array(select n::public.orders from new_orders n));
-  elsif tg_op = 'UPDATE' then
-    perform private.move_contact_figures(array(select p::public.orders from old_orders p), array(select n::public.orders from new_orders n));
-  else
-    perform private.move_contact_figures(array(select p::public.orders from old_orders p), '{}'::public.orders[]);
+  if counted_before and counted_now and new.contact_id = old.contact_id then
+    update public.contacts c
+       set total_revenue = c.total_revenue + new.amount_paid - old.amount_paid,
+           last_order_at = greatest(c.last_order_at, new.order_date)
+     where c.id = new.contact_id;
+    counted_now := false;  -- done
+  elsif counted_before then
+    update public.contacts c
+       set total_orders = c.total_orders - 1, total_revenue = c.total_revenue - old.amount_paid
+     where c.id = old.contact_id;
   end if;
-  return null;
-end
-$$;
-
-create function private.move_contact_figures(old_rows public.orders[], new_rows public.orders[])
-returns void
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  update public.contacts c
-     set total_orders = c.total_orders + d.n, total_revenue = c.total_revenue + d.revenue,
-         last_order_at = greatest(c.last_order_at, d.latest)
-    from (select x.contact_id, sum(x.n) as n, sum(x.revenue) as revenue, max(x.at) as latest
-            from (select n.contact_id, 1 as n, n.amount_paid as revenue, n.order_date as at
-                    from unnest(new_rows) n where n.status <> 'cancelled' and n.contact_id is not null
-                  union all
-                  select p.contact_id, -1, -p.amount_paid, null
-                    from unnest(old_rows) p where p.status <> 'cancelled' and p.contact_id is not null) x
-           group by x.contact_id) d
-   where c.id = d.contact_id
-     and (d.n <> 0 or d.revenue <> 0 or d.latest > coalesce(c.last_order_at, '-infinity'));
-  if cardinality(old_rows) > 0 then
+  if counted_now then
+    update public.contacts c
+       set total_orders = c.total_orders + 1, total_revenue = c.total_revenue + new.amount_paid,
+           last_order_at = greatest(c.last_order_at, new.order_date)
+     where c.id = new.contact_id;
+  end if;
+  -- The latest order may have stopped counting: look again, after the
+  -- lock above, so what concurrent transactions committed is seen.
+  if counted_before and (tg_op = 'DELETE' or new.status = 'cancelled' or new.contact_id is distinct from old.contact_id
+                         or new.order_date <> old.order_date) then
     update public.contacts c
        set last_order_at = (select max(o.order_date) from public.orders o
                              where o.contact_id = c.id and o.status <> 'cancelled')
-     where c.id in (select p.contact_id
-                      from unnest(old_rows) p left join unnest(new_rows) n on n.id = p.id
-                     where p.status <> 'cancelled' and p.contact_id is not null
-                       and (n.id is null or n.status = 'cancelled' or n.contact_id is distinct from p.contact_id
-                            or n.order_date <> p.order_date));
+     where c.id = old.contact_id and c.last_order_at <= old.order_date;
   end if;
+  return null;
 end
 $$;
 
@@ -989,10 +1003,11 @@ $$;
 -- Timeline ----------------------------------------------------------------------------
 
 -- A contact's history newest first: interactions (those the database logs
--- for orders and payments too), orders, WhatsApp conversations (at their
--- last message). One statement under the caller's RLS; each branch reads
--- its own (contact, time) index up to one page, so a page costs the same
--- however long the history. Keyset: pass the last row's at and id.
+-- for orders taken and payments too), orders, their later status changes,
+-- WhatsApp conversations (at their last message). One statement under the
+-- caller's RLS; each branch reads its own (contact, time) index up to one
+-- page (status changes through the contact's orders), so a page costs about
+-- the same however long the history. Keyset: the last row's at and id.
 create function public.contact_timeline(contact_id uuid, before_at timestamptz default null, before_id uuid default null,
                                         max_rows integer default 50)
 returns table (kind text, id uuid, at timestamptz, title text, detail jsonb)
@@ -1022,6 +1037,17 @@ as $$
         order by o.order_date desc, o.id desc
         limit (select n from page))
       union all
+      (select 'order_status', s.id, s.changed_at, format('Order %s %s', o.order_number, s.to_status),
+              jsonb_strip_nulls(jsonb_build_object('order_id', o.id, 'from_status', s.from_status, 'to_status', s.to_status,
+                                                   'changed_by', s.changed_by, 'message_id', s.message_id,
+                                                   'message_error', s.message_error))
+         from public.order_status_changes s
+         join public.orders o on o.id = s.order_id and o.workspace_id = s.workspace_id, page p
+        where o.contact_id = contact_timeline.contact_id and s.from_status is not null
+          and (s.changed_at, s.id) < (p.at, p.id)
+        order by s.changed_at desc, s.id desc
+        limit (select n from page))
+      union all
       (select 'conversation', c.id, coalesce(c.last_message_at, c.created_at), 'WhatsApp #' || c.display_id,
               jsonb_strip_nulls(jsonb_build_object('channel_id', c.channel_id, 'status', c.status,
                                                    'last_message', c.last_message_preview,
@@ -1036,7 +1062,7 @@ as $$
    limit (select n from page)
 $$;
 comment on function public.contact_timeline(uuid, timestamptz, uuid, integer) is
-  'A contact''s interactions, orders and WhatsApp conversations, newest first, max_rows (1-200, default 50) per page; the next page starts before the last row''s (at, id). Reads under the caller''s RLS.';
+  'A contact''s interactions, orders, order status changes and WhatsApp conversations, newest first, max_rows (1-200, default 50) per page; the next page starts before the last row''s (at, id). Reads under the caller''s RLS.';
 
 -- ==========================================================================
 -- Triggers
@@ -1069,14 +1095,15 @@ create trigger order_status_moved after update of status on public.orders
   for each row when (old.status is distinct from new.status) execute function private.order_status_moved();
 create trigger order_paid after update of amount_paid on public.orders
   for each row when (old.amount_paid is distinct from new.amount_paid) execute function private.order_paid();
-create trigger order_contact_figures_insert after insert on public.orders
-  referencing new table as new_orders for each statement execute function private.order_contact_figures();
-create trigger order_contact_figures_update after update on public.orders
-  referencing old table as old_orders new table as new_orders
-  for each statement execute function private.order_contact_figures();
-create trigger order_contact_figures_delete after delete on public.orders
-  referencing old table as old_orders for each statement execute function private.order_contact_figures();
-create trigger audit after insert or update of contact_id, title, status, due_date, priority, discount, tax_rate,
+create trigger order_contact_figures_insert after insert on public.orders for each row
+  when (new.contact_id is not null and new.status <> 'cancelled') execute function private.order_contact_figures();
+create trigger order_contact_figures_update after update of contact_id, amount_paid, order_date, status on public.orders
+  for each row when ((old.contact_id, old.amount_paid, old.order_date, old.status = 'cancelled')
+                     is distinct from (new.contact_id, new.amount_paid, new.order_date, new.status = 'cancelled'))
+  execute function private.order_contact_figures();
+create trigger order_contact_figures_delete after delete on public.orders for each row
+  when (old.contact_id is not null and old.status <> 'cancelled') execute function private.order_contact_figures();
+create trigger audit after update of contact_id, title, status, due_date, priority, discount, tax_rate,
   amount_paid, assigned_to, cancel_reason or delete on public.orders
   for each row execute function private.audit_change('order');
 
@@ -1211,7 +1238,7 @@ revoke all on function private.next_gapless_number(uuid, text), private.format_o
   private.prepare_order_item(), private.order_items_changed(), private.move_order_stock(public.orders, public.work_order_status),
   private.send_order_notice(public.orders), private.order_template_params(jsonb, public.orders),
   private.order_event_data(public.orders), private.order_status_moved(), private.order_paid(),
-  private.order_contact_figures(), private.move_contact_figures(public.orders[], public.orders[]),
+  private.order_contact_figures(),
   private.add_to_subtotals(private.amount_change[]), private.check_order_status_template(),
   private.mirror_agent_order(), private.log_order_interaction(public.orders, public.interaction_type, text, jsonb)
   from public;

@@ -172,7 +172,7 @@ describe("orders through PostgREST", () => {
       await people.member.client.rpc("contact_timeline", { contact_id: contact, max_rows: 10 }),
     );
     expect(rows.map((r) => `${r.kind}:${r.title}`)).toEqual([
-      "interaction:Order ORD-00001 in-progress",
+      "order_status:Order ORD-00001 in-progress",
       "interaction:Payment of 100.00 EUR on order ORD-00001",
       "interaction:Order ORD-00001 taken: Tweed jacket",
       "order:ORD-00001: Tweed jacket",

@@ -16,8 +16,8 @@ select tests.run_as('acme_member', $$update public.orders set status = 'in-progr
 
 select is((select array_agg((interaction_type, subject, user_id = tests.get_supabase_uid('acme_member'))::text order by occurred_at, id)
              from public.client_interactions where contact_id = :'ct' and interaction_type in ('order', 'payment')),
-  array['(order,"Order ORD-00001 taken: Kaftan",t)', '(payment,"Payment of 100.00 USD on order ORD-00001",t)', '(order,"Order ORD-00001 in-progress",t)'],
-  'the database logs the order, its payment and its step, by whom');
+  array['(order,"Order ORD-00001 taken: Kaftan",t)', '(payment,"Payment of 100.00 USD on order ORD-00001",t)'],
+  'the database logs the order taken and its payment, by whom');
 select is((select metadata from public.client_interactions where contact_id = :'ct' and interaction_type = 'payment'),
   '{"order_id": "0d000000-0000-0000-0000-0000000000c1", "order_number": "ORD-00001", "amount": 100.00, "amount_paid": 100.00, "currency": "USD", "payment_status": "partial"}'::jsonb,
   'a payment entry names the order and the amount');
@@ -33,11 +33,11 @@ begin
   return r;
 end $$;
 select is(pg_temp.timeline('acme_viewer'), array[
-  'interaction:Order ORD-00001 in-progress', 'interaction:Payment of 100.00 USD on order ORD-00001',
+  'order_status:Order ORD-00001 in-progress', 'interaction:Payment of 100.00 USD on order ORD-00001',
   'interaction:Order ORD-00001 taken: Kaftan', 'interaction:Fitting', 'order:ORD-00001: Kaftan',
   'interaction:Asked about a kaftan', 'conversation:WhatsApp #1'], 'one list, newest first: logged entries, the order, the conversation');
 select is(pg_temp.timeline('acme_viewer', n => 3), array[
-  'interaction:Order ORD-00001 in-progress', 'interaction:Payment of 100.00 USD on order ORD-00001',
+  'order_status:Order ORD-00001 in-progress', 'interaction:Payment of 100.00 USD on order ORD-00001',
   'interaction:Order ORD-00001 taken: Kaftan'], 'a page of three');
 select t.at as page_at, t.id as page_id from public.contact_timeline(:'ct', null, null, 3) t order by t.at, t.id limit 1 \gset
 select is(pg_temp.timeline('acme_viewer', :'page_at', :'page_id', 3), array[
