@@ -2196,7 +2196,7 @@ export type Database = {
           "order_id": string;
           "quantity": number;
           "total_price": number;
-          "unit_price": number;
+          "unit_price": number | null;
           "workspace_id": string;
         };
         ComputedFields: never;
@@ -2205,11 +2205,11 @@ export type Database = {
           "id"?: string;
           "inventory_item_id"?: string | null;
           "item_description"?: string | null;
-          "item_name": string;
+          "item_name"?: string;
           "order_id": string;
           "quantity"?: number;
-          "total_price": number;
-          "unit_price": number;
+          "total_price"?: number;
+          "unit_price"?: number | null;
           "workspace_id": string;
         };
         Update: {
@@ -2221,7 +2221,7 @@ export type Database = {
           "order_id"?: string;
           "quantity"?: number;
           "total_price"?: number;
-          "unit_price"?: number;
+          "unit_price"?: number | null;
           "workspace_id"?: string;
         };
         Relationships: [
@@ -2392,7 +2392,7 @@ export type Database = {
           "status": Database["public"]["Enums"]["work_order_status"];
           "subtotal": number;
           "tax": number;
-          "tax_rate": number;
+          "tax_rate": number | null;
           "title": string;
           "total_amount": number;
           "updated_at": string;
@@ -2411,9 +2411,9 @@ export type Database = {
           "contact_id"?: string | null;
           "created_at"?: string;
           "created_by"?: string | null;
-          "currency": string;
+          "currency"?: string;
           "customer_email"?: string | null;
-          "customer_name": string;
+          "customer_name"?: string;
           "customer_phone"?: string | null;
           "deposit_amount"?: number | null;
           "description"?: string | null;
@@ -2421,9 +2421,9 @@ export type Database = {
           "due_date"?: string | null;
           "id"?: string;
           "notes"?: string | null;
-          "number": number;
+          "number"?: number;
           "order_date"?: string;
-          "order_number": string;
+          "order_number"?: string;
           "payment_status"?: never;
           "priority"?: Database["public"]["Enums"]["priority_level"];
           "source"?: string;
@@ -2431,7 +2431,7 @@ export type Database = {
           "status"?: Database["public"]["Enums"]["work_order_status"];
           "subtotal"?: number;
           "tax"?: number;
-          "tax_rate": number;
+          "tax_rate"?: number | null;
           "title": string;
           "total_amount"?: number;
           "updated_at"?: string;
@@ -2469,7 +2469,7 @@ export type Database = {
           "status"?: Database["public"]["Enums"]["work_order_status"];
           "subtotal"?: number;
           "tax"?: number;
-          "tax_rate"?: number;
+          "tax_rate"?: number | null;
           "title"?: string;
           "total_amount"?: number;
           "updated_at"?: string;

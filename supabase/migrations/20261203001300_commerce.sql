@@ -110,21 +110,25 @@ create table public.orders (
   id uuid primary key default private.uuid7(),
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   contact_id uuid references public.contacts (id) on delete set null,
-  number bigint not null,
-  order_number text not null,
+  -- The database fills these in; the defaults only spare clients' insert
+  -- types from asking for them.
+  number bigint not null default 0,
+  order_number text not null default '',
   title text not null check (char_length(title) between 1 and 200),
   description text check (char_length(description) <= 4000),
-  customer_name text not null check (char_length(customer_name) between 1 and 200),
+  customer_name text not null default '' check (char_length(customer_name) between 1 and 200),
   customer_email text check (char_length(customer_email) <= 320),
   customer_phone text check (char_length(customer_phone) <= 32),
   order_date timestamptz not null default now(),
   due_date timestamptz,
   priority public.priority_level not null default 'medium',
   status public.work_order_status not null default 'pending',
-  currency text not null check (currency ~ '^[A-Z]{3}$'),
+  currency text not null default 'XXX' check (currency ~ '^[A-Z]{3}$'),
   subtotal numeric(12, 2) not null default 0,
   discount numeric(12, 2) not null default 0 check (discount >= 0),
-  tax_rate numeric(5, 2) not null check (tax_rate between 0 and 100),
+  -- Null on the way in means the workspace's default_tax_rate; never null
+  -- once stored.
+  tax_rate numeric(5, 2) check (tax_rate is not null and tax_rate between 0 and 100),
   tax numeric(12, 2) not null default 0,
   total_amount numeric(12, 2) not null default 0,
   amount_paid numeric(12, 2) not null default 0 check (amount_paid >= 0),
@@ -188,11 +192,13 @@ create table public.order_items (
   order_id uuid not null,
   workspace_id uuid not null,
   inventory_item_id uuid references public.inventory_items (id) on delete set null,
-  item_name text not null check (char_length(item_name) between 1 and 200),
+  item_name text not null default '' check (char_length(item_name) between 1 and 200),
   item_description text check (char_length(item_description) <= 2000),
   quantity integer not null default 1 check (quantity between 1 and 1000000),
-  unit_price numeric(12, 2) not null check (unit_price >= 0),
-  total_price numeric(12, 2) not null,
+  -- Null on the way in means the inventory item's selling_price; never
+  -- null once stored.
+  unit_price numeric(12, 2) check (unit_price is not null and unit_price >= 0),
+  total_price numeric(12, 2) not null default 0,
   created_at timestamptz not null default now(),
   foreign key (order_id, workspace_id) references public.orders (id, workspace_id) on delete cascade
 );
@@ -620,8 +626,11 @@ begin
     new.item_name := coalesce(nullif(btrim(new.item_name), ''), inv.name);
     new.unit_price := coalesce(new.unit_price, inv.selling_price);
   end if;
+  if coalesce(btrim(new.item_name), '') = '' then
+    raise exception 'an item needs an item_name, or an inventory_item_id to take it from' using errcode = '23502';
+  end if;
   if new.unit_price is null then
-    raise exception 'item "%" needs a unit_price', coalesce(new.item_name, '?') using errcode = '23502',
+    raise exception 'item "%" needs a unit_price', new.item_name using errcode = '23502',
       hint = case when new.inventory_item_id is not null then 'the inventory item has no selling_price' end;
   end if;
   new.total_price := new.quantity * new.unit_price;

@@ -90,8 +90,8 @@ describe("orders through PostgREST", () => {
     order = ok(await m.from("orders").select("id").eq("workspace_id", ws).single()).id;
     ok(
       await m.from("order_items").insert([
-        { order_id: order, inventory_item_id: item, quantity: 3 } as never,
-        { order_id: order, item_name: "Making", quantity: 1, unit_price: 150 } as never,
+        { workspace_id: ws, order_id: order, inventory_item_id: item, quantity: 3 },
+        { workspace_id: ws, order_id: order, item_name: "Making", quantity: 1, unit_price: 150 },
       ]),
     );
     const read = ok(
@@ -127,7 +127,7 @@ describe("orders through PostgREST", () => {
       code: "55000",
       message: "order ORD-00001 cannot go from pending to completed",
     });
-    const forged = await m.from("orders").update({ total_amount: 1 } as never).eq("id", order);
+    const forged = await m.from("orders").update({ total_amount: 1 }).eq("id", order);
     expect(forged.error?.code).toBe("42501");
   });
 
@@ -143,7 +143,7 @@ describe("orders through PostgREST", () => {
     );
     expect(c).toEqual({ total_orders: 1, total_revenue: 100 });
     const late = await m.from("order_items").insert(
-      { order_id: order, item_name: "Late", quantity: 1, unit_price: 1 } as never,
+      { workspace_id: ws, order_id: order, item_name: "Late", quantity: 1, unit_price: 1 },
     );
     expect(late.error).toMatchObject({ code: "55000" });
   });
@@ -160,7 +160,13 @@ describe("orders through PostgREST", () => {
     expect(ok(await people.outsider.client.from("order_items").select("id").eq("order_id", order)))
       .toEqual([]);
     const probe = await people.outsider.client.from("order_items")
-      .insert({ order_id: order, item_name: "Probe", quantity: 1, unit_price: 1 } as never);
+      .insert({
+        workspace_id: ws,
+        order_id: order,
+        item_name: "Probe",
+        quantity: 1,
+        unit_price: 1,
+      });
     expect(probe.error).toMatchObject({ code: "P0002", message: "order not found" });
     expect(ok(await people.outsider.client.rpc("contact_timeline", { contact_id: contact })))
       .toEqual([]);
