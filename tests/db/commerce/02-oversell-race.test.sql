@@ -4,23 +4,11 @@
 -- sessions commit, so they make and remove their own fixtures.
 begin;
 select plan(5);
-select format('host=127.0.0.1 port=%s dbname=%s user=postgres password=postgres', current_setting('port'), current_database()) as dsn \gset
-select format('host=127.0.0.1 port=%s dbname=%s user=supabase_auth_admin password=postgres', current_setting('port'), current_database()) as auth_dsn \gset
+select tests.dsn() as dsn \gset
 select extensions.dblink_connect('setup', :'dsn'), extensions.dblink_connect('one', :'dsn'), extensions.dblink_connect('two', :'dsn');
 select extensions.dblink_exec(c, 'set lock_timeout = ''20s''') from unnest(array['one', 'two']) c;
-
--- What an interrupted run may have left.
-select extensions.dblink_exec('setup', $$delete from public.workspaces where id = '1e900000-0000-0000-0000-0000000000b1';
-  delete from auth.users where id = '1e900000-0000-0000-0000-0000000000a1'$$);
-select extensions.dblink_exec(:'auth_dsn', $$
-  insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data, raw_app_meta_data, email_confirmed_at, created_at, updated_at)
-  values ('1e900000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated',
-          'stock-race@example.com', '{}', '{"provider":"email"}', now(), now(), now())$$);
+select tests.committed_workspace('1e900000-0000-0000-0000-0000000000b1', '1e900000-0000-0000-0000-0000000000a1', 'stock-race-pgtap');
 select extensions.dblink_exec('setup', $$
-  insert into public.workspaces (id, name, slug, plan, created_by)
-  values ('1e900000-0000-0000-0000-0000000000b1', 'Stock Race', 'stock-race-pgtap', 'premium', '1e900000-0000-0000-0000-0000000000a1');
-  insert into public.workspace_members (workspace_id, user_id, role)
-  values ('1e900000-0000-0000-0000-0000000000b1', '1e900000-0000-0000-0000-0000000000a1', 'owner');
   insert into public.inventory_items (id, workspace_id, name, sku, current_stock)
   values ('1e900000-0000-0000-0000-0000000000c1', '1e900000-0000-0000-0000-0000000000b1', 'Silk, ivory', 'SILK-IVORY', 1)$$);
 
@@ -45,8 +33,7 @@ select is((select n from extensions.dblink('setup', $$select current_stock from 
 select is((select n from extensions.dblink('setup', $$select count(*) from public.inventory_movements where inventory_item_id = '1e900000-0000-0000-0000-0000000000c1'$$) as r(n bigint)),
   2::bigint, 'the opening stock-in and the one stock-out');
 
-select extensions.dblink_exec('setup', $$delete from public.workspaces where id = '1e900000-0000-0000-0000-0000000000b1'$$);
-select extensions.dblink_exec('setup', $$delete from auth.users where id = '1e900000-0000-0000-0000-0000000000a1'$$);
+select tests.drop_committed_workspace('1e900000-0000-0000-0000-0000000000b1', '1e900000-0000-0000-0000-0000000000a1');
 select extensions.dblink_disconnect(c) from unnest(array['setup', 'one', 'two']) c;
 
 select * from finish();

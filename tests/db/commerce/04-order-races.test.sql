@@ -4,23 +4,11 @@
 -- commit, so they make and remove their own fixtures.
 begin;
 select plan(7);
-select format('host=127.0.0.1 port=%s dbname=%s user=postgres password=postgres', current_setting('port'), current_database()) as dsn \gset
-select format('host=127.0.0.1 port=%s dbname=%s user=supabase_auth_admin password=postgres', current_setting('port'), current_database()) as auth_dsn \gset
+select tests.dsn() as dsn \gset
 select extensions.dblink_connect('setup', :'dsn'), extensions.dblink_connect('one', :'dsn'), extensions.dblink_connect('two', :'dsn');
 select extensions.dblink_exec(c, 'set lock_timeout = ''20s''') from unnest(array['one', 'two']) c;
-
--- What an interrupted run may have left.
-select extensions.dblink_exec('setup', $$delete from public.workspaces where id = '0d900000-0000-0000-0000-0000000000b1';
-  delete from auth.users where id = '0d900000-0000-0000-0000-0000000000a1'$$);
-select extensions.dblink_exec(:'auth_dsn', $$
-  insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data, raw_app_meta_data, email_confirmed_at, created_at, updated_at)
-  values ('0d900000-0000-0000-0000-0000000000a1', '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated',
-          'order-race@example.com', '{}', '{"provider":"email"}', now(), now(), now())$$);
+select tests.committed_workspace('0d900000-0000-0000-0000-0000000000b1', '0d900000-0000-0000-0000-0000000000a1', 'order-race-pgtap');
 select extensions.dblink_exec('setup', $$
-  insert into public.workspaces (id, name, slug, plan, created_by)
-  values ('0d900000-0000-0000-0000-0000000000b1', 'Order Race', 'order-race-pgtap', 'premium', '0d900000-0000-0000-0000-0000000000a1');
-  insert into public.workspace_members (workspace_id, user_id, role)
-  values ('0d900000-0000-0000-0000-0000000000b1', '0d900000-0000-0000-0000-0000000000a1', 'owner');
   insert into public.contacts (id, workspace_id, name, phone)
   values ('0d900000-0000-0000-0000-0000000000c1', '0d900000-0000-0000-0000-0000000000b1', 'Race Client', '2348099999999')$$);
 
@@ -67,8 +55,7 @@ select is((select (o, r) from extensions.dblink('setup', $$select total_orders, 
 select is((select (o, r) from extensions.dblink('setup', $$select count(*)::integer, sum(amount_paid) from public.orders where contact_id = '0d900000-0000-0000-0000-0000000000c1' and status <> 'cancelled'$$) as x(o integer, r numeric)),
   (2, 75.00::numeric), 'as the orders say');
 
-select extensions.dblink_exec('setup', $$delete from public.workspaces where id = '0d900000-0000-0000-0000-0000000000b1'$$);
-select extensions.dblink_exec('setup', $$delete from auth.users where id = '0d900000-0000-0000-0000-0000000000a1'$$);
+select tests.drop_committed_workspace('0d900000-0000-0000-0000-0000000000b1', '0d900000-0000-0000-0000-0000000000a1');
 select extensions.dblink_disconnect(c) from unnest(array['setup', 'one', 'two']) c;
 
 select * from finish();

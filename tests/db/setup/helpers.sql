@@ -366,3 +366,44 @@ begin
   return (select c.id from public.conversations c where c.channel_id = channel and c.chat_id = wa_id);
 end
 $$;
+
+-- For tests whose dblink sessions commit: an owner (made as GoTrue makes a
+-- user, over its own connection) and a premium workspace of theirs,
+-- committed. What an interrupted run left is removed first;
+-- tests.drop_committed_workspace removes them at the end.
+create or replace function tests.dsn(db_user text default 'postgres')
+returns text
+language sql stable
+as $$
+  select format('host=127.0.0.1 port=%s dbname=%s user=%s password=postgres', current_setting('port'), current_database(), db_user)
+$$;
+
+create or replace function tests.drop_committed_workspace(ws uuid, owner uuid)
+returns void
+language plpgsql
+as $$
+begin
+  perform extensions.dblink_exec(tests.dsn(), format('delete from public.workspaces where id = %L', ws));
+  perform extensions.dblink_exec(tests.dsn(), format('delete from auth.users where id = %L', owner));
+end
+$$;
+
+create or replace function tests.committed_workspace(ws uuid, owner uuid, slug text)
+returns void
+language plpgsql
+as $$
+begin
+  perform tests.drop_committed_workspace(ws, owner);
+  perform extensions.dblink_exec(tests.dsn('supabase_auth_admin'), format($q$
+    insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data, raw_app_meta_data, email_confirmed_at,
+                            created_at, updated_at)
+    values (%L, '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated', %L, '{}',
+            '{"provider":"email"}', now(), now(), now())$q$, owner, slug || '@example.com'));
+  perform extensions.dblink_exec(tests.dsn(), format($q$
+    insert into public.workspaces (id, name, slug, plan, created_by) values (%L, %L, %L, 'premium', %L);
+    insert into public.workspace_members (workspace_id, user_id, role) values (%L, %L, 'owner')$q$,
+    ws, initcap(replace(slug, '-', ' ')), slug, owner, ws, owner));
+end
+$$;
+
+grant execute on all functions in schema tests to postgres, anon, authenticated, service_role;
