@@ -677,15 +677,18 @@ returns void
 language plpgsql security definer set search_path = ''
 as $$
 begin
+  if not (o.status = 'in-progress' and from_status = 'pending' or o.status = 'cancelled' and from_status = 'in-progress') then
+    return;  -- most calls: a new order, a completion, a pending order cancelled
+  end if;
   perform set_config('threadline.order_stock', 'on', true);
-  if o.status = 'in-progress' and from_status = 'pending' then
+  if o.status = 'in-progress' then
     insert into public.inventory_movements (inventory_item_id, workspace_id, movement_type, quantity, reference_type,
                                             reference_id, notes)
     select i.inventory_item_id, o.workspace_id, 'stock-out', i.quantity, 'order', o.id, 'order ' || o.order_number
       from public.order_items i
      where i.order_id = o.id and i.workspace_id = o.workspace_id and i.inventory_item_id is not null
      order by i.inventory_item_id, i.id;
-  elsif o.status = 'cancelled' and from_status = 'in-progress' then
+  else
     insert into public.inventory_movements (inventory_item_id, workspace_id, movement_type, quantity, reference_type,
                                             reference_id, notes)
     select t.inventory_item_id, o.workspace_id, 'return', t.taken, 'order', o.id, 'order ' || o.order_number || ' cancelled'
@@ -828,7 +831,7 @@ begin
 end
 $$;
 
--- The client's timeline gets the order's steps and payments. A mirrored
+-- The client's timeline gets the order taken and its payments. A mirrored
 -- agent order made by someone outside the workspace (a platform super
 -- admin) leaves no entry rather than fail.
 create function private.log_order_interaction(o public.orders, kind public.interaction_type, subject text, facts jsonb)
@@ -841,7 +844,8 @@ begin
     return;
   end if;
   -- The clock, not the transaction's start: an order's entries of one
-  -- transaction (taken, paid, started) keep the order they happened in.
+  -- transaction (taken, paid) keep the order they happened in, also
+  -- beside its status history (stamped the same way).
   insert into public.client_interactions (workspace_id, contact_id, user_id, interaction_type, subject, metadata, occurred_at)
   values (o.workspace_id, o.contact_id, (select auth.uid()), kind, subject,
           jsonb_build_object('order_id', o.id, 'order_number', o.order_number) || facts, clock_timestamp());
@@ -926,7 +930,6 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   ag public.agents;
-  r record := case when tg_op = 'DELETE' then old else new end;
   cust_phone text;
   cname text;
   contact uuid;
