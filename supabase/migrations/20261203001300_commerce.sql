@@ -300,6 +300,13 @@ begin
   if current_setting('threadline.order_stock', true) is distinct from 'on' then
     perform private.require_writer(new.workspace_id, 'member', 'inventory_movements');
   end if;
+  -- An order's stock-out: move_order_stock locked and moved the items
+  -- itself and computed the levels.
+  if coalesce(current_setting('threadline.stock_moved', true) = 'on', false) then
+    new.moved_by := (select auth.uid());
+    new.created_at := now();
+    return new;
+  end if;
   -- The opening movement of an item created with stock records that stock;
   -- the item has it already.
   if current_setting('threadline.inventory_opening', true) = 'on' and new.reference_type = 'opening'
@@ -676,18 +683,54 @@ create function private.move_order_stock(o public.orders, from_status public.wor
 returns void
 language plpgsql security definer set search_path = ''
 as $$
+declare
+  short record;
+  backorders boolean;
 begin
   if not (o.status = 'in-progress' and from_status = 'pending' or o.status = 'cancelled' and from_status = 'in-progress') then
     return;  -- most calls: a new order, a completion, a pending order cancelled
   end if;
   perform set_config('threadline.order_stock', 'on', true);
   if o.status = 'in-progress' then
+    -- Set-based: the items are locked in id order (so two orders never
+    -- deadlock), checked, moved in one update and their movements written
+    -- with the levels computed here, one per line.
+    backorders := (select w.allow_backorders from public.workspaces w where w.id = o.workspace_id);
+    for short in
+      select i.sku, i.name, i.unit, i.current_stock, w.q
+        from public.inventory_items i
+        join (select l.inventory_item_id, sum(l.quantity) as q from public.order_items l
+               where l.order_id = o.id and l.workspace_id = o.workspace_id and l.inventory_item_id is not null
+               group by l.inventory_item_id) w on w.inventory_item_id = i.id
+       where i.workspace_id = o.workspace_id
+       order by i.id
+         for no key update of i
+    loop
+      if short.current_stock < short.q and not backorders then
+        raise exception 'not enough stock of % (%): % % on hand, % requested', short.sku, short.name, short.current_stock,
+          short.unit, short.q using errcode = '23514',
+          hint = 'record a stock-in first, or let the workspace allow backorders';
+      end if;
+    end loop;
+    perform set_config('threadline.inventory_move', 'on', true);
+    perform set_config('threadline.stock_moved', 'on', true);
+    with lines as (
+      select l.id, l.inventory_item_id, l.quantity from public.order_items l
+       where l.order_id = o.id and l.workspace_id = o.workspace_id and l.inventory_item_id is not null),
+    moved as (
+      update public.inventory_items i set current_stock = i.current_stock - w.q
+        from (select inventory_item_id, sum(quantity) as q from lines group by inventory_item_id) w
+       where i.id = w.inventory_item_id and i.workspace_id = o.workspace_id
+      returning i.id, i.current_stock + w.q as before)
     insert into public.inventory_movements (inventory_item_id, workspace_id, movement_type, quantity, reference_type,
-                                            reference_id, notes)
-    select i.inventory_item_id, o.workspace_id, 'stock-out', i.quantity, 'order', o.id, 'order ' || o.order_number
-      from public.order_items i
-     where i.order_id = o.id and i.workspace_id = o.workspace_id and i.inventory_item_id is not null
-     order by i.inventory_item_id, i.id;
+                                            reference_id, notes, previous_stock, new_stock)
+    select l.inventory_item_id, o.workspace_id, 'stock-out', l.quantity, 'order', o.id, 'order ' || o.order_number,
+           m.before - sum(l.quantity) over w + l.quantity, m.before - sum(l.quantity) over w
+      from lines l join moved m on m.id = l.inventory_item_id
+    window w as (partition by l.inventory_item_id order by l.id)
+     order by l.inventory_item_id, l.id;
+    perform set_config('threadline.stock_moved', 'off', true);
+    perform set_config('threadline.inventory_move', 'off', true);
   else
     insert into public.inventory_movements (inventory_item_id, workspace_id, movement_type, quantity, reference_type,
                                             reference_id, notes)

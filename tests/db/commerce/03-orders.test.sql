@@ -4,7 +4,7 @@
 -- contacts' figures; WhatsApp notices through the send path, refused for a
 -- contact who opted out.
 begin;
-select plan(64);
+select plan(68);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 update public.workspaces set currency = 'NGN', default_tax_rate = 7.5 where id = :'ws';
@@ -146,6 +146,21 @@ select is(tests.error_as('acme_member', 'update public.orders set status = ''can
   '55000 order ' || (select order_number from public.orders where id = '0d000000-0000-0000-0000-000000000002') || ' cannot go from completed to cancelled', 'completed is final');
 select is((select array_agg((from_status, to_status)::text order by changed_at, id) from public.order_status_changes where order_id = '0d000000-0000-0000-0000-000000000002'),
   array['(,pending)', '(pending,in-progress)', '(in-progress,completed)'], 'the status history');
+
+-- Two lines of one item: one check on their total, one movement per line
+select tests.run_as('acme_member', format('insert into public.orders (id, workspace_id, contact_id, title) values (''0d000000-0000-0000-0000-0000000000c3'', %L, %L, ''Two cuts'')', :'ws', 'c0000000-0000-0000-0000-0000000000a2'));
+select tests.run_as('acme_member', format(:'new_item', '0d000000-0000-0000-0000-0000000000c3', '1e000000-0000-0000-0000-0000000000a1', null, 6, 'null'));
+select tests.run_as('acme_member', format(:'new_item', '0d000000-0000-0000-0000-0000000000c3', '1e000000-0000-0000-0000-0000000000a1', null, 5, 'null'));
+select is(tests.error_as('acme_member', 'update public.orders set status = ''in-progress'' where id = ''0d000000-0000-0000-0000-0000000000c3'''),
+  '23514 not enough stock of ANK-6 (Ankara, 6 yards): 10 pcs on hand, 11 requested', 'lines of one item are checked on their total');
+select tests.run_as('acme_member', 'update public.order_items set quantity = 4 where order_id = ''0d000000-0000-0000-0000-0000000000c3'' and quantity = 5');
+select tests.run_as('acme_member', 'update public.orders set status = ''in-progress'' where id = ''0d000000-0000-0000-0000-0000000000c3''');
+select is((select array_agg((quantity, previous_stock, new_stock)::text order by created_at, new_stock desc)
+             from public.inventory_movements where reference_id = '0d000000-0000-0000-0000-0000000000c3'),
+  array['(6,10,4)', '(4,4,0)'], 'one movement per line, each from the level the one before left');
+select is((select current_stock from public.inventory_items where id = '1e000000-0000-0000-0000-0000000000a1'), 0, 'the item is down by both');
+select tests.run_as('acme_member', 'update public.orders set status = ''cancelled'' where id = ''0d000000-0000-0000-0000-0000000000c3''');
+select is((select current_stock from public.inventory_items where id = '1e000000-0000-0000-0000-0000000000a1'), 10, 'and cancelling returns both');
 
 -- Contacts' figures after several orders and payments
 select tests.run_as('acme_member', format('insert into public.orders (workspace_id, contact_id, title, order_date) values (%L, %L, ''Kaftan'', ''2026-11-01'')', :'ws', 'c0000000-0000-0000-0000-0000000000a2'));
