@@ -87,7 +87,7 @@ create table public.events (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   check (end_time is null or end_time >= start_time),
-  check (event_type <> 'appointment' or end_time > start_time),
+  check (event_type <> 'appointment' or end_time is not null and end_time > start_time),
   check (workspace_id is not null or (contact_id is null and order_id is null and source = 'manual'))
 );
 comment on table public.events is 'Calendar events (seed 004 events): meetings, deadlines, reminders and appointments of a workspace, or personal ones of one user (workspace_id null, seen by that user alone).';
@@ -351,11 +351,13 @@ begin
     from public.event_attendees a
     join public.events e on e.id = a.event_id
     join public.profiles p on p.id = a.user_id
-   where a.workspace_id = ws and a.exclusive
+   where a.workspace_id = ws and e.event_type = 'appointment' and e.status = 'scheduled'
      and (p_users is null and exists (select 1 from public.event_attendees b
-                                       where b.workspace_id = ws and b.exclusive and b.user_id = a.user_id
-                                         and b.event_id <> a.event_id and b.during && a.during)
-          or a.user_id = any (p_users) and a.during && p_during and a.event_id <> p_event)
+                                        join public.events f on f.id = b.event_id
+                                       where b.workspace_id = ws and b.user_id = a.user_id and b.event_id <> a.event_id
+                                         and f.event_type = 'appointment' and f.status = 'scheduled'
+                                         and b.during && a.during)
+          or a.exclusive and a.user_id = any (p_users) and a.during && p_during and a.event_id <> p_event)
    order by e.start_time
    limit 1;
   raise exception '% is already booked % - % (%) for "%"', coalesce(who, 'an attendee'),
@@ -431,6 +433,9 @@ begin
     end if;
   end if;
 
+  if new.event_type = 'appointment' and not coalesce(new.end_time > new.start_time, false) then
+    raise exception 'an appointment needs an end_time after its start_time' using errcode = '23514';
+  end if;
   if cardinality(new.reminder_minutes) > 5 or exists (select 1 from unnest(new.reminder_minutes) m
                                                       where m is null or m not between 0 and 40320) then
     raise exception 'reminder_minutes holds up to 5 offsets of 0 to 40320 minutes (4 weeks)' using errcode = '22023';
@@ -501,6 +506,9 @@ begin
     select * into s from public.calendar_settings c where c.workspace_id = new.workspace_id;
   end if;
   client := new.event_type = 'appointment' and new.contact_id is not null and s.reminder_template_id is not null;
+  -- A tick sending some of them holds their rows: wait for it here, so the
+  -- statement below (a new snapshot) plans from what it sent.
+  perform from public.event_reminders r where r.event_id = new.id and r.status = 'pending' for update;
   with wanted as (
     select u as user_id, null::uuid as contact_id, 'in_app'::public.event_reminder_channel as channel, m as minutes_before
       from unnest(new.attendees) u, unnest(new.reminder_minutes) m
