@@ -271,3 +271,24 @@ insert into public.order_status_templates (workspace_id, status, template_id, pa
 values ('00000000-0000-4000-b000-000000000001', 'completed', '00000000-0000-4000-f000-000000000001',
         '["{customer_name}", "{order_number}"]', '00000000-0000-4000-a000-000000000002')
 on conflict (workspace_id, status) do nothing;
+
+-- The calendar: the atelier keeps São Paulo time, reminds clients of
+-- fittings with fitting_reminder and keeps a deadline per order's due date
+-- (Carla's suit, still open, gets its deadline here). Maya has Ana's
+-- fitting in three days at 15:00, reminded the day before and an hour
+-- before (in the app, and Ana on WhatsApp).
+update public.workspaces set timezone = 'America/Sao_Paulo' where id = '00000000-0000-4000-b000-000000000001';
+insert into public.calendar_settings (workspace_id, order_deadlines, reminder_template_id, reminder_parameters, created_by)
+values ('00000000-0000-4000-b000-000000000001', true, '00000000-0000-4000-f000-000000000002',
+        '{"body": {"first_name": "{first_name}", "when": "{when}"}, "buttons": {"0": "{event_id}"}}',
+        '00000000-0000-4000-a000-000000000002')
+on conflict (workspace_id) do nothing;
+insert into public.events (id, workspace_id, user_id, title, event_type, start_time, end_time, location, color, contact_id,
+                           reminder_minutes, created_by)
+values ('00000000-0000-4000-9300-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000003',
+        'Fitting: Ana''s dress', 'appointment',
+        ((now() at time zone 'America/Sao_Paulo')::date + 3 + time '15:00') at time zone 'America/Sao_Paulo',
+        ((now() at time zone 'America/Sao_Paulo')::date + 3 + time '15:45') at time zone 'America/Sao_Paulo',
+        'Atelier, Rua Augusta 100', '#7c3aed', '00000000-0000-4000-e000-000000000001', '{60, 1440}',
+        '00000000-0000-4000-a000-000000000003')
+on conflict (id) do nothing;
