@@ -17,14 +17,12 @@
 import {
   connect,
   createAuthUser,
-  createCloudChannel,
-  createWorkspace,
   dropWorkspace,
   fakeProvider,
   percentile,
   perRecipient,
   report,
-  runTag,
+  sendingWorkspace,
   setting,
   sleep,
   stackEnv,
@@ -38,15 +36,11 @@ const limit = setting("BENCH_LIMIT", 1000);
 const sql = connect(env, 2);
 const fake = fakeProvider(env);
 
-const tag = runTag(6);
-const PNID = `PN-REMINDERS-${tag}`;
-const ws = await createWorkspace(sql, "Reminders bench", `reminders-bench-${tag}`);
-const channel = await createCloudChannel(
+const { tag, phoneNumberId: PNID, ws, channel } = await sendingWorkspace(
   sql,
-  ws,
-  PNID,
-  { access_token: "bench-access-token" },
+  "reminders",
   limit,
+  6,
 );
 const members: string[] = [];
 for (let i = 0; i < memberCount; i++) {

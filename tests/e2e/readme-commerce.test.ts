@@ -1,24 +1,17 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { adminSql, type Sql } from "../helpers/db.ts";
-import { blocks, runSteps, section, stackEnvFile } from "../helpers/readme.ts";
-import { stack } from "../helpers/stack.ts";
+import { describe, it } from "vitest";
+import type { Sql } from "../helpers/db.ts";
+import { checkWalkthrough, walkthroughDir } from "../helpers/readme.ts";
 
 // The README's order walkthrough, run verbatim: an order with stocked and
 // hand-priced items, a deposit, stock taken when work starts, the
 // order_ready notice when it completes, the client's figures.
-const dir = mkdtempSync(join(tmpdir(), "readme-commerce-"));
-const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
 const demo = "00000000-0000-4000-b000-000000000001";
 
 // What a previous run on the same stack left, undone as an operator would:
 // its notice, the stock it took (movements and level), the order itself
 // (which takes it out of Ana's figures), its timeline entries, and the
 // number it used.
-let sql: Sql;
-async function forget() {
+async function forget(sql: Sql) {
   await sql.begin(async (tx) => {
     const orders = await tx<{ id: string }[]>`
       select id from public.orders where workspace_id = ${demo} and title = 'Two navy linen shirts'`;
@@ -42,25 +35,10 @@ async function forget() {
               where workspace_id = ${demo} and kind = 'order'`;
   });
 }
-beforeAll(async () => {
-  sql = adminSql();
-  await forget();
-});
-afterAll(async () => {
-  rmSync(dir, { recursive: true, force: true });
-  await forget();
-  await sql.end();
-});
+const dir = walkthroughDir("readme-commerce-", forget);
 
 describe("README order walkthrough", () => {
   it("runs verbatim, printing what the README shows", async () => {
-    stack();
-    stackEnvFile(dir);
-    const steps = blocks(section("### An order, end to end"));
-    expect(steps.length).toBe(3);
-    const outputs = await runSteps(dir, steps, 90_000);
-    steps.forEach((s, i) => {
-      if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
-    });
+    await checkWalkthrough(dir, "### An order, end to end", 3, 90_000);
   }, 120_000);
 });

@@ -1,8 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { afterAll, beforeAll, expect } from "vitest";
+import { adminSql, type Sql } from "./db.ts";
+import { stack } from "./stack.ts";
 
 // README walkthroughs run verbatim as a reader runs them: the "Trying it"
 // preamble, then each shell block of a section in one bash session, each
@@ -55,4 +59,42 @@ export async function runSteps(dir: string, steps: Step[], timeoutMs = 60_000): 
     timeout: timeoutMs,
   });
   return stdout.split(/@@readme-step-\d+@@\n/).slice(1);
+}
+
+const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
+
+// A walkthrough test: the section's `count` steps run in `dir` against the
+// stack under test, each output as the README shows it (trailing spaces
+// aside).
+export async function checkWalkthrough(
+  dir: string,
+  heading: string,
+  count: number,
+  timeoutMs?: number,
+) {
+  stack();
+  stackEnvFile(dir);
+  const steps = blocks(section(heading));
+  expect(steps.length).toBe(count);
+  const outputs = await runSteps(dir, steps, timeoutMs);
+  steps.forEach((s, i) => {
+    if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
+  });
+}
+
+// A walkthrough test file's scratch directory, and `forget` (what an
+// earlier run left on the shared stack, undone) run before and after it.
+export function walkthroughDir(prefix: string, forget: (sql: Sql) => Promise<void>): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  let sql: Sql;
+  beforeAll(async () => {
+    sql = adminSql();
+    await forget(sql);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await forget(sql);
+    await sql.end();
+  });
+  return dir;
 }
