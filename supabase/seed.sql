@@ -28,10 +28,11 @@ select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email,
 on conflict (provider_id, provider) do nothing;
 
 -- A shared business workspace with one member of each role.
-insert into public.workspaces (id, name, slug, business_type, description, plan, created_by, settings, currency)
+insert into public.workspaces (id, name, slug, business_type, description, plan, created_by, settings, currency, timezone)
 values ('00000000-0000-4000-b000-000000000001', 'Threadline Demo Tailors', 'demo', 'tailor',
         'A demo tailoring business that talks to its customers on WhatsApp.', 'premium',
-        '00000000-0000-4000-a000-000000000001', '{"timezone": "America/Sao_Paulo", "language": "pt-BR"}', 'BRL')
+        '00000000-0000-4000-a000-000000000001', '{"timezone": "America/Sao_Paulo", "language": "pt-BR"}', 'BRL',
+        'America/Sao_Paulo')
 on conflict (id) do nothing;
 
 insert into public.workspace_members (workspace_id, user_id, role, invited_by)
@@ -272,12 +273,11 @@ values ('00000000-0000-4000-b000-000000000001', 'completed', '00000000-0000-4000
         '["{customer_name}", "{order_number}"]', '00000000-0000-4000-a000-000000000002')
 on conflict (workspace_id, status) do nothing;
 
--- The calendar: the atelier keeps São Paulo time, reminds clients of
+-- The calendar: the atelier (in São Paulo time, above) reminds clients of
 -- fittings with fitting_reminder and keeps a deadline per order's due date
 -- (Carla's suit, still open, gets its deadline here). Maya has Ana's
 -- fitting in three days at 15:00, reminded the day before and an hour
 -- before (in the app, and Ana on WhatsApp).
-update public.workspaces set timezone = 'America/Sao_Paulo' where id = '00000000-0000-4000-b000-000000000001';
 insert into public.calendar_settings (workspace_id, order_deadlines, reminder_template_id, reminder_parameters, created_by)
 values ('00000000-0000-4000-b000-000000000001', true, '00000000-0000-4000-f000-000000000002',
         '{"body": {"first_name": "{first_name}", "when": "{when}"}, "buttons": {"0": "{event_id}"}}',
