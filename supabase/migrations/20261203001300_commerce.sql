@@ -1158,7 +1158,10 @@ create trigger order_contact_figures_update after update of contact_id, amount_p
   execute function private.order_contact_figures();
 create trigger order_contact_figures_delete after delete on public.orders for each row
   when (old.contact_id is not null and old.status <> 'cancelled') execute function private.order_contact_figures();
-create trigger audit after update of contact_id, title, status, due_date, priority, discount, tax_rate,
+-- Status changes are not among the columns: order_status_changes is their
+-- history (who, when, the notice sent), and an audit row per step would
+-- repeat it.
+create trigger audit after update of contact_id, title, due_date, priority, discount, tax_rate,
   amount_paid, assigned_to, cancel_reason or delete on public.orders
   for each row execute function private.audit_change('order');
 
