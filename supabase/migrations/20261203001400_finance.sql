@@ -420,19 +420,22 @@ $$;
 
 -- Goals -------------------------------------------------------------------------------
 
--- What a goal's category received in its period, counted afresh.
+-- What a goal's category received in its period, counted afresh (from
+-- period_start: a BEFORE trigger sees the generated period_end as null).
 create function private.goal_amount(g public.financial_goals)
 returns numeric
 language sql stable set search_path = ''
 as $$
-  select coalesce((select sum(t.amount) from public.transactions t
+  with p as (
+    select g.period_start::timestamp at time zone 'UTC' as starts,
+           (g.period_start + case g.goal_type when 'monthly' then interval '1 month' else interval '1 year' end)
+             at time zone 'UTC' as ends)
+  select coalesce((select sum(t.amount) from public.transactions t, p
                     where t.workspace_id = g.workspace_id and t.category = g.category and t.currency = g.currency
-                      and t.date >= g.period_start::timestamp at time zone 'UTC'
-                      and t.date < g.period_end::timestamp at time zone 'UTC'), 0)
-       + coalesce((select sum(a.amount) from public.transaction_allocations a
+                      and t.date >= p.starts and t.date < p.ends), 0)
+       + coalesce((select sum(a.amount) from public.transaction_allocations a, p
                     where a.workspace_id = g.workspace_id and a.category = g.category and a.currency = g.currency
-                      and a.date >= g.period_start::timestamp at time zone 'UTC'
-                      and a.date < g.period_end::timestamp at time zone 'UTC'), 0)
+                      and a.date >= p.starts and a.date < p.ends), 0)
 $$;
 
 -- Admins set goals; the database keeps current_amount and completes them.
