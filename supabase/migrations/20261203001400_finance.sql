@@ -644,6 +644,13 @@ begin
     if new.order_id is distinct from old.order_id and new.order_id is not null then
       raise exception 'an invoice keeps the order it was made from' using errcode = '55000';
     end if;
+    if new.status <> old.status and not new.status = any (private.invoice_next_statuses(old.status)) then
+      raise exception 'invoice % cannot go from % to %', coalesce(old.invoice_number, '(draft)'), old.status, new.status
+        using errcode = '55000',
+        hint = case when old.status = 'draft' then 'send it (status sent), or delete the draft'
+                    when cardinality(private.invoice_next_statuses(old.status)) = 0 then old.status || ' is final'
+                    else 'next: ' || array_to_string(private.invoice_next_statuses(old.status), ', ') end;
+    end if;
     if not system then
       if old.status <> 'draft' and (to_jsonb(new) - '{status,updated_at,cancelled_at,balance_due,payment_status}'::text[]
                                     <> to_jsonb(old) - '{status,updated_at,cancelled_at,balance_due,payment_status}'::text[]) then
@@ -652,19 +659,14 @@ begin
       end if;
       if new.status <> old.status and not (new.status = 'sent' and old.status = 'draft' or new.status = 'cancelled') then
         raise exception 'an invoice becomes % by itself', new.status using errcode = '55000',
-          hint = case when new.status = 'paid' then 'record_payment moves it to paid' end;
+          hint = case new.status when 'paid' then 'record_payment moves it to paid'
+                                when 'overdue' then 'the minute tick marks it' else 'record_refund moves it back' end;
       end if;
       if (new.number, new.invoice_number, new.invoice_year, new.amount_paid, new.issued_date, new.currency)
          is distinct from (old.number, old.invoice_number, old.invoice_year, old.amount_paid, old.issued_date, old.currency) then
         raise exception 'number, amount paid, issue date and currency of an invoice are the database''s' using errcode = '42501',
           hint = 'payments go through record_payment';
       end if;
-    end if;
-    if new.status <> old.status and not new.status = any (private.invoice_next_statuses(old.status)) then
-      raise exception 'invoice % cannot go from % to %', coalesce(old.invoice_number, '(draft)'), old.status, new.status
-        using errcode = '55000',
-        hint = case when old.status = 'draft' then 'send it (status sent), or delete the draft'
-                    when cardinality(private.invoice_next_statuses(old.status)) = 0 then old.status || ' is final' end;
     end if;
     if new.status = 'cancelled' and old.status <> 'cancelled' then
       if old.amount_paid > 0 then
