@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetBooks } from "../helpers/books.ts";
 import { adminSql, type Sql } from "../helpers/db.ts";
 import { blocks, runSteps, section, stackEnvFile } from "../helpers/readme.ts";
 import { stack } from "../helpers/stack.ts";
@@ -14,9 +15,9 @@ const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").t
 const demo = "00000000-0000-4000-b000-000000000001";
 
 // What a previous run on the same stack left, undone as an operator would:
-// its notice, the stock it took (movements and level), the order itself
-// (which takes it out of Ana's figures), its timeline entries, and the
-// number it used.
+// its notice, the stock it took (movements and level), its payment in the
+// books, the order itself (which takes it out of Ana's figures), its
+// timeline entries, and the number it used.
 let sql: Sql;
 async function forget() {
   await sql.begin(async (tx) => {
@@ -35,6 +36,7 @@ async function forget() {
                group by inventory_item_id) t
        where i.id = t.inventory_item_id`;
     await tx`delete from public.inventory_movements where reference_type = 'order' and reference_id = any(${ids})`;
+    await forgetBooks(tx, demo, { orders: ids });
     await tx`delete from public.orders where id = any(${ids})`;
     await tx`delete from public.client_interactions where metadata ->> 'order_id' = any(${ids})`;
     await tx`update private.workspace_counters
