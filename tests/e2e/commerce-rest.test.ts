@@ -135,7 +135,14 @@ describe("orders through PostgREST", () => {
 
   it("moves stock with the status", async () => {
     const m = people.member.client;
-    ok(await m.rpc("record_payment", { amount: 100, currency: "EUR", order_id: order, method: "card" }));
+    ok(
+      await m.rpc("record_payment", {
+        amount: 100,
+        currency: "EUR",
+        order_id: order,
+        method: "card",
+      }),
+    );
     ok(await m.from("orders").update({ status: "in-progress" }).eq("id", order));
     const tweed = ok(
       await m.from("inventory_items").select("current_stock, status").eq("id", item).single(),
