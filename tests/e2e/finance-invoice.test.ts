@@ -71,10 +71,8 @@ describe("an invoice on WhatsApp", () => {
 
     // The tick's step: past due, overdue, once.
     const overdueBefore = (await templatesTo("5521998765432", "invoice_overdue")).length;
-    const [{ marked }] = await sql<
-      { marked: number }[]
-    >`select private.mark_overdue_invoices() as marked`;
-    expect(marked).toBeGreaterThanOrEqual(1);
+    // (The minute tick may get there first; either way it happens once.)
+    await sql`select private.mark_overdue_invoices()`;
     await until(
       "the invoice_overdue template at the provider",
       async () => (await templatesTo("5521998765432", "invoice_overdue")).length > overdueBefore,
