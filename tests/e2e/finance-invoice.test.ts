@@ -41,6 +41,7 @@ afterAll(async () => {
 describe("an invoice on WhatsApp", () => {
   it("reaches the provider as the invoice_issued template, then as invoice_overdue", async () => {
     const before = (await templatesTo("5521998765432", "invoice_issued")).length;
+    const overdueBefore = (await templatesTo("5521998765432", "invoice_overdue")).length;
     const [inv] = await asUser(sql, maya, async (tx) => {
       const [made] = await tx<{ id: string }[]>`
         insert into public.invoices (workspace_id, contact_id, items, due_date)
@@ -70,7 +71,6 @@ describe("an invoice on WhatsApp", () => {
     expect(msg.invoice_id).toBe(invoice);
 
     // The tick's step: past due, overdue, once.
-    const overdueBefore = (await templatesTo("5521998765432", "invoice_overdue")).length;
     // (The minute tick may get there first; either way it happens once.)
     await sql`select private.mark_overdue_invoices()`;
     await until(
