@@ -3,6 +3,8 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { expect } from "vitest";
+import { stack } from "./stack.ts";
 
 // README walkthroughs run verbatim as a reader runs them: the "Trying it"
 // preamble, then each shell block of a section in one bash session, each
@@ -55,4 +57,24 @@ export async function runSteps(dir: string, steps: Step[], timeoutMs = 60_000): 
     timeout: timeoutMs,
   });
   return stdout.split(/@@readme-step-\d+@@\n/).slice(1);
+}
+
+const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
+
+// Runs a section's `count` steps in dir against the stack under test and
+// expects each output the README shows.
+export async function expectSection(
+  dir: string,
+  heading: string,
+  count: number,
+  timeoutMs = 90_000,
+) {
+  stack();
+  stackEnvFile(dir);
+  const steps = blocks(section(heading));
+  expect(steps.length).toBe(count);
+  const outputs = await runSteps(dir, steps, timeoutMs);
+  steps.forEach((s, i) => {
+    if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
+  });
 }
