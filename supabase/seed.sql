@@ -275,8 +275,8 @@ on conflict (workspace_id, status) do nothing;
 -- The tailors' books (the finance module): two split rules (tax 15%,
 -- savings 10%) and a savings goal for the month, Carla's deposit and
 -- Diego's payment recorded as payments (income transactions, split), the
--- month's rent as an expense, and an invoice for Carla's suit, sent with
--- the invoice_issued template (the balance after her deposit). Ana's
+-- month's rent as an expense, and an invoice for Carla's suit, issued
+-- (the balance after her deposit). Ana's
 -- agent order came paid through the mirror: its income is in the ledger
 -- too (payment_method agent), from before the rules existed.
 insert into public.message_templates (id, workspace_id, channel_id, name, language, category, status, components,
@@ -292,12 +292,6 @@ values
    'POSITIONAL', '900000000000022', now())
 on conflict (id) do nothing;
 
-insert into public.invoice_templates (workspace_id, notice, template_id, parameters, created_by)
-values ('00000000-0000-4000-b000-000000000001', 'sent', '00000000-0000-4000-f000-000000000021',
-        '["{bills_to}", "{invoice_number}", "{currency}", "{balance_due}", "{due_date}"]', '00000000-0000-4000-a000-000000000002'),
-       ('00000000-0000-4000-b000-000000000001', 'overdue', '00000000-0000-4000-f000-000000000022',
-        '["{bills_to}", "{invoice_number}", "{currency}", "{balance_due}", "{due_date}"]', '00000000-0000-4000-a000-000000000002')
-on conflict (workspace_id, notice) do nothing;
 
 do $$
 begin
@@ -325,3 +319,12 @@ begin
   update public.invoices set status = 'sent' where id = '00000000-0000-4000-9300-000000000021';
 end
 $$;
+
+-- Clients hear on WhatsApp when an invoice is sent or overdue (mapped after
+-- the demo's own invoice, which is not sent out at seed time).
+insert into public.invoice_templates (workspace_id, notice, template_id, parameters, created_by)
+values ('00000000-0000-4000-b000-000000000001', 'sent', '00000000-0000-4000-f000-000000000021',
+        '["{bills_to}", "{invoice_number}", "{currency}", "{balance_due}", "{due_date}"]', '00000000-0000-4000-a000-000000000002'),
+       ('00000000-0000-4000-b000-000000000001', 'overdue', '00000000-0000-4000-f000-000000000022',
+        '["{bills_to}", "{invoice_number}", "{currency}", "{balance_due}", "{due_date}"]', '00000000-0000-4000-a000-000000000002')
+on conflict (workspace_id, notice) do nothing;

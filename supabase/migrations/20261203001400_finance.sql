@@ -256,6 +256,7 @@ create index invoices_workspace_idx on public.invoices (workspace_id, created_at
 create index invoices_open_idx on public.invoices (due_date) where status = 'sent';
 create index invoices_contact_idx on public.invoices (contact_id) where contact_id is not null;
 create unique index invoices_order_key on public.invoices (order_id) where order_id is not null and status <> 'cancelled';
+create index invoices_order_idx on public.invoices (order_id) where order_id is not null;
 create index invoices_created_by_idx on public.invoices (created_by) where created_by is not null;
 create index invoices_message_idx on public.invoices (message_id) where message_id is not null;
 create index transactions_workspace_date_idx on public.transactions (workspace_id, date desc);
@@ -264,7 +265,7 @@ create index transactions_order_idx on public.transactions (order_id) where orde
 create index transactions_invoice_idx on public.transactions (invoice_id) where invoice_id is not null;
 create index transactions_contact_idx on public.transactions (contact_id) where contact_id is not null;
 create index transactions_created_by_idx on public.transactions (created_by) where created_by is not null;
-create index auto_splits_workspace_idx on public.auto_splits (workspace_id) where is_active;
+create index auto_splits_workspace_idx on public.auto_splits (workspace_id, created_at);
 create index auto_splits_created_by_idx on public.auto_splits (created_by) where created_by is not null;
 create index transaction_allocations_transaction_idx on public.transaction_allocations (transaction_id, workspace_id);
 create index transaction_allocations_category_idx on public.transaction_allocations (workspace_id, category, currency, date);
@@ -922,7 +923,7 @@ $$;
 create function public.record_payment(amount numeric, currency text, order_id uuid default null, invoice_id uuid default null,
                                       method text default null, paid_at timestamptz default null, note text default null)
 returns public.transactions
-language sql volatile security definer set search_path = ''
+language sql volatile security invoker set search_path = ''
 as $$
   select private.record_money(1, amount, currency, order_id, invoice_id, method, paid_at, note)
 $$;
@@ -932,7 +933,7 @@ comment on function public.record_payment(numeric, text, uuid, uuid, text, times
 create function public.record_refund(amount numeric, currency text, order_id uuid default null, invoice_id uuid default null,
                                      method text default null, paid_at timestamptz default null, note text default null)
 returns public.transactions
-language sql volatile security definer set search_path = ''
+language sql volatile security invoker set search_path = ''
 as $$
   select private.record_money(-1, amount, currency, order_id, invoice_id, method, paid_at, note)
 $$;
@@ -1175,6 +1176,10 @@ revoke all on function private.lock_ledger(uuid, boolean), private.prepare_trans
   from public;
 revoke all on function public.record_payment(numeric, text, uuid, uuid, text, timestamptz, text),
   public.record_refund(numeric, text, uuid, uuid, text, timestamptz, text) from public, anon;
+-- The checks are record_money's (the caller's role in the order's or
+-- invoice's workspace, first); the public wrappers run as the caller.
+grant execute on function private.record_money(integer, numeric, text, uuid, uuid, text, timestamptz, text)
+  to authenticated, service_role;
 grant execute on function public.record_payment(numeric, text, uuid, uuid, text, timestamptz, text),
   public.record_refund(numeric, text, uuid, uuid, text, timestamptz, text) to authenticated, service_role;
 
