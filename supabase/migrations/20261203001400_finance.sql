@@ -307,6 +307,10 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   perform private.require_writer(new.workspace_id, 'member', 'transactions');
+  if new.contact_id is not null
+     and not exists (select 1 from public.contacts c where c.id = new.contact_id and c.workspace_id = new.workspace_id) then
+    raise exception 'contact not found in this workspace' using errcode = 'P0002';
+  end if;
   if new.currency = '' then
     new.currency := (select w.currency from public.workspaces w where w.id = new.workspace_id);
   end if;

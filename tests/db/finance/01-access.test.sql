@@ -4,7 +4,7 @@
 -- templates; an outsider (member of another workspace) and anon get
 -- nothing, and an outsider's checks before RLS say nothing either.
 begin;
-select plan(22);
+select plan(23);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 insert into public.contacts (id, workspace_id, name, phone) values ('c0000000-0000-0000-0000-0000000000a1', :'ws', 'Ada Obi', '2348010000001');
@@ -68,5 +68,8 @@ select results_eq(format('select * from tests.matrix(%L, %L)', 'acme', 'select 1
 select is(tests.error_as('acme_outsider', 'select public.record_payment(1, ''USD'', order_id => gen_random_uuid())'),
   'P0002 order not found', 'an order that does not exist reads the same to an outsider');
 select is(array(select tests.tenant_leaks('beta_owner', :'ws')), '{}'::text[], 'another workspace''s owner sees nothing of the books');
+insert into public.contacts (id, workspace_id, name, phone) values ('c0000000-0000-0000-0000-0000000000b1', :'beta', 'Beta client', '2348010000009');
+select is(tests.error_as('acme_member', format($$insert into public.transactions (workspace_id, transaction_type, category, amount, contact_id) values (%L, 'income', 'other', 5, 'c0000000-0000-0000-0000-0000000000b1')$$, :'ws')),
+  'P0002 contact not found in this workspace', 'an entry names a client of its own workspace only');
 select * from finish();
 rollback;
