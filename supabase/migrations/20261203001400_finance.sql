@@ -605,6 +605,7 @@ declare
   ws public.workspaces;
   o public.orders;
   ct public.contacts;
+  paid_so_far numeric;
   system boolean := coalesce(current_setting('threadline.invoice_system', true) = 'on', false) or not private.is_client();
 begin
   if tg_op = 'INSERT' then
@@ -702,9 +703,12 @@ begin
       raise exception 'an invoice is issued with something to pay (its total is %)', new.total_amount using errcode = '23514',
         hint = 'add lines to the draft first';
     end if;
-    -- What the order was paid so far counts on its invoice.
+    -- What the order was paid so far counts on its invoice: read under the
+    -- order's lock, so a payment on the order in flight is waited for and
+    -- counted, and one after it sees the invoice and is sent to it.
     if new.order_id is not null then
-      new.amount_paid := least(new.total_amount, (select o2.amount_paid from public.orders o2 where o2.id = new.order_id));
+      select x.amount_paid into paid_so_far from public.orders x where x.id = new.order_id for no key update;
+      new.amount_paid := least(new.total_amount, coalesce(paid_so_far, 0));
     end if;
     new.issued_date := now();
     new.sent_at := now();

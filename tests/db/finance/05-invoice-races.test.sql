@@ -3,7 +3,7 @@
 -- payments that would overpay an invoice together cannot both pass. The
 -- sessions commit, so they make and remove their own fixtures.
 begin;
-select plan(6);
+select plan(8);
 select tests.dsn() as dsn \gset
 select extensions.dblink_connect('setup', :'dsn'), extensions.dblink_connect('one', :'dsn'), extensions.dblink_connect('two', :'dsn');
 select extensions.dblink_exec(c, 'set lock_timeout = ''20s''') from unnest(array['one', 'two']) c;
@@ -54,6 +54,24 @@ select matches(extensions.dblink_error_message('two'), '^ERROR:  payment would o
 select extensions.dblink_exec('two', 'rollback');
 select is((select (p, t) from extensions.dblink('setup', $$select (select amount_paid from public.invoices where id = '1a900000-0000-0000-0000-000000000001'), (select sum(amount) from public.transactions where invoice_id = '1a900000-0000-0000-0000-000000000001')$$) as x(p numeric, t numeric)),
   (60.00::numeric, 60.00::numeric), 'one payment counted, on the invoice and in the ledger');
+
+-- An order paid while its invoice is issued: the issue waits for the
+-- payment and counts it.
+select extensions.dblink_exec('setup', $$
+  insert into public.orders (id, workspace_id, customer_name, title) values ('1a900000-0000-0000-0000-0000000000d1', '1a900000-0000-0000-0000-0000000000b1', 'Race Client', 'Coat');
+  insert into public.order_items (order_id, item_name, quantity, unit_price) values ('1a900000-0000-0000-0000-0000000000d1', 'Coat', 1, 100);
+  insert into public.invoices (id, workspace_id, order_id) values ('1a900000-0000-0000-0000-000000000004', '1a900000-0000-0000-0000-0000000000b1', '1a900000-0000-0000-0000-0000000000d1')$$);
+select extensions.dblink_exec(c, :'as_member') from unnest(array['one', 'two']) c;
+select extensions.dblink_exec('one', $q$do $d$ begin perform public.record_payment(30, 'USD', order_id => '1a900000-0000-0000-0000-0000000000d1'); end $d$$q$);
+select extensions.dblink_send_query('two', format(:'send', '1a900000-0000-0000-0000-000000000004'));
+select pg_sleep(0.3);
+select is(extensions.dblink_is_busy('two'), 1, 'issuing the order''s invoice waits for the payment in flight');
+select extensions.dblink_exec('one', 'commit');
+select n from extensions.dblink_get_result('two') as r(n bigint);
+select extensions.dblink_get_result('two', false);
+select extensions.dblink_exec('two', 'commit');
+select is((select p from extensions.dblink('setup', $$select amount_paid from public.invoices where id = '1a900000-0000-0000-0000-000000000004'$$) as x(p numeric)),
+  30.00::numeric, 'and is issued with it counted');
 
 select tests.drop_committed_workspace('1a900000-0000-0000-0000-0000000000b1', '1a900000-0000-0000-0000-0000000000a1');
 select extensions.dblink_disconnect(c) from unnest(array['setup', 'one', 'two']) c;
