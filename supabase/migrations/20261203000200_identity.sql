@@ -116,6 +116,12 @@ create table public.workspaces (
     check (char_length(order_number_format) <= 40 and order_number_format ~ '\{number(:[1-9][0-9]?)?\}'
            and regexp_replace(order_number_format, '\{(number(:[1-9][0-9]?)?|YYYY|YY|MM)\}', '', 'g') ~ '^[A-Za-z0-9 ._/#-]*$'),
   default_tax_rate numeric(5, 2) not null default 0 check (default_tax_rate between 0 and 100),
+  -- Invoice numbers restart each year (finance module), so the format
+  -- must carry the year: {YYYY} or {YY}.
+  invoice_number_format text not null default 'INV-{YYYY}-{number:4}'
+    check (char_length(invoice_number_format) <= 40 and invoice_number_format ~ '\{number(:[1-9][0-9]?)?\}'
+           and invoice_number_format ~ '\{YY(YY)?\}'
+           and regexp_replace(invoice_number_format, '\{(number(:[1-9][0-9]?)?|YYYY|YY|MM)\}', '', 'g') ~ '^[A-Za-z0-9 ._/#-]*$'),
   created_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
@@ -127,7 +133,8 @@ comment on column public.workspaces.media_retention_days is 'Days stored media a
 comment on column public.workspaces.allow_backorders is 'Whether stock may go below zero (orders taken before the goods exist); otherwise a movement that would do it is refused.';
 comment on column public.workspaces.currency is 'ISO 4217 code of the workspace''s money (orders copy it when made); no conversion anywhere.';
 comment on column public.workspaces.order_number_format is 'How order numbers read: {number} or {number:N} (the gapless per-workspace counter, zero-padded to N digits) is required; {YYYY}, {YY} and {MM} give the order''s year and month; other characters letters, digits, space and ._/#-. Default ORD-{number:5}.';
-comment on column public.workspaces.default_tax_rate is 'Tax rate in percent a new order starts with (0 to 100).';
+comment on column public.workspaces.default_tax_rate is 'Tax rate in percent a new order (or an invoice made by hand) starts with (0 to 100).';
+comment on column public.workspaces.invoice_number_format is 'How invoice numbers read: {number} or {number:N} (gapless per workspace and year, zero-padded to N digits) and the year ({YYYY} or {YY}, since numbering restarts each year) are required; {MM} gives the month; other characters letters, digits, space and ._/#-. Default INV-{YYYY}-{number:4}.';
 comment on column public.workspaces.raw_event_retention_days is 'Days raw webhook events are kept once processed (7 to 3650, default 30); events that failed stay until replayed. At least 7: Meta redelivers a webhook for up to 7 days, and a kept body is what recognises the retry.';
 comment on column public.workspaces.is_personal is 'The workspace created with the account at sign-up.';
 comment on column public.workspaces.plan is 'Billing plan; set by the service (billing), not by workspace admins.';
@@ -1173,7 +1180,7 @@ grant select, delete on public.workspaces to authenticated;
 
 grant update (name, slug, business_type, description, logo_url, settings, operating_regions,
   primary_market, cross_border_enabled, tax_id, business_documents, raw_event_retention_days, media_max_bytes,
-  media_retention_days, allow_backorders, currency, order_number_format, default_tax_rate)
+  media_retention_days, allow_backorders, currency, order_number_format, default_tax_rate, invoice_number_format)
   on public.workspaces to authenticated;
 
 grant select, delete on public.workspace_members to authenticated;

@@ -1,8 +1,12 @@
 import { execFile } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminSql, type Sql, type Tx } from "./db.ts";
+import { stack } from "./stack.ts";
 
 // README walkthroughs run verbatim as a reader runs them: the "Trying it"
 // preamble, then each shell block of a section in one bash session, each
@@ -55,4 +59,41 @@ export async function runSteps(dir: string, steps: Step[], timeoutMs = 60_000): 
     timeout: timeoutMs,
   });
   return stdout.split(/@@readme-step-\d+@@\n/).slice(1);
+}
+
+const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
+
+// A walkthrough's test on the shared stack: what a previous run left is
+// undone first (forget, as an operator would) and again after; then the
+// section's `count` steps run verbatim and each output the README shows
+// is expected.
+export function walkthrough(
+  title: string,
+  heading: string,
+  count: number,
+  forget: (tx: Tx) => Promise<void>,
+) {
+  const dir = mkdtempSync(join(tmpdir(), "readme-"));
+  let sql: Sql;
+  beforeAll(async () => {
+    sql = adminSql();
+    await sql.begin(forget);
+  });
+  afterAll(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await sql.begin(forget);
+    await sql.end();
+  });
+  describe(title, () => {
+    it("runs verbatim, printing what the README shows", async () => {
+      stack();
+      stackEnvFile(dir);
+      const steps = blocks(section(heading));
+      expect(steps.length).toBe(count);
+      const outputs = await runSteps(dir, steps, 90_000);
+      steps.forEach((s, i) => {
+        if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
+      });
+    }, 120_000);
+  });
 }
