@@ -838,20 +838,28 @@ begin
   if amount is null or amount <= 0 or amount <> round(amount, 2) then
     raise exception 'a % amount is positive, in cents at most (got %)', word, amount using errcode = '22023';
   end if;
-  if p_invoice is not null then
-    select * into inv from public.invoices i where i.id = p_invoice for no key update;
-    ws := inv.workspace_id;
-    p_order := inv.order_id;
-  end if;
-  if p_order is not null then
-    select * into o from public.orders x where x.id = p_order for no key update;
-    ws := coalesce(ws, o.workspace_id);
-  end if;
+  -- Who may, before anything is locked: an outsider's call neither waits
+  -- for nor holds another workspace's rows.
+  ws := case when p_invoice is not null then (select i.workspace_id from public.invoices i where i.id = p_invoice)
+             else (select x.workspace_id from public.orders x where x.id = p_order) end;
   role := case when ws is not null then private.workspace_role(ws) end;
   if ws is null or private.is_client() and role is null then
     raise exception '% not found', case when p_invoice is not null then 'invoice' else 'order' end using errcode = 'P0002';
   elsif private.is_client() and role < 'member' then
     raise exception 'only members record payments and refunds' using errcode = '42501';
+  end if;
+  if p_invoice is not null then
+    select * into inv from public.invoices i where i.id = p_invoice and i.workspace_id = ws for no key update;
+    if not found then
+      raise exception 'invoice not found' using errcode = 'P0002';  -- deleted meanwhile
+    end if;
+    p_order := inv.order_id;
+  end if;
+  if p_order is not null then
+    select * into o from public.orders x where x.id = p_order and x.workspace_id = ws for no key update;
+    if not found then
+      raise exception 'order not found' using errcode = 'P0002';  -- deleted meanwhile
+    end if;
   end if;
 
   if p_invoice is not null then
