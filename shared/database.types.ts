@@ -289,6 +289,61 @@ export type Database = {
           },
         ];
       };
+      "auto_splits": {
+        Row: {
+          "category": string;
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "is_active": boolean;
+          "name": string;
+          "split_type": Database["public"]["Enums"]["split_type"];
+          "updated_at": string;
+          "value": number;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category": string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "is_active"?: boolean;
+          "name": string;
+          "split_type": Database["public"]["Enums"]["split_type"];
+          "updated_at"?: string;
+          "value": number;
+          "workspace_id": string;
+        };
+        Update: {
+          "category"?: string;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "is_active"?: boolean;
+          "name"?: string;
+          "split_type"?: Database["public"]["Enums"]["split_type"];
+          "updated_at"?: string;
+          "value"?: number;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "auto_splits_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "auto_splits_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "automation_runs": {
         Row: {
           "automation_id": string;
@@ -1571,6 +1626,76 @@ export type Database = {
           },
         ];
       };
+      "financial_goals": {
+        Row: {
+          "category": string;
+          "completed_at": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "currency": string;
+          "current_amount": number;
+          "goal_type": Database["public"]["Enums"]["goal_period"];
+          "id": string;
+          "period_end": string;
+          "period_start": string;
+          "status": Database["public"]["Enums"]["goal_status"];
+          "target_amount": number;
+          "title": string;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "category": string;
+          "completed_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency"?: string;
+          "current_amount"?: number;
+          "goal_type"?: Database["public"]["Enums"]["goal_period"];
+          "id"?: string;
+          "period_end"?: never;
+          "period_start"?: string;
+          "status"?: Database["public"]["Enums"]["goal_status"];
+          "target_amount": number;
+          "title": string;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "category"?: string;
+          "completed_at"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency"?: string;
+          "current_amount"?: number;
+          "goal_type"?: Database["public"]["Enums"]["goal_period"];
+          "id"?: string;
+          "period_end"?: never;
+          "period_start"?: string;
+          "status"?: Database["public"]["Enums"]["goal_status"];
+          "target_amount"?: number;
+          "title"?: string;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "financial_goals_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "financial_goals_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "hook_deliveries": {
         Row: {
           "attempt": number;
@@ -1884,6 +2009,216 @@ export type Database = {
           },
           {
             foreignKeyName: "inventory_movements_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "invoice_templates": {
+        Row: {
+          "created_at": string;
+          "created_by": string | null;
+          "id": string;
+          "is_active": boolean;
+          "notice": Database["public"]["Enums"]["invoice_notice"];
+          "parameters": NonNullable<Json>;
+          "template_id": string;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "is_active"?: boolean;
+          "notice": Database["public"]["Enums"]["invoice_notice"];
+          "parameters"?: NonNullable<Json>;
+          "template_id": string;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "id"?: string;
+          "is_active"?: boolean;
+          "notice"?: Database["public"]["Enums"]["invoice_notice"];
+          "parameters"?: NonNullable<Json>;
+          "template_id"?: string;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "invoice_templates_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "invoice_templates_template_id_fkey";
+            columns: ["template_id"];
+            isOneToOne: false;
+            referencedRelation: "message_templates";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "invoice_templates_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "invoices": {
+        Row: {
+          "amount_paid": number;
+          "balance_due": number;
+          "bills_from": string;
+          "bills_to": string;
+          "cancelled_at": string | null;
+          "contact_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "currency": string;
+          "description": string | null;
+          "discount": number;
+          "due_date": string | null;
+          "id": string;
+          "invoice_number": string | null;
+          "invoice_year": number | null;
+          "issued_date": string | null;
+          "items": NonNullable<Json>;
+          "message_error": string | null;
+          "message_id": string | null;
+          "notes": string | null;
+          "number": number | null;
+          "order_id": string | null;
+          "overdue_at": string | null;
+          "paid_at": string | null;
+          "payment_status": Database["public"]["Enums"]["payment_status"];
+          "recipient_email": string | null;
+          "sent_at": string | null;
+          "status": Database["public"]["Enums"]["invoice_status"];
+          "subtotal": number;
+          "tax": number;
+          "tax_rate": number | null;
+          "title": string | null;
+          "total_amount": number;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "amount_paid"?: number;
+          "balance_due"?: never;
+          "bills_from"?: string;
+          "bills_to"?: string;
+          "cancelled_at"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency"?: string;
+          "description"?: string | null;
+          "discount"?: number;
+          "due_date"?: string | null;
+          "id"?: string;
+          "invoice_number"?: string | null;
+          "invoice_year"?: number | null;
+          "issued_date"?: string | null;
+          "items"?: NonNullable<Json>;
+          "message_error"?: string | null;
+          "message_id"?: string | null;
+          "notes"?: string | null;
+          "number"?: number | null;
+          "order_id"?: string | null;
+          "overdue_at"?: string | null;
+          "paid_at"?: string | null;
+          "payment_status"?: never;
+          "recipient_email"?: string | null;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["invoice_status"];
+          "subtotal"?: number;
+          "tax"?: number;
+          "tax_rate"?: number | null;
+          "title"?: string | null;
+          "total_amount"?: number;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "amount_paid"?: number;
+          "balance_due"?: never;
+          "bills_from"?: string;
+          "bills_to"?: string;
+          "cancelled_at"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency"?: string;
+          "description"?: string | null;
+          "discount"?: number;
+          "due_date"?: string | null;
+          "id"?: string;
+          "invoice_number"?: string | null;
+          "invoice_year"?: number | null;
+          "issued_date"?: string | null;
+          "items"?: NonNullable<Json>;
+          "message_error"?: string | null;
+          "message_id"?: string | null;
+          "notes"?: string | null;
+          "number"?: number | null;
+          "order_id"?: string | null;
+          "overdue_at"?: string | null;
+          "paid_at"?: string | null;
+          "payment_status"?: never;
+          "recipient_email"?: string | null;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["invoice_status"];
+          "subtotal"?: number;
+          "tax"?: number;
+          "tax_rate"?: number | null;
+          "title"?: string | null;
+          "total_amount"?: number;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "invoices_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "invoices_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "invoices_message_id_fkey";
+            columns: ["message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "invoices_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "invoices_workspace_id_fkey";
             columns: ["workspace_id"];
             isOneToOne: false;
             referencedRelation: "workspaces";
@@ -2217,6 +2552,7 @@ export type Database = {
           "hook_id": string | null;
           "id": string;
           "idempotency_key": string | null;
+          "invoice_id": string | null;
           "is_forwarded": boolean;
           "is_starred": boolean;
           "location_address": string | null;
@@ -2281,6 +2617,7 @@ export type Database = {
           "hook_id"?: string | null;
           "id"?: string;
           "idempotency_key"?: string | null;
+          "invoice_id"?: string | null;
           "is_forwarded"?: boolean;
           "is_starred"?: boolean;
           "location_address"?: string | null;
@@ -2344,6 +2681,7 @@ export type Database = {
           "hook_id"?: string | null;
           "id"?: string;
           "idempotency_key"?: string | null;
+          "invoice_id"?: string | null;
           "is_forwarded"?: boolean;
           "is_starred"?: boolean;
           "location_address"?: string | null;
@@ -2432,6 +2770,13 @@ export type Database = {
             columns: ["hook_id"];
             isOneToOne: false;
             referencedRelation: "hooks";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_invoice_id_fkey";
+            columns: ["invoice_id"];
+            isOneToOne: false;
+            referencedRelation: "invoices";
             referencedColumns: ["id"];
           },
           {
@@ -3028,6 +3373,149 @@ export type Database = {
           },
         ];
       };
+      "transaction_allocations": {
+        Row: {
+          "amount": number;
+          "auto_split_id": string | null;
+          "category": string;
+          "created_at": string;
+          "currency": string;
+          "date": string;
+          "id": string;
+          "transaction_id": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "amount": number;
+          "auto_split_id"?: string | null;
+          "category": string;
+          "created_at"?: string;
+          "currency": string;
+          "date": string;
+          "id"?: string;
+          "transaction_id": string;
+          "workspace_id": string;
+        };
+        Update: {
+          "amount"?: number;
+          "auto_split_id"?: string | null;
+          "category"?: string;
+          "created_at"?: string;
+          "currency"?: string;
+          "date"?: string;
+          "id"?: string;
+          "transaction_id"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "transaction_allocations_auto_split_id_fkey";
+            columns: ["auto_split_id"];
+            isOneToOne: false;
+            referencedRelation: "auto_splits";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "transaction_allocations_transaction_id_workspace_id_fkey";
+            columns: ["transaction_id", "workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "transactions";
+            referencedColumns: ["id", "workspace_id"];
+          },
+        ];
+      };
+      "transactions": {
+        Row: {
+          "amount": number;
+          "category": string;
+          "contact_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "currency": string;
+          "date": string;
+          "description": string | null;
+          "id": string;
+          "invoice_id": string | null;
+          "metadata": NonNullable<Json>;
+          "order_id": string | null;
+          "payment_method": string | null;
+          "transaction_type": Database["public"]["Enums"]["transaction_type"];
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "amount": number;
+          "category": string;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency"?: string;
+          "date"?: string;
+          "description"?: string | null;
+          "id"?: string;
+          "invoice_id"?: string | null;
+          "metadata"?: NonNullable<Json>;
+          "order_id"?: string | null;
+          "payment_method"?: string | null;
+          "transaction_type": Database["public"]["Enums"]["transaction_type"];
+          "workspace_id": string;
+        };
+        Update: {
+          "amount"?: number;
+          "category"?: string;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "currency"?: string;
+          "date"?: string;
+          "description"?: string | null;
+          "id"?: string;
+          "invoice_id"?: string | null;
+          "metadata"?: NonNullable<Json>;
+          "order_id"?: string | null;
+          "payment_method"?: string | null;
+          "transaction_type"?: Database["public"]["Enums"]["transaction_type"];
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "transactions_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "transactions_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "transactions_invoice_id_fkey";
+            columns: ["invoice_id"];
+            isOneToOne: false;
+            referencedRelation: "invoices";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "transactions_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "transactions_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "verification_logs": {
         Row: {
           "id": string;
@@ -3353,6 +3841,7 @@ export type Database = {
           "default_tax_rate": number;
           "description": string | null;
           "id": string;
+          "invoice_number_format": string;
           "is_personal": boolean;
           "logo_url": string | null;
           "max_agents": number;
@@ -3387,6 +3876,7 @@ export type Database = {
           "default_tax_rate"?: number;
           "description"?: string | null;
           "id"?: string;
+          "invoice_number_format"?: string;
           "is_personal"?: boolean;
           "logo_url"?: string | null;
           "max_agents"?: number;
@@ -3420,6 +3910,7 @@ export type Database = {
           "default_tax_rate"?: number;
           "description"?: string | null;
           "id"?: string;
+          "invoice_number_format"?: string;
           "is_personal"?: boolean;
           "logo_url"?: string | null;
           "max_agents"?: number;
@@ -3477,6 +3968,59 @@ export type Database = {
           },
         ];
       };
+      "finance_allocations": {
+        Row: {
+          "category": string;
+          "currency": string;
+          "entries": number | null;
+          "month": string | null;
+          "total": number | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Relationships: [];
+      };
+      "finance_monthly": {
+        Row: {
+          "category": string;
+          "currency": string;
+          "entries": number | null;
+          "month": string | null;
+          "total": number | null;
+          "transaction_type": Database["public"]["Enums"]["transaction_type"];
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "transactions_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "finance_profit": {
+        Row: {
+          "currency": string;
+          "expense": number | null;
+          "income": number | null;
+          "month": string | null;
+          "profit": number | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "transactions_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "latest_client_measurements": {
         Row: {
           "contact_id": string;
@@ -3515,6 +4059,29 @@ export type Database = {
           },
           {
             foreignKeyName: "client_measurements_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "receivables_aging": {
+        Row: {
+          "currency": string;
+          "current": number | null;
+          "days_1_30": number | null;
+          "days_31_60": number | null;
+          "days_61_90": number | null;
+          "days_90_plus": number | null;
+          "invoices": number | null;
+          "total": number | null;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "invoices_workspace_id_fkey";
             columns: ["workspace_id"];
             isOneToOne: false;
             referencedRelation: "workspaces";
@@ -3747,6 +4314,7 @@ export type Database = {
           "default_tax_rate": number;
           "description": string | null;
           "id": string;
+          "invoice_number_format": string;
           "is_personal": boolean;
           "logo_url": string | null;
           "max_agents": number;
@@ -3893,6 +4461,74 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "record_payment": {
+        Args: {
+          "amount": number;
+          "currency": string;
+          "invoice_id"?: string;
+          "method"?: string;
+          "note"?: string;
+          "order_id"?: string;
+          "paid_at"?: string;
+        };
+        Returns: {
+          "amount": number;
+          "category": string;
+          "contact_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "currency": string;
+          "date": string;
+          "description": string | null;
+          "id": string;
+          "invoice_id": string | null;
+          "metadata": NonNullable<Json>;
+          "order_id": string | null;
+          "payment_method": string | null;
+          "transaction_type": Database["public"]["Enums"]["transaction_type"];
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "transactions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
+      "record_refund": {
+        Args: {
+          "amount": number;
+          "currency": string;
+          "invoice_id"?: string;
+          "method"?: string;
+          "note"?: string;
+          "order_id"?: string;
+          "paid_at"?: string;
+        };
+        Returns: {
+          "amount": number;
+          "category": string;
+          "contact_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "currency": string;
+          "date": string;
+          "description": string | null;
+          "id": string;
+          "invoice_id": string | null;
+          "metadata": NonNullable<Json>;
+          "order_id": string | null;
+          "payment_method": string | null;
+          "transaction_type": Database["public"]["Enums"]["transaction_type"];
+          "workspace_id": string;
+        };
+        SetofOptions: {
+          from: "*";
+          to: "transactions";
+          isOneToOne: true;
+          isSetofReturn: false;
+        };
+      };
       "remove_member": { Args: { "user_id": string; "workspace_id": string }; Returns: undefined };
       "replay_dead_letters": {
         Args: {
@@ -3985,6 +4621,7 @@ export type Database = {
           "hook_id": string | null;
           "id": string;
           "idempotency_key": string | null;
+          "invoice_id": string | null;
           "is_forwarded": boolean;
           "is_starred": boolean;
           "location_address": string | null;
@@ -4131,6 +4768,7 @@ export type Database = {
           "hook_id": string | null;
           "id": string;
           "idempotency_key": string | null;
+          "invoice_id": string | null;
           "is_forwarded": boolean;
           "is_starred": boolean;
           "location_address": string | null;
@@ -4277,11 +4915,15 @@ export type Database = {
       "event_reminder_status": "pending" | "sent" | "failed" | "cancelled";
       "event_status": "scheduled" | "completed" | "cancelled";
       "event_type": "meeting" | "deadline" | "reminder" | "appointment";
+      "goal_period": "monthly" | "yearly";
+      "goal_status": "active" | "completed" | "archived";
       "group_role": "member" | "admin" | "super_admin";
       "interaction_type": "call" | "email" | "meeting" | "note" | "order" | "payment";
       "inventory_movement_type": "stock-in" | "stock-out" | "adjustment" | "return";
       "inventory_status": "in-stock" | "low-stock" | "out-of-stock";
       "invitation_status": "pending" | "accepted" | "revoked" | "expired";
+      "invoice_notice": "sent" | "overdue";
+      "invoice_status": "draft" | "sent" | "paid" | "overdue" | "cancelled";
       "log_level": "debug" | "info" | "warning" | "error" | "critical";
       "media_status": "pending" | "stored" | "failed" | "expired" | "removed";
       "media_type": "none" | "image" | "video" | "audio" | "document" | "sticker";
@@ -4319,11 +4961,13 @@ export type Database = {
       "platform_role": "user" | "admin" | "super_admin";
       "priority_level": "low" | "medium" | "high" | "urgent";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
+      "split_type": "percentage" | "fixed_amount";
       "subscription_status": "trialing" | "active" | "past_due" | "suspended" | "cancelled";
       "task_status": "to_do" | "in_progress" | "done";
       "task_sub_status": "waiting_reply" | "blocked" | "scheduled" | "review";
       "template_category": "MARKETING" | "UTILITY" | "AUTHENTICATION";
       "template_status": "APPROVED" | "PENDING" | "REJECTED" | "PAUSED" | "DISABLED";
+      "transaction_type": "income" | "expense";
       "verification_status": "sent" | "delivered" | "failed" | "verified";
       "verification_type": "email" | "sms" | "whatsapp";
       "work_order_status": "pending" | "in-progress" | "completed" | "cancelled";
@@ -4511,11 +5155,15 @@ export const Constants = {
       "event_reminder_status": ["pending", "sent", "failed", "cancelled"],
       "event_status": ["scheduled", "completed", "cancelled"],
       "event_type": ["meeting", "deadline", "reminder", "appointment"],
+      "goal_period": ["monthly", "yearly"],
+      "goal_status": ["active", "completed", "archived"],
       "group_role": ["member", "admin", "super_admin"],
       "interaction_type": ["call", "email", "meeting", "note", "order", "payment"],
       "inventory_movement_type": ["stock-in", "stock-out", "adjustment", "return"],
       "inventory_status": ["in-stock", "low-stock", "out-of-stock"],
       "invitation_status": ["pending", "accepted", "revoked", "expired"],
+      "invoice_notice": ["sent", "overdue"],
+      "invoice_status": ["draft", "sent", "paid", "overdue", "cancelled"],
       "log_level": ["debug", "info", "warning", "error", "critical"],
       "media_status": ["pending", "stored", "failed", "expired", "removed"],
       "media_type": ["none", "image", "video", "audio", "document", "sticker"],
@@ -4555,11 +5203,13 @@ export const Constants = {
       "platform_role": ["user", "admin", "super_admin"],
       "priority_level": ["low", "medium", "high", "urgent"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
+      "split_type": ["percentage", "fixed_amount"],
       "subscription_status": ["trialing", "active", "past_due", "suspended", "cancelled"],
       "task_status": ["to_do", "in_progress", "done"],
       "task_sub_status": ["waiting_reply", "blocked", "scheduled", "review"],
       "template_category": ["MARKETING", "UTILITY", "AUTHENTICATION"],
       "template_status": ["APPROVED", "PENDING", "REJECTED", "PAUSED", "DISABLED"],
+      "transaction_type": ["income", "expense"],
       "verification_status": ["sent", "delivered", "failed", "verified"],
       "verification_type": ["email", "sms", "whatsapp"],
       "work_order_status": ["pending", "in-progress", "completed", "cancelled"],

@@ -261,9 +261,9 @@ begin
          ('00000000-0000-4000-9200-000000000001', '00000000-0000-4000-9100-000000000003', null, 2, null),
          ('00000000-0000-4000-9200-000000000001', null, 'Tailoring (suit)', 1, 650.00),
          ('00000000-0000-4000-9200-000000000002', null, 'Take in two shirts', 2, 40.00);
-  update public.orders set amount_paid = 300.00, status = 'in-progress' where id = '00000000-0000-4000-9200-000000000001';
+  update public.orders set status = 'in-progress' where id = '00000000-0000-4000-9200-000000000001';
   update public.orders set status = 'in-progress' where id = '00000000-0000-4000-9200-000000000002';
-  update public.orders set status = 'completed', amount_paid = total_amount where id = '00000000-0000-4000-9200-000000000002';
+  update public.orders set status = 'completed' where id = '00000000-0000-4000-9200-000000000002';
 end
 $$;
 
@@ -272,6 +272,63 @@ insert into public.order_status_templates (workspace_id, status, template_id, pa
 values ('00000000-0000-4000-b000-000000000001', 'completed', '00000000-0000-4000-f000-000000000001',
         '["{customer_name}", "{order_number}"]', '00000000-0000-4000-a000-000000000002')
 on conflict (workspace_id, status) do nothing;
+
+-- The tailors' books (the finance module): two split rules (tax 15%,
+-- savings 10%) and a savings goal for the month, Carla's deposit and
+-- Diego's payment recorded as payments (income transactions, split), the
+-- month's rent as an expense, and an invoice for Carla's suit, issued
+-- (the balance after her deposit). Ana's
+-- agent order came paid through the mirror: its income is in the ledger
+-- too (payment_method agent), from before the rules existed.
+insert into public.message_templates (id, workspace_id, channel_id, name, language, category, status, components,
+                                      parameter_format, provider_template_id, last_synced_at)
+values
+  ('00000000-0000-4000-f000-000000000021', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+   'invoice_issued', 'en_US', 'UTILITY', 'APPROVED',
+   '[{"type":"BODY","text":"Hi {{1}}, invoice {{2}} for {{3}} {{4}} is due on {{5}}."},{"type":"FOOTER","text":"Atelier Demo"}]',
+   'POSITIONAL', '900000000000021', now()),
+  ('00000000-0000-4000-f000-000000000022', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
+   'invoice_overdue', 'en_US', 'UTILITY', 'APPROVED',
+   '[{"type":"BODY","text":"Hi {{1}}, invoice {{2}} ({{3}} {{4}} still due) was due on {{5}}."},{"type":"FOOTER","text":"Atelier Demo"}]',
+   'POSITIONAL', '900000000000022', now())
+on conflict (id) do nothing;
+
+
+do $$
+begin
+  if exists (select 1 from public.auto_splits s where s.id = '00000000-0000-4000-9300-000000000001') then
+    return;  -- seeded before
+  end if;
+  insert into public.auto_splits (id, workspace_id, name, split_type, value, category, created_by)
+  values ('00000000-0000-4000-9300-000000000001', '00000000-0000-4000-b000-000000000001', 'Tax reserve', 'percentage', 15,
+          'tax', '00000000-0000-4000-a000-000000000002'),
+         ('00000000-0000-4000-9300-000000000002', '00000000-0000-4000-b000-000000000001', 'Savings', 'percentage', 10,
+          'savings', '00000000-0000-4000-a000-000000000002');
+  insert into public.financial_goals (id, workspace_id, title, goal_type, target_amount, category, created_by)
+  values ('00000000-0000-4000-9300-000000000011', '00000000-0000-4000-b000-000000000001', 'Savings this month', 'monthly',
+          500, 'savings', '00000000-0000-4000-a000-000000000002');
+  perform public.record_payment(300.00, 'BRL', order_id => '00000000-0000-4000-9200-000000000001', method => 'pix',
+                                note => 'Deposit for the linen suit');
+  perform public.record_payment(o.total_amount, o.currency, order_id => o.id, method => 'card')
+     from public.orders o where o.id = '00000000-0000-4000-9200-000000000002';
+  insert into public.transactions (workspace_id, transaction_type, category, amount, description, payment_method, created_by)
+  values ('00000000-0000-4000-b000-000000000001', 'expense', 'rent', 1800.00, 'Atelier rent', 'transfer',
+          '00000000-0000-4000-a000-000000000002');
+  insert into public.invoices (id, workspace_id, order_id, due_date, created_by)
+  values ('00000000-0000-4000-9300-000000000021', '00000000-0000-4000-b000-000000000001',
+          '00000000-0000-4000-9200-000000000001', now() + interval '10 days', '00000000-0000-4000-a000-000000000003');
+  update public.invoices set status = 'sent' where id = '00000000-0000-4000-9300-000000000021';
+end
+$$;
+
+-- Clients hear on WhatsApp when an invoice is sent or overdue (mapped after
+-- the demo's own invoice, which is not sent out at seed time).
+insert into public.invoice_templates (workspace_id, notice, template_id, parameters, created_by)
+values ('00000000-0000-4000-b000-000000000001', 'sent', '00000000-0000-4000-f000-000000000021',
+        '["{bills_to}", "{invoice_number}", "{currency}", "{balance_due}", "{due_date}"]', '00000000-0000-4000-a000-000000000002'),
+       ('00000000-0000-4000-b000-000000000001', 'overdue', '00000000-0000-4000-f000-000000000022',
+        '["{bills_to}", "{invoice_number}", "{currency}", "{balance_due}", "{due_date}"]', '00000000-0000-4000-a000-000000000002')
+on conflict (workspace_id, notice) do nothing;
 
 -- The calendar: the atelier (in São Paulo time, above) reminds clients of
 -- fittings with fitting_reminder and keeps a deadline per order's due date
@@ -285,7 +342,7 @@ values ('00000000-0000-4000-b000-000000000001', true, '00000000-0000-4000-f000-0
 on conflict (workspace_id) do nothing;
 insert into public.events (id, workspace_id, user_id, title, event_type, start_time, end_time, location, color, contact_id,
                            reminder_minutes, created_by)
-values ('00000000-0000-4000-9300-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000003',
+values ('00000000-0000-4000-9400-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000003',
         'Fitting: Ana''s dress', 'appointment',
         ((now() at time zone 'America/Sao_Paulo')::date + 3 + time '15:00') at time zone 'America/Sao_Paulo',
         ((now() at time zone 'America/Sao_Paulo')::date + 3 + time '15:45') at time zone 'America/Sao_Paulo',

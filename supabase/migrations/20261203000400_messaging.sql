@@ -285,6 +285,7 @@ create table public.messages (
   automation_id uuid,
   hook_id uuid,
   order_id uuid,
+  invoice_id uuid,
   event_id uuid
 );
 comment on table public.messages is 'Every message in and out, with the provider''s full payload, media, location, replies, reactions, group sender and delivery status.';
@@ -302,6 +303,7 @@ comment on column public.messages.campaign_id is 'The campaign this message was 
 comment on column public.messages.automation_id is 'The automation that sent this message.';
 comment on column public.messages.hook_id is 'The outgoing hook whose answer to message.received sent this message.';
 comment on column public.messages.order_id is 'The order whose status change sent this message (an order status template).';
+comment on column public.messages.invoice_id is 'The invoice this message sent or reminded of (an invoice template).';
 comment on column public.messages.event_id is 'The calendar event this message is about: the WhatsApp reminder or cancellation notice sent for it, or the client''s reply to one.';
 alter table public.contacts add constraint contacts_opt_out_message_id_fkey
   foreign key (opt_out_message_id) references public.messages (id) on delete set null;

@@ -173,7 +173,7 @@ comment on column public.orders.discount is 'An amount off the subtotal (at most
 comment on column public.orders.tax_rate is 'Tax in percent of subtotal - discount; starts at the workspace''s default_tax_rate.';
 comment on column public.orders.tax is 'round((subtotal - discount) x tax_rate / 100, 2), kept by the database.';
 comment on column public.orders.total_amount is 'subtotal - discount + tax, kept by the database.';
-comment on column public.orders.amount_paid is 'What the client has paid so far; never more than the total.';
+comment on column public.orders.amount_paid is 'What the client has paid so far; never more than the total. Moved by public.record_payment and record_refund (each an income transaction), not by clients directly.';
 comment on column public.orders.balance_due is 'total_amount - amount_paid.';
 comment on column public.orders.deposit_amount is 'The deposit asked for, if any (informational).';
 comment on column public.orders.payment_status is 'unpaid (nothing paid), partial, or paid (the whole total, when there is one): derived from amount_paid.';
@@ -498,9 +498,11 @@ begin
           is distinct from (old.status, old.amount_paid, old.discount, old.tax_rate, old.contact_id) then
       raise exception 'order % mirrors an order of agent %: change it in its agt_%_orders table', old.order_number,
         old.agent_id, old.agent_id using errcode = '55000';
-    elsif old.status = 'cancelled' and to_jsonb(new) - '{notes,updated_at,balance_due,payment_status}'::text[]
-                                       <> to_jsonb(old) - '{notes,updated_at,balance_due,payment_status}'::text[] then
-      raise exception 'order % is cancelled: only its notes can change', old.order_number using errcode = '55000';
+    elsif old.status = 'cancelled' and to_jsonb(new) - '{notes,updated_at,balance_due,payment_status,amount_paid}'::text[]
+                                       <> to_jsonb(old) - '{notes,updated_at,balance_due,payment_status,amount_paid}'::text[]
+          or old.status = 'cancelled' and new.amount_paid > old.amount_paid then
+      raise exception 'order % is cancelled: only its notes can change (and what was paid be refunded)', old.order_number
+        using errcode = '55000';
     end if;
     if new.status <> old.status and not mirror and not new.status = any (private.order_next_statuses(old.status)) then
       raise exception 'order % cannot go from % to %', old.order_number, old.status, new.status using errcode = '55000',
@@ -749,58 +751,72 @@ $$;
 
 -- The customer hears of a status when the workspace maps it to a template:
 -- through the normal send path (every send-time rule applies), linked to
--- the order. A contact who said stop gets no automatic notices. What
--- happened is returned for the status history; the status change stands
--- either way.
+-- the order. What happened is returned for the status history; the status
+-- change stands either way.
 create function private.send_order_notice(o public.orders, out message_id uuid, out error text)
 language plpgsql security definer set search_path = ''
 as $$
 declare
   map public.order_status_templates;
+begin
+  select * into map from public.order_status_templates t
+   where t.workspace_id = o.workspace_id and t.status = o.status and t.is_active;
+  if found then
+    select n.message_id, n.error into message_id, error
+      from private.send_client_notice(o.workspace_id, o.contact_id, map.template_id,
+                                      private.order_template_params(map.parameters, o), 'order', o.id) n;
+  end if;
+end
+$$;
+
+-- A notice to a client (of an order, of an invoice: what names it and its
+-- id, which the message links to): an approved UTILITY template on its
+-- channel, through the normal send path (every send-time rule applies). A
+-- contact who said stop gets no automatic notices. Returns the message, or
+-- why none was sent.
+create function private.send_client_notice(ws uuid, contact uuid, template uuid, params jsonb, what text, what_id uuid,
+                                           out message_id uuid, out error text)
+language plpgsql security definer set search_path = ''
+as $$
+declare
   tpl public.message_templates;
   ch public.channels;
   ct public.contacts;
   chat text;
   conv uuid;
-  params jsonb;
 begin
-  select * into map from public.order_status_templates t
-   where t.workspace_id = o.workspace_id and t.status = o.status and t.is_active;
-  if not found then
-    return;
-  end if;
-  select * into ct from public.contacts c where c.id = o.contact_id;
+  select * into ct from public.contacts c where c.id = contact;
   if not found or ct.phone is null then
-    error := 'the order has no client with a WhatsApp number';
+    error := format('the %s has no client with a WhatsApp number', what);
     return;
   end if;
   if private.contact_opted_out(ct.id) then
     error := 'the contact opted out of messages';
     return;
   end if;
-  select * into tpl from public.message_templates t where t.id = map.template_id;
+  select * into tpl from public.message_templates t where t.id = template;
   if tpl.category <> 'UTILITY' then
     error := format('template "%s" is %s, not UTILITY', tpl.name, tpl.category);
     return;
   end if;
   select * into ch from public.channels c where c.id = tpl.channel_id;
   chat := ct.phone || case when ch.provider = 'cloud_api' then '' else '@s.whatsapp.net' end;
-  params := private.order_template_params(map.parameters, o);
   begin
     -- The client's own chat on that channel (its id is what WhatsApp gave,
     -- which for some countries differs from the stored number), else a new one.
     select v.id into conv from public.conversations v
-     where v.contact_id = ct.id and v.channel_id = ch.id and v.workspace_id = o.workspace_id and v.type = 'individual'
+     where v.contact_id = ct.id and v.channel_id = ch.id and v.workspace_id = ws and v.type = 'individual'
      order by v.last_message_at desc nulls last, v.id desc limit 1;
     if conv is null then
       insert into public.conversations (workspace_id, channel_id, chat_id, contact_id, type)
-      values (o.workspace_id, ch.id, chat, ct.id, 'individual')
+      values (ws, ch.id, chat, ct.id, 'individual')
       on conflict (channel_id, workspace_id, chat_id) do nothing;
       select v.id into conv from public.conversations v
-       where v.channel_id = ch.id and v.workspace_id = o.workspace_id and v.chat_id = chat;
+       where v.channel_id = ch.id and v.workspace_id = ws and v.chat_id = chat;
     end if;
-    insert into public.messages (conversation_id, type, template_id, template_params, order_id)
-    values (conv, 'template', tpl.id, params, o.id)
+    insert into public.messages (conversation_id, type, template_id, template_params, order_id, invoice_id)
+    values (conv, 'template', tpl.id, params, case when what = 'order' then what_id end,
+            case when what = 'invoice' then what_id end)
     returning id into message_id;
   exception when others then
     message_id := null;
@@ -809,25 +825,33 @@ begin
 end
 $$;
 
--- A mapping's parameters with the order's values in place of its tokens.
-create function private.order_template_params(p jsonb, o public.orders)
+-- Template parameters with values in place of their {tokens}.
+create function private.fill_template_tokens(p jsonb, tokens jsonb)
 returns jsonb
-language plpgsql stable set search_path = ''
+language plpgsql immutable set search_path = ''
 as $$
 declare
   t text := p::text;
   k text;
   v text;
 begin
-  for k, v in values ('order_number', o.order_number), ('title', o.title), ('customer_name', o.customer_name),
-                     ('status', o.status::text), ('total', o.total_amount::text), ('balance_due', o.balance_due::text),
-                     ('currency', o.currency), ('due_date', coalesce(to_char(o.due_date at time zone 'UTC', 'YYYY-MM-DD'), '-'))
-  loop
-    v := to_jsonb(v)::text;  -- escaped for the JSON text it goes into
+  for k, v in select e.key, e.value::text from jsonb_each(tokens) e where jsonb_typeof(e.value) = 'string' loop
+    -- v is the JSON string, escaped for the JSON text it goes into.
     t := replace(t, '{' || k || '}', substr(v, 2, length(v) - 2));
   end loop;
   return t::jsonb;
 end
+$$;
+
+-- A mapping's parameters with the order's values in place of its tokens.
+create function private.order_template_params(p jsonb, o public.orders)
+returns jsonb
+language sql stable set search_path = ''
+as $$
+  select private.fill_template_tokens(p, jsonb_build_object(
+    'order_number', o.order_number, 'title', o.title, 'customer_name', o.customer_name, 'status', o.status::text,
+    'total', o.total_amount::text, 'balance_due', o.balance_due::text, 'currency', o.currency,
+    'due_date', coalesce(to_char(o.due_date at time zone 'UTC', 'YYYY-MM-DD'), '-')))
 $$;
 
 create function private.order_event_data(o public.orders)
@@ -1030,28 +1054,39 @@ create function private.check_order_status_template()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
-declare
-  tpl public.message_templates;
-  sample public.orders;
 begin
   perform private.require_writer(new.workspace_id, 'admin', 'order_status_templates');
-  select * into tpl from public.message_templates t where t.id = new.template_id and t.workspace_id = new.workspace_id;
+  perform private.check_notice_template(new.workspace_id, new.template_id, 'order', private.order_template_params(
+    new.parameters, jsonb_populate_record(null::public.orders, jsonb_build_object(
+      'workspace_id', new.workspace_id, 'order_number', 'ORD-00001', 'title', 'Sample', 'customer_name', 'Customer',
+      'status', new.status, 'currency', 'USD', 'total_amount', 1, 'amount_paid', 0, 'balance_due', 1,
+      'due_date', now()))));
+  return new;
+end
+$$;
+
+-- A notice's template (order, invoice: what) is an approved UTILITY
+-- template of the workspace, and the parameters (tokens filled with a
+-- sample) fit it.
+create function private.check_notice_template(ws uuid, template uuid, what text, sample_params jsonb)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  tpl public.message_templates;
+begin
+  select * into tpl from public.message_templates t where t.id = template and t.workspace_id = ws;
   if not found then
     raise exception 'template not found in this workspace' using errcode = 'P0002';
   end if;
   if tpl.category <> 'UTILITY' then
-    raise exception 'order notices use UTILITY templates; "%" is %', tpl.name, tpl.category using errcode = '22023';
+    raise exception '% notices use UTILITY templates; "%" is %', what, tpl.name, tpl.category using errcode = '22023';
   end if;
   if tpl.status <> 'APPROVED' then
     raise exception 'template "%" (%) is %, only approved templates can be sent', tpl.name, tpl.language, tpl.status
       using errcode = '55000';
   end if;
-  sample := jsonb_populate_record(null::public.orders, jsonb_build_object(
-    'workspace_id', new.workspace_id, 'order_number', 'ORD-00001', 'title', 'Sample', 'customer_name', 'Customer',
-    'status', new.status, 'currency', 'USD', 'total_amount', 1, 'amount_paid', 0, 'balance_due', 1,
-    'due_date', now()));
-  perform private.check_template_params(tpl.components, private.order_template_params(new.parameters, sample));
-  return new;
+  perform private.check_template_params(tpl.components, sample_params);
 end
 $$;
 
@@ -1158,7 +1193,10 @@ create trigger order_contact_figures_update after update of contact_id, amount_p
   execute function private.order_contact_figures();
 create trigger order_contact_figures_delete after delete on public.orders for each row
   when (old.contact_id is not null and old.status <> 'cancelled') execute function private.order_contact_figures();
-create trigger audit after update of contact_id, title, status, due_date, priority, discount, tax_rate,
+-- Status changes are not among the columns: order_status_changes is their
+-- history (who, when, the notice sent), and an audit row per step would
+-- repeat it.
+create trigger audit after update of contact_id, title, due_date, priority, discount, tax_rate,
   amount_paid, assigned_to, cancel_reason or delete on public.orders
   for each row execute function private.audit_change('order');
 
@@ -1235,14 +1273,14 @@ revoke all on public.orders, public.order_items, public.order_status_changes, pu
 revoke all on private.workspace_counters from anon, authenticated;
 
 -- Members take and work orders; admins remove them. Numbers, totals,
--- currency and the status timestamps are the database's.
+-- currency and the status timestamps are the database's; amount_paid is the
+-- ledger's (public.record_payment / record_refund, finance module).
 grant select, delete on public.orders to authenticated;
 grant insert (id, workspace_id, contact_id, title, description, customer_name, customer_email, customer_phone,
-              order_date, due_date, priority, status, discount, tax_rate, amount_paid, deposit_amount, notes, source,
-              assigned_to)
+              order_date, due_date, priority, status, discount, tax_rate, deposit_amount, notes, source, assigned_to)
   on public.orders to authenticated;
 grant update (contact_id, title, description, customer_name, customer_email, customer_phone, order_date, due_date,
-              priority, status, discount, tax_rate, amount_paid, deposit_amount, notes, assigned_to, cancel_reason)
+              priority, status, discount, tax_rate, deposit_amount, notes, assigned_to, cancel_reason)
   on public.orders to authenticated;
 grant select, delete on public.order_items to authenticated;
 grant insert (id, order_id, workspace_id, inventory_item_id, item_name, item_description, quantity, unit_price)
@@ -1292,6 +1330,8 @@ revoke all on function private.next_gapless_number(uuid, text), private.format_o
   private.order_next_statuses(public.work_order_status), private.prepare_order(), private.guard_order_delete(),
   private.prepare_order_item(), private.order_items_changed(), private.move_order_stock(public.orders, public.work_order_status),
   private.send_order_notice(public.orders), private.order_template_params(jsonb, public.orders),
+  private.send_client_notice(uuid, uuid, uuid, jsonb, text, uuid), private.fill_template_tokens(jsonb, jsonb),
+  private.check_notice_template(uuid, uuid, text, jsonb),
   private.order_event_data(public.orders), private.order_status_moved(), private.order_paid(),
   private.order_contact_figures(),
   private.add_to_subtotals(private.amount_change[]), private.check_order_status_template(),

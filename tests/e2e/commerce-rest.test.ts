@@ -117,11 +117,13 @@ describe("orders through PostgREST", () => {
 
   it("refuses what the rules refuse, with the database's message", async () => {
     const m = people.member.client;
-    const over = await m.from("orders").update({ amount_paid: 300 }).eq("id", order);
+    const over = await m.rpc("record_payment", { amount: 300, currency: "EUR", order_id: order });
     expect(over.error).toMatchObject({
       code: "23514",
-      message: "order ORD-00001 would be overpaid: 300.00 paid, total 288.00",
+      message: "payment would overpay order ORD-00001: 288.00 EUR due, 300 EUR offered",
     });
+    const direct = await m.from("orders").update({ amount_paid: 300 }).eq("id", order);
+    expect(direct.error?.code).toBe("42501");
     const skip = await m.from("orders").update({ status: "completed" }).eq("id", order);
     expect(skip.error).toMatchObject({
       code: "55000",
@@ -133,7 +135,15 @@ describe("orders through PostgREST", () => {
 
   it("moves stock with the status", async () => {
     const m = people.member.client;
-    ok(await m.from("orders").update({ amount_paid: 100, status: "in-progress" }).eq("id", order));
+    ok(
+      await m.rpc("record_payment", {
+        amount: 100,
+        currency: "EUR",
+        order_id: order,
+        method: "card",
+      }),
+    );
+    ok(await m.from("orders").update({ status: "in-progress" }).eq("id", order));
     const tweed = ok(
       await m.from("inventory_items").select("current_stock, status").eq("id", item).single(),
     );

@@ -4,8 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
-import { afterAll, beforeAll, expect } from "vitest";
-import { adminSql, type Sql } from "./db.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { adminSql, type Sql, type Tx } from "./db.ts";
 import { stack } from "./stack.ts";
 
 // README walkthroughs run verbatim as a reader runs them: the "Trying it"
@@ -63,38 +63,38 @@ export async function runSteps(dir: string, steps: Step[], timeoutMs = 60_000): 
 
 const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
 
-// A walkthrough test: the section's `count` steps run in `dir` against the
-// stack under test, each output as the README shows it (trailing spaces
-// aside).
-export async function checkWalkthrough(
-  dir: string,
+// A walkthrough's test on the shared stack: what a previous run left is
+// undone first (forget, as an operator would) and again after; then the
+// section's `count` steps run verbatim (within timeoutMs) and each output
+// the README shows is expected.
+export function walkthrough(
+  title: string,
   heading: string,
   count: number,
-  timeoutMs?: number,
+  forget: (tx: Tx) => Promise<void>,
+  timeoutMs = 90_000,
 ) {
-  stack();
-  stackEnvFile(dir);
-  const steps = blocks(section(heading));
-  expect(steps.length).toBe(count);
-  const outputs = await runSteps(dir, steps, timeoutMs);
-  steps.forEach((s, i) => {
-    if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
-  });
-}
-
-// A walkthrough test file's scratch directory, and `forget` (what an
-// earlier run left on the shared stack, undone) run before and after it.
-export function walkthroughDir(prefix: string, forget: (sql: Sql) => Promise<void>): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), "readme-"));
   let sql: Sql;
   beforeAll(async () => {
     sql = adminSql();
-    await forget(sql);
+    await sql.begin(forget);
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    await forget(sql);
+    await sql.begin(forget);
     await sql.end();
   });
-  return dir;
+  describe(title, () => {
+    it("runs verbatim, printing what the README shows", async () => {
+      stack();
+      stackEnvFile(dir);
+      const steps = blocks(section(heading));
+      expect(steps.length).toBe(count);
+      const outputs = await runSteps(dir, steps, timeoutMs);
+      steps.forEach((s, i) => {
+        if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
+      });
+    }, timeoutMs + 30_000);
+  });
 }

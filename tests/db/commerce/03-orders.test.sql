@@ -101,11 +101,11 @@ select is((select (subtotal, discount, tax, total_amount, balance_due, payment_s
   'subtotal, discount, 7.5% tax of 56,000.00, total and balance');
 select is(tests.error_as('acme_member', 'update public.orders set discount = 60000 where id = ''0d000000-0000-0000-0000-000000000001'''),
   '23514 the discount 60000.00 is more than the subtotal 57501.60 of order ORD-00001', 'a discount above the subtotal is refused');
-select tests.run_as('acme_member', 'update public.orders set amount_paid = 20000 where id = ''0d000000-0000-0000-0000-000000000001''');
+select tests.run_as('acme_member', 'select public.record_payment(20000, ''NGN'', order_id => ''0d000000-0000-0000-0000-000000000001'')');
 select is((select (balance_due, payment_status) from public.orders where id = '0d000000-0000-0000-0000-000000000001'),
   (40200.00::numeric(12,2), 'partial'::public.payment_status), 'a deposit: partial, with the balance due');
-select is(tests.error_as('acme_member', 'update public.orders set amount_paid = 60200.01 where id = ''0d000000-0000-0000-0000-000000000001'''),
-  '23514 order ORD-00001 would be overpaid: 60200.01 paid, total 60200.00', 'overpayment is refused');
+select is(tests.error_as('acme_member', 'select public.record_payment(40200.01, ''NGN'', order_id => ''0d000000-0000-0000-0000-000000000001'')'),
+  '23514 payment would overpay order ORD-00001: 40200.00 NGN due, 40200.01 NGN offered', 'overpayment is refused');
 select is((select (total_orders, total_revenue) from public.contacts where id = 'c0000000-0000-0000-0000-0000000000a1'),
   (1, 20000.00::numeric(12,2)), 'the client''s figures: one order, what was paid');
 
@@ -133,7 +133,7 @@ select is((select array_agg((sku, current_stock)::text order by sku) from public
 select is((select count(*)::integer from public.inventory_movements where reference_id = '0d000000-0000-0000-0000-000000000001' and movement_type = 'return'),
   2, 'as return movements');
 select is(tests.error_as('acme_member', 'update public.orders set status = ''in-progress'' where id = ''0d000000-0000-0000-0000-000000000001'''),
-  '55000 order ORD-00001 is cancelled: only its notes can change', 'cancelled is final');
+  '55000 order ORD-00001 is cancelled: only its notes can change (and what was paid be refunded)', 'cancelled is final');
 select is(tests.error_as('acme_member', 'update public.orders set notes = ''refund sent'' where id = ''0d000000-0000-0000-0000-000000000001'''),
   'ok:1', 'but a note can still be added');
 select is((select (total_orders, total_revenue, last_order_at) from public.contacts where id = 'c0000000-0000-0000-0000-0000000000a1'),
@@ -165,7 +165,7 @@ select is((select current_stock from public.inventory_items where id = '1e000000
 -- Contacts' figures after several orders and payments
 select tests.run_as('acme_member', format('insert into public.orders (workspace_id, contact_id, title, order_date) values (%L, %L, ''Kaftan'', ''2026-11-01'')', :'ws', 'c0000000-0000-0000-0000-0000000000a2'));
 select tests.run_as('acme_member', format(:'new_item', (select id from public.orders where title = 'Kaftan'), null, 'Kaftan', 1, 100));
-select tests.run_as('acme_member', 'update public.orders set amount_paid = total_amount where title = ''Kaftan''');
+select tests.run_as('acme_member', 'select public.record_payment(total_amount, currency, order_id => id) from public.orders where title = ''Kaftan''');
 select is((select (total_orders, total_revenue) from public.contacts where id = 'c0000000-0000-0000-0000-0000000000a2'),
   (2, 107.50::numeric(12,2)), 'two orders; revenue is what was paid (100 + 7.5% tax)');
 select is((select payment_status from public.orders where title = 'Kaftan'), 'paid'::public.payment_status, 'paid in full');

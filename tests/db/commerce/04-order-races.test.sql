@@ -42,8 +42,8 @@ select is((select array_agg(n order by n) from extensions.dblink('setup', $$sele
 select extensions.dblink_exec('setup', $$insert into public.order_items (order_id, item_name, quantity, unit_price)
   select o.id, 'Work', 1, 100 from public.orders o where o.workspace_id = '0d900000-0000-0000-0000-0000000000b1'$$);
 select extensions.dblink_exec(c, :'as_member') from unnest(array['one', 'two']) c;
-select extensions.dblink_exec('one', $$update public.orders set amount_paid = 30 where workspace_id = '0d900000-0000-0000-0000-0000000000b1' and number = 1$$);
-select extensions.dblink_send_query('two', $$update public.orders set amount_paid = 45 where workspace_id = '0d900000-0000-0000-0000-0000000000b1' and number = 2$$);
+select extensions.dblink_exec('one', $q$do $d$ begin perform public.record_payment(30, currency, order_id => id) from public.orders where workspace_id = '0d900000-0000-0000-0000-0000000000b1' and number = 1; end $d$$q$);
+select extensions.dblink_send_query('two', $q$do $d$ begin perform public.record_payment(45, currency, order_id => id) from public.orders where workspace_id = '0d900000-0000-0000-0000-0000000000b1' and number = 2; end $d$$q$);
 select pg_sleep(0.3);
 select is(extensions.dblink_is_busy('two'), 1, 'the second payment waits for the client''s figures');
 select extensions.dblink_exec('one', 'commit');

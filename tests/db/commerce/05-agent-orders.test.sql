@@ -34,7 +34,7 @@ select is((select (status, amount_paid)::text from public.orders where workspace
   'refunded is cancelled, nothing paid');
 select is((select (total_orders, total_revenue) from public.contacts where phone = '2348020000001' and workspace_id = :'ws'),
   (0, 0.00::numeric(12,2)), 'and leaves the figures');
-select is(tests.error_as('acme_member', format('update public.orders set amount_paid = 5 where workspace_id = %L and source = ''agent''', :'ws')),
+select is(tests.error_as('acme_member', format('select public.record_payment(5, currency, order_id => id) from public.orders where workspace_id = %L and source = ''agent''', :'ws')),
   format('55000 order ORD-00001 mirrors an order of agent %s: change it in its agt_%s_orders table', :agent, :agent), 'the mirror is not edited directly');
 select pg_temp.run(format('insert into public.%I (customer_id) values (1)', :'o'));
 select is((select count(*)::integer from public.orders where workspace_id = :'ws' and source = 'agent'), 2, 'a second agent order, a second mirror');

@@ -15,7 +15,7 @@ values ('1e000000-0000-0000-0000-0000000000e1', :'ws', 'Wax print', 'WAX-1', 5, 
 insert into public.orders (id, workspace_id, customer_name, title) values ('0d000000-0000-0000-0000-0000000000e1', :'ws', 'Kemi', 'Iro and buba');
 select is(pg_temp.last('order.created') #>> '{order,order_number}', 'ORD-00001', 'order.created carries the order');
 insert into public.order_items (order_id, inventory_item_id, quantity) values ('0d000000-0000-0000-0000-0000000000e1', '1e000000-0000-0000-0000-0000000000e1', 2);
-update public.orders set amount_paid = 15 where id = '0d000000-0000-0000-0000-0000000000e1';
+select public.record_payment(15, currency, order_id => id) from public.orders where id = '0d000000-0000-0000-0000-0000000000e1';
 select is(pg_temp.last('order.payment') - 'order' || jsonb_build_object('paid', pg_temp.last('order.payment') #>> '{order,amount_paid}',
   'status', pg_temp.last('order.payment') #>> '{order,payment_status}'),
   '{"amount": 15.00, "paid": "15.00", "status": "partial"}'::jsonb, 'order.payment carries the change and the order');

@@ -11,7 +11,7 @@ select tests.run_as('acme_member', format($$insert into public.client_interactio
   values (%L, %L, 'call', 'Asked about a kaftan', now() - interval '4 days'), (%L, %L, 'meeting', 'Fitting', now() - interval '2 days')$$, :'ws', :'ct', :'ws', :'ct'));
 select tests.run_as('acme_member', format($$insert into public.orders (id, workspace_id, contact_id, title, order_date) values ('0d000000-0000-0000-0000-0000000000c1', %L, %L, 'Kaftan', now() - interval '3 days')$$, :'ws', :'ct'));
 select tests.run_as('acme_member', $$insert into public.order_items (order_id, item_name, quantity, unit_price) values ('0d000000-0000-0000-0000-0000000000c1', 'Kaftan', 1, 300)$$);
-select tests.run_as('acme_member', $$update public.orders set amount_paid = 100 where id = '0d000000-0000-0000-0000-0000000000c1'$$);
+select tests.run_as('acme_member', $$select public.record_payment(100, currency, order_id => id) from public.orders where id = '0d000000-0000-0000-0000-0000000000c1'$$);
 select tests.run_as('acme_member', $$update public.orders set status = 'in-progress' where id = '0d000000-0000-0000-0000-0000000000c1'$$);
 
 select is((select array_agg((interaction_type, subject, user_id = tests.get_supabase_uid('acme_member'))::text order by occurred_at, id)

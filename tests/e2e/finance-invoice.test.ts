@@ -1,0 +1,90 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { forgetBooks } from "../helpers/books.ts";
+import { adminSql, asUser, type Sql, type TestUser } from "../helpers/db.ts";
+import { fake, until } from "../helpers/e2e.ts";
+
+// An invoice sent by a member reaches WhatsApp: the database queues the
+// invoice_issued template through the send path, pg_net pokes the
+// dispatcher, which sends it to the (fake) Cloud API with the invoice's
+// number, amount and due date. Then the minute tick's overdue step sends
+// the overdue template, once. Runs on the demo workspace (its channel and
+// templates), as Maya, and removes what it made.
+const demo = "00000000-0000-4000-b000-000000000001";
+const maya: TestUser = {
+  id: "00000000-0000-4000-a000-000000000003",
+  email: "maya@demo.threadline.dev",
+};
+const diego = "00000000-0000-4000-e000-000000000012";
+const pnid = "100000000000001";
+let sql: Sql;
+let invoice = "";
+
+type Logged = {
+  body: {
+    to?: string;
+    type?: string;
+    template?: { name: string; components?: { parameters: { text: string }[] }[] };
+  };
+};
+const templatesTo = async (to: string, name: string) =>
+  ((await (await fake(`/__fake/requests?path=${pnid}/messages`)).json()) as Logged[])
+    .filter((r) => r.body?.to === to && r.body.template?.name === name);
+
+beforeAll(() => {
+  sql = adminSql();
+});
+afterAll(async () => {
+  if (invoice) await sql.begin((tx) => forgetBooks(tx, demo, { invoices: [invoice] }));
+  await sql.end();
+});
+
+describe("an invoice on WhatsApp", () => {
+  it("reaches the provider as the invoice_issued template, then as invoice_overdue", async () => {
+    const before = (await templatesTo("5521998765432", "invoice_issued")).length;
+    const overdueBefore = (await templatesTo("5521998765432", "invoice_overdue")).length;
+    const [inv] = await asUser(sql, maya, async (tx) => {
+      const [made] = await tx<{ id: string }[]>`
+        insert into public.invoices (workspace_id, contact_id, items, due_date)
+        values (${demo}, ${diego}, '[{"name": "Hem, e2e", "unit_price": 12.34}]', '2026-01-15')
+        returning id`;
+      return tx<{ id: string; invoice_number: string }[]>`
+        update public.invoices set status = 'sent' where id = ${made.id} returning id, invoice_number`;
+    });
+    invoice = inv.id;
+    const sent = await until("the invoice_issued template at the provider", async () => {
+      const all = await templatesTo("5521998765432", "invoice_issued");
+      return all.length > before ? all[all.length - 1] : null;
+    }, 20_000);
+    expect(sent.body.template?.components?.[0].parameters.map((p) => p.text)).toEqual([
+      "Diego Rocha",
+      inv.invoice_number,
+      "BRL",
+      "12.34",
+      "2026-01-15",
+    ]);
+    const msg = await until("the message marked sent", async () => {
+      const [m] = await sql<{ invoice_id: string; provider_message_id: string | null }[]>`
+        select m.invoice_id, m.provider_message_id from public.messages m
+          join public.invoices i on i.message_id = m.id where i.id = ${invoice}`;
+      return m?.provider_message_id ? m : null;
+    });
+    expect(msg.invoice_id).toBe(invoice);
+
+    // The tick's step: past due, overdue, once.
+    // (The minute tick may get there first; either way it happens once.)
+    await sql`select private.mark_overdue_invoices()`;
+    await until(
+      "the invoice_overdue template at the provider",
+      async () => (await templatesTo("5521998765432", "invoice_overdue")).length > overdueBefore,
+      20_000,
+    );
+    const [{ again }] = await sql<
+      { again: number }[]
+    >`select private.mark_overdue_invoices() as again`;
+    expect(again).toBe(0);
+    const [row] = await sql<{ status: string; notices: number }[]>`
+      select i.status, (select count(*)::integer from public.messages m where m.invoice_id = i.id) as notices
+        from public.invoices i where i.id = ${invoice}`;
+    expect(row).toEqual({ status: "overdue", notices: 2 });
+  }, 60_000);
+});
