@@ -243,32 +243,20 @@ end
 $$;
 
 -- The mapped template must be the workspace's, UTILITY and approved, and
--- its parameters must fit it (checked with a sample event).
+-- its parameters must fit it (checked with a sample event), as for order
+-- and invoice notices.
 create function private.check_calendar_template(ws uuid, tpl_id uuid, params jsonb, what text)
 returns void
 language plpgsql security definer set search_path = ''
 as $$
 declare
-  tpl public.message_templates;
   sample public.events := jsonb_populate_record(null::public.events, jsonb_build_object(
     'id', gen_random_uuid(), 'workspace_id', ws, 'title', 'Fitting', 'start_time', now(), 'location', 'Atelier'));
   ct public.contacts := jsonb_populate_record(null::public.contacts, '{"name": "Ana Souza"}');
 begin
-  if tpl_id is null then
-    return;
+  if tpl_id is not null then
+    perform private.check_notice_template(ws, tpl_id, what, private.event_template_params(params, sample, ct, 60));
   end if;
-  select * into tpl from public.message_templates t where t.id = tpl_id and t.workspace_id = ws;
-  if not found then
-    raise exception 'template not found in this workspace' using errcode = 'P0002';
-  end if;
-  if tpl.category <> 'UTILITY' then
-    raise exception '% use UTILITY templates; "%" is %', what, tpl.name, tpl.category using errcode = '22023';
-  end if;
-  if tpl.status <> 'APPROVED' then
-    raise exception 'template "%" (%) is %, only approved templates can be sent', tpl.name, tpl.language, tpl.status
-      using errcode = '55000';
-  end if;
-  perform private.check_template_params(tpl.components, private.event_template_params(params, sample, ct, 60));
 end
 $$;
 
@@ -288,12 +276,12 @@ begin
   if tg_op = 'INSERT' or (new.reminder_template_id, new.reminder_parameters)
                           is distinct from (old.reminder_template_id, old.reminder_parameters) then
     perform private.check_calendar_template(new.workspace_id, new.reminder_template_id, new.reminder_parameters,
-                                            'appointment reminders');
+                                            'appointment');
   end if;
   if tg_op = 'INSERT' or (new.cancellation_template_id, new.cancellation_parameters)
                           is distinct from (old.cancellation_template_id, old.cancellation_parameters) then
     perform private.check_calendar_template(new.workspace_id, new.cancellation_template_id,
-                                            new.cancellation_parameters, 'cancellation notices');
+                                            new.cancellation_parameters, 'cancellation');
   end if;
   return new;
 end

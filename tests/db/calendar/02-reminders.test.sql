@@ -22,7 +22,7 @@ insert into public.message_templates (id, workspace_id, channel_id, name, langua
    '[{"type":"BODY","text":"Sale!"}]');
 
 select is(tests.error_as('acme_admin', format('insert into public.calendar_settings (workspace_id, reminder_template_id) values (%L, ''7e000000-0000-0000-0000-000000000003'')', :'ws')),
-  '22023 appointment reminders use UTILITY templates; "promo" is MARKETING', 'reminders go through a UTILITY template');
+  '22023 appointment notices use UTILITY templates; "promo" is MARKETING', 'reminders go through a UTILITY template');
 select is(tests.error_as('acme_admin', format('insert into public.calendar_settings (workspace_id, reminder_template_id, reminder_parameters) values (%L, ''7e000000-0000-0000-0000-000000000001'', ''["{first_name}"]'')', :'ws')),
   '22023 the template''s body takes 3 parameter(s) as an array, in order', 'whose parameters must fit');
 select tests.run_as('acme_admin', format($$insert into public.calendar_settings (workspace_id, reminder_template_id, reminder_parameters, cancellation_template_id, cancellation_parameters)
