@@ -93,7 +93,8 @@ for (;;) {
     select (select count(*)::int from public.event_reminders where workspace_id = ${ws} and status = 'pending') as pending,
            (select count(*)::int from public.messages where workspace_id = ${ws} and status = 'pending') as unsent`;
   const left = pending + unsent;
-  if (left !== last) stalledSince = performance.now();
+  // A stall counts from the due minute on: before it nothing moves.
+  if (left !== last || Date.now() < dueAt.getTime()) stalledSince = performance.now();
   last = left;
   if (left === 0 && Date.now() > dueAt.getTime()) break;
   if (Date.now() > dueAt.getTime() + 5_000 && performance.now() - stalledSince > 60_000) break;
