@@ -503,6 +503,75 @@ export type Database = {
           },
         ];
       };
+      "calendar_settings": {
+        Row: {
+          "allow_double_booking": boolean;
+          "cancellation_parameters": NonNullable<Json>;
+          "cancellation_template_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "order_deadlines": boolean;
+          "reminder_parameters": NonNullable<Json>;
+          "reminder_template_id": string | null;
+          "updated_at": string;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "allow_double_booking"?: boolean;
+          "cancellation_parameters"?: NonNullable<Json>;
+          "cancellation_template_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "order_deadlines"?: boolean;
+          "reminder_parameters"?: NonNullable<Json>;
+          "reminder_template_id"?: string | null;
+          "updated_at"?: string;
+          "workspace_id": string;
+        };
+        Update: {
+          "allow_double_booking"?: boolean;
+          "cancellation_parameters"?: NonNullable<Json>;
+          "cancellation_template_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "order_deadlines"?: boolean;
+          "reminder_parameters"?: NonNullable<Json>;
+          "reminder_template_id"?: string | null;
+          "updated_at"?: string;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "calendar_settings_cancellation_template_id_fkey";
+            columns: ["cancellation_template_id"];
+            isOneToOne: false;
+            referencedRelation: "message_templates";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "calendar_settings_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "calendar_settings_reminder_template_id_fkey";
+            columns: ["reminder_template_id"];
+            isOneToOne: false;
+            referencedRelation: "message_templates";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "calendar_settings_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: true;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "campaign_messages": {
         Row: {
           "campaign_id": string;
@@ -1300,6 +1369,259 @@ export type Database = {
             columns: ["group_id"];
             isOneToOne: false;
             referencedRelation: "whatsapp_groups";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "event_attendees": {
+        Row: {
+          "created_at": string;
+          "during": unknown;
+          "event_id": string;
+          "exclusive": boolean;
+          "user_id": string;
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "during": unknown;
+          "event_id": string;
+          "exclusive": boolean;
+          "user_id": string;
+          "workspace_id"?: string | null;
+        };
+        Update: {
+          "created_at"?: string;
+          "during"?: unknown;
+          "event_id"?: string;
+          "exclusive"?: boolean;
+          "user_id"?: string;
+          "workspace_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "event_attendees_event_id_fkey";
+            columns: ["event_id"];
+            isOneToOne: false;
+            referencedRelation: "events";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "event_attendees_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "event_attendees_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "event_reminders": {
+        Row: {
+          "channel": Database["public"]["Enums"]["event_reminder_channel"];
+          "contact_id": string | null;
+          "created_at": string;
+          "error": string | null;
+          "event_id": string;
+          "id": string;
+          "kind": Database["public"]["Enums"]["event_reminder_kind"];
+          "late_seconds": number | null;
+          "message_id": string | null;
+          "minutes_before": number | null;
+          "notification_id": string | null;
+          "remind_at": string;
+          "sent_at": string | null;
+          "status": Database["public"]["Enums"]["event_reminder_status"];
+          "user_id": string | null;
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "channel": Database["public"]["Enums"]["event_reminder_channel"];
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "error"?: string | null;
+          "event_id": string;
+          "id"?: string;
+          "kind"?: Database["public"]["Enums"]["event_reminder_kind"];
+          "late_seconds"?: number | null;
+          "message_id"?: string | null;
+          "minutes_before"?: number | null;
+          "notification_id"?: string | null;
+          "remind_at": string;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["event_reminder_status"];
+          "user_id"?: string | null;
+          "workspace_id"?: string | null;
+        };
+        Update: {
+          "channel"?: Database["public"]["Enums"]["event_reminder_channel"];
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "error"?: string | null;
+          "event_id"?: string;
+          "id"?: string;
+          "kind"?: Database["public"]["Enums"]["event_reminder_kind"];
+          "late_seconds"?: number | null;
+          "message_id"?: string | null;
+          "minutes_before"?: number | null;
+          "notification_id"?: string | null;
+          "remind_at"?: string;
+          "sent_at"?: string | null;
+          "status"?: Database["public"]["Enums"]["event_reminder_status"];
+          "user_id"?: string | null;
+          "workspace_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "event_reminders_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "event_reminders_event_id_fkey";
+            columns: ["event_id"];
+            isOneToOne: false;
+            referencedRelation: "events";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "event_reminders_message_id_fkey";
+            columns: ["message_id"];
+            isOneToOne: false;
+            referencedRelation: "messages";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "event_reminders_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "event_reminders_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "events": {
+        Row: {
+          "all_day": boolean;
+          "attendees": (string)[];
+          "cancelled_at": string | null;
+          "color": string | null;
+          "contact_id": string | null;
+          "created_at": string;
+          "created_by": string | null;
+          "description": string | null;
+          "end_time": string | null;
+          "event_type": Database["public"]["Enums"]["event_type"];
+          "id": string;
+          "location": string | null;
+          "order_id": string | null;
+          "reminder_minutes": (number)[];
+          "source": string;
+          "start_time": string;
+          "status": Database["public"]["Enums"]["event_status"];
+          "title": string;
+          "updated_at": string;
+          "user_id": string;
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "all_day"?: boolean;
+          "attendees"?: (string)[];
+          "cancelled_at"?: string | null;
+          "color"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "end_time"?: string | null;
+          "event_type"?: Database["public"]["Enums"]["event_type"];
+          "id"?: string;
+          "location"?: string | null;
+          "order_id"?: string | null;
+          "reminder_minutes"?: (number)[];
+          "source"?: string;
+          "start_time": string;
+          "status"?: Database["public"]["Enums"]["event_status"];
+          "title": string;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "workspace_id"?: string | null;
+        };
+        Update: {
+          "all_day"?: boolean;
+          "attendees"?: (string)[];
+          "cancelled_at"?: string | null;
+          "color"?: string | null;
+          "contact_id"?: string | null;
+          "created_at"?: string;
+          "created_by"?: string | null;
+          "description"?: string | null;
+          "end_time"?: string | null;
+          "event_type"?: Database["public"]["Enums"]["event_type"];
+          "id"?: string;
+          "location"?: string | null;
+          "order_id"?: string | null;
+          "reminder_minutes"?: (number)[];
+          "source"?: string;
+          "start_time"?: string;
+          "status"?: Database["public"]["Enums"]["event_status"];
+          "title"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "workspace_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "events_contact_id_fkey";
+            columns: ["contact_id"];
+            isOneToOne: false;
+            referencedRelation: "contacts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "events_created_by_fkey";
+            columns: ["created_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "events_order_id_fkey";
+            columns: ["order_id"];
+            isOneToOne: false;
+            referencedRelation: "orders";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "events_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "events_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
             referencedColumns: ["id"];
           },
         ];
@@ -2224,6 +2546,7 @@ export type Database = {
           "error_message": string | null;
           "error_title": string | null;
           "errors": Json | null;
+          "event_id": string | null;
           "failed_at": string | null;
           "forward_score": number;
           "hook_id": string | null;
@@ -2288,6 +2611,7 @@ export type Database = {
           "error_message"?: string | null;
           "error_title"?: string | null;
           "errors"?: Json | null;
+          "event_id"?: string | null;
           "failed_at"?: string | null;
           "forward_score"?: number;
           "hook_id"?: string | null;
@@ -2351,6 +2675,7 @@ export type Database = {
           "error_message"?: string | null;
           "error_title"?: string | null;
           "errors"?: Json | null;
+          "event_id"?: string | null;
           "failed_at"?: string | null;
           "forward_score"?: number;
           "hook_id"?: string | null;
@@ -2431,6 +2756,13 @@ export type Database = {
             columns: ["created_by"];
             isOneToOne: false;
             referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "messages_event_id_fkey";
+            columns: ["event_id"];
+            isOneToOne: false;
+            referencedRelation: "events";
             referencedColumns: ["id"];
           },
           {
@@ -3529,6 +3861,7 @@ export type Database = {
           "subscription_ends_at": string | null;
           "subscription_status": Database["public"]["Enums"]["subscription_status"];
           "tax_id": string | null;
+          "timezone": string;
           "updated_at": string;
         };
         ComputedFields: never;
@@ -3563,6 +3896,7 @@ export type Database = {
           "subscription_ends_at"?: string | null;
           "subscription_status"?: Database["public"]["Enums"]["subscription_status"];
           "tax_id"?: string | null;
+          "timezone"?: string;
           "updated_at"?: string;
         };
         Update: {
@@ -3596,6 +3930,7 @@ export type Database = {
           "subscription_ends_at"?: string | null;
           "subscription_status"?: Database["public"]["Enums"]["subscription_status"];
           "tax_id"?: string | null;
+          "timezone"?: string;
           "updated_at"?: string;
         };
         Relationships: [
@@ -3999,6 +4334,7 @@ export type Database = {
           "subscription_ends_at": string | null;
           "subscription_status": Database["public"]["Enums"]["subscription_status"];
           "tax_id": string | null;
+          "timezone": string;
           "updated_at": string;
         };
         SetofOptions: {
@@ -4279,6 +4615,7 @@ export type Database = {
           "error_message": string | null;
           "error_title": string | null;
           "errors": Json | null;
+          "event_id": string | null;
           "failed_at": string | null;
           "forward_score": number;
           "hook_id": string | null;
@@ -4425,6 +4762,7 @@ export type Database = {
           "error_message": string | null;
           "error_title": string | null;
           "errors": Json | null;
+          "event_id": string | null;
           "failed_at": string | null;
           "forward_score": number;
           "hook_id": string | null;
@@ -4572,6 +4910,11 @@ export type Database = {
       "contact_status": "active" | "prospect" | "inactive";
       "conversation_status": "open" | "pending" | "closed" | "expired";
       "conversation_type": "individual" | "group";
+      "event_reminder_channel": "in_app" | "whatsapp";
+      "event_reminder_kind": "reminder" | "cancellation";
+      "event_reminder_status": "pending" | "sent" | "failed" | "cancelled";
+      "event_status": "scheduled" | "completed" | "cancelled";
+      "event_type": "meeting" | "deadline" | "reminder" | "appointment";
       "goal_period": "monthly" | "yearly";
       "goal_status": "active" | "completed" | "archived";
       "group_role": "member" | "admin" | "super_admin";
@@ -4807,6 +5150,11 @@ export const Constants = {
       "contact_status": ["active", "prospect", "inactive"],
       "conversation_status": ["open", "pending", "closed", "expired"],
       "conversation_type": ["individual", "group"],
+      "event_reminder_channel": ["in_app", "whatsapp"],
+      "event_reminder_kind": ["reminder", "cancellation"],
+      "event_reminder_status": ["pending", "sent", "failed", "cancelled"],
+      "event_status": ["scheduled", "completed", "cancelled"],
+      "event_type": ["meeting", "deadline", "reminder", "appointment"],
       "goal_period": ["monthly", "yearly"],
       "goal_status": ["active", "completed", "archived"],
       "group_role": ["member", "admin", "super_admin"],

@@ -28,10 +28,11 @@ select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email,
 on conflict (provider_id, provider) do nothing;
 
 -- A shared business workspace with one member of each role.
-insert into public.workspaces (id, name, slug, business_type, description, plan, created_by, settings, currency)
+insert into public.workspaces (id, name, slug, business_type, description, plan, created_by, settings, currency, timezone)
 values ('00000000-0000-4000-b000-000000000001', 'Threadline Demo Tailors', 'demo', 'tailor',
         'A demo tailoring business that talks to its customers on WhatsApp.', 'premium',
-        '00000000-0000-4000-a000-000000000001', '{"timezone": "America/Sao_Paulo", "language": "pt-BR"}', 'BRL')
+        '00000000-0000-4000-a000-000000000001', '{"timezone": "America/Sao_Paulo", "language": "pt-BR"}', 'BRL',
+        'America/Sao_Paulo')
 on conflict (id) do nothing;
 
 insert into public.workspace_members (workspace_id, user_id, role, invited_by)
@@ -328,3 +329,23 @@ values ('00000000-0000-4000-b000-000000000001', 'sent', '00000000-0000-4000-f000
        ('00000000-0000-4000-b000-000000000001', 'overdue', '00000000-0000-4000-f000-000000000022',
         '["{bills_to}", "{invoice_number}", "{currency}", "{balance_due}", "{due_date}"]', '00000000-0000-4000-a000-000000000002')
 on conflict (workspace_id, notice) do nothing;
+
+-- The calendar: the atelier (in São Paulo time, above) reminds clients of
+-- fittings with fitting_reminder and keeps a deadline per order's due date
+-- (Carla's suit, still open, gets its deadline here). Maya has Ana's
+-- fitting in three days at 15:00, reminded the day before and an hour
+-- before (in the app, and Ana on WhatsApp).
+insert into public.calendar_settings (workspace_id, order_deadlines, reminder_template_id, reminder_parameters, created_by)
+values ('00000000-0000-4000-b000-000000000001', true, '00000000-0000-4000-f000-000000000002',
+        '{"body": {"first_name": "{first_name}", "when": "{when}"}, "buttons": {"0": "{event_id}"}}',
+        '00000000-0000-4000-a000-000000000002')
+on conflict (workspace_id) do nothing;
+insert into public.events (id, workspace_id, user_id, title, event_type, start_time, end_time, location, color, contact_id,
+                           reminder_minutes, created_by)
+values ('00000000-0000-4000-9400-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000003',
+        'Fitting: Ana''s dress', 'appointment',
+        ((now() at time zone 'America/Sao_Paulo')::date + 3 + time '15:00') at time zone 'America/Sao_Paulo',
+        ((now() at time zone 'America/Sao_Paulo')::date + 3 + time '15:45') at time zone 'America/Sao_Paulo',
+        'Atelier, Rua Augusta 100', '#7c3aed', '00000000-0000-4000-e000-000000000001', '{60, 1440}',
+        '00000000-0000-4000-a000-000000000003')
+on conflict (id) do nothing;

@@ -5,13 +5,11 @@
 // recipient. Needs `npm start`.
 import {
   connect,
-  createCloudChannel,
-  createWorkspace,
   dropWorkspace,
   fakeProvider,
   perRecipient,
   report,
-  runTag,
+  sendingWorkspace,
   setting,
   sleep,
   stackEnv,
@@ -24,16 +22,7 @@ const sql = connect(env, 2);
 const fake = fakeProvider(env);
 
 // Six digits: phones are '7' || tag || seven digits, within E.164's fifteen.
-const tag = runTag(6);
-const PNID = `PN-CAMPAIGN-${tag}`;
-const ws = await createWorkspace(sql, "Campaign bench", `campaign-bench-${tag}`);
-const channel = await createCloudChannel(
-  sql,
-  ws,
-  PNID,
-  { access_token: "bench-access-token" },
-  limit,
-);
+const { tag, phoneNumberId: PNID, ws, channel } = await sendingWorkspace(sql, "campaign", limit, 6);
 const [{ id: template }] = await sql`
   insert into public.message_templates (workspace_id, channel_id, name, language, category, status, components)
   values (${ws}, ${channel}, 'bench_offer', 'en_US', 'MARKETING', 'APPROVED',

@@ -5,14 +5,12 @@
 // Needs `npm start`.
 import {
   connect,
-  createCloudChannel,
-  createWorkspace,
   dropWorkspace,
   fakeProvider,
   perRecipient,
   pokeDispatch,
   report,
-  runTag,
+  sendingWorkspace,
   setting,
   sleep,
   stackEnv,
@@ -24,16 +22,7 @@ const limit = setting("BENCH_LIMIT", 1000);
 const sql = connect(env, 2);
 const fake = fakeProvider(env);
 
-const tag = runTag();
-const PNID = `PN-DISPATCH-${tag}`;
-const ws = await createWorkspace(sql, "Dispatch bench", `dispatch-bench-${tag}`);
-const channel = await createCloudChannel(
-  sql,
-  ws,
-  PNID,
-  { access_token: "bench-access-token" },
-  limit,
-);
+const { tag, phoneNumberId: PNID, ws, channel } = await sendingWorkspace(sql, "dispatch", limit);
 await fake.clearLog();
 
 // Queue everything in one transaction without poking: the run starts at the poke.

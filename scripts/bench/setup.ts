@@ -74,6 +74,20 @@ export async function createCloudChannel(
   return id;
 }
 
+// What the sending benchmarks start from: a workspace of their own, named
+// for the bench, with one Cloud API channel sending at `limit` messages/s.
+// The tag keeps phone numbers and names of repeated runs apart.
+export async function sendingWorkspace(sql: Sql, bench: string, limit: number, tagDigits = 7) {
+  const tag = runTag(tagDigits);
+  const phoneNumberId = `PN-${bench.toUpperCase()}-${tag}`;
+  const title = bench[0].toUpperCase() + bench.slice(1);
+  const ws = await createWorkspace(sql, `${title} bench`, `${bench}-bench-${tag}`);
+  const channel = await createCloudChannel(sql, ws, phoneNumberId, {
+    access_token: "bench-access-token",
+  }, limit);
+  return { tag, phoneNumberId, ws, channel };
+}
+
 // The workspace and all it holds; a channel's secrets go with the channel.
 export async function dropWorkspace(sql: Sql, workspaceId: string): Promise<void> {
   await sql`delete from public.workspaces where id = ${workspaceId}`;

@@ -82,6 +82,22 @@ comment on column public.profiles.platform_role is 'Copied from auth app_metadat
 comment on column public.profiles.last_login_at is 'Mirror of auth.users.last_sign_in_at.';
 comment on column public.profiles.deleted_at is 'Soft delete: set with status deleted; the auth user is removed separately.';
 
+-- A time zone the server knows by its IANA name; an unknown one is refused
+-- with a message instead of a bare check violation. Defined before the
+-- table whose check calls it.
+create function private.check_time_zone(tz text)
+returns boolean
+language plpgsql stable set search_path = ''
+as $$
+begin
+  if not exists (select 1 from pg_catalog.pg_timezone_names n where n.name = tz) then
+    raise exception 'unknown time zone "%"', tz using errcode = '22023',
+      hint = 'use an IANA name such as America/Sao_Paulo or UTC (see pg_timezone_names)';
+  end if;
+  return true;
+end
+$$;
+
 create table public.workspaces (
   id uuid primary key default gen_random_uuid(),
   name text not null check (char_length(name) between 1 and 100),
@@ -122,6 +138,8 @@ create table public.workspaces (
     check (char_length(invoice_number_format) <= 40 and invoice_number_format ~ '\{number(:[1-9][0-9]?)?\}'
            and invoice_number_format ~ '\{YY(YY)?\}'
            and regexp_replace(invoice_number_format, '\{(number(:[1-9][0-9]?)?|YYYY|YY|MM)\}', '', 'g') ~ '^[A-Za-z0-9 ._/#-]*$'),
+  -- IANA name; the check raises a clear 22023 for an unknown one.
+  timezone text not null default 'UTC' check (private.check_time_zone(timezone)),
   created_by uuid references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
@@ -133,6 +151,7 @@ comment on column public.workspaces.media_retention_days is 'Days stored media a
 comment on column public.workspaces.allow_backorders is 'Whether stock may go below zero (orders taken before the goods exist); otherwise a movement that would do it is refused.';
 comment on column public.workspaces.currency is 'ISO 4217 code of the workspace''s money (orders copy it when made); no conversion anywhere.';
 comment on column public.workspaces.order_number_format is 'How order numbers read: {number} or {number:N} (the gapless per-workspace counter, zero-padded to N digits) is required; {YYYY}, {YY} and {MM} give the order''s year and month; other characters letters, digits, space and ._/#-. Default ORD-{number:5}.';
+comment on column public.workspaces.timezone is 'The workspace''s IANA time zone (e.g. America/Sao_Paulo, default UTC): all-day events are dates in it, and reminders show times in it. Admins change it.';
 comment on column public.workspaces.default_tax_rate is 'Tax rate in percent a new order (or an invoice made by hand) starts with (0 to 100).';
 comment on column public.workspaces.invoice_number_format is 'How invoice numbers read: {number} or {number:N} (gapless per workspace and year, zero-padded to N digits) and the year ({YYYY} or {YY}, since numbering restarts each year) are required; {MM} gives the month; other characters letters, digits, space and ._/#-. Default INV-{YYYY}-{number:4}.';
 comment on column public.workspaces.raw_event_retention_days is 'Days raw webhook events are kept once processed (7 to 3650, default 30); events that failed stay until replayed. At least 7: Meta redelivers a webhook for up to 7 days, and a kept body is what recognises the retry.';
@@ -1180,7 +1199,7 @@ grant select, delete on public.workspaces to authenticated;
 
 grant update (name, slug, business_type, description, logo_url, settings, operating_regions,
   primary_market, cross_border_enabled, tax_id, business_documents, raw_event_retention_days, media_max_bytes,
-  media_retention_days, allow_backorders, currency, order_number_format, default_tax_rate, invoice_number_format)
+  media_retention_days, allow_backorders, currency, order_number_format, default_tax_rate, invoice_number_format, timezone)
   on public.workspaces to authenticated;
 
 grant select, delete on public.workspace_members to authenticated;
@@ -1366,6 +1385,9 @@ grant execute on function private.workspaces_with_role(public.member_role), priv
   to authenticated, service_role;
 
 grant execute on function private.authenticate_api_key(text) to service_role;
+
+-- The workspaces check runs as whoever writes the row.
+grant execute on function private.check_time_zone(text) to authenticated, service_role;
 
 alter table private.api_key_usage enable row level security;
 revoke all on private.api_key_usage from public, anon, authenticated;

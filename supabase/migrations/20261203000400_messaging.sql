@@ -277,7 +277,7 @@ create table public.messages (
   updated_at timestamptz not null default now(),
   -- What sent an outbound message. Their foreign keys are added by the
   -- modules that define the tables they point at (outbound, campaigns,
-  -- automations, hooks, commerce).
+  -- automations, hooks, commerce, calendar).
   template_id uuid,
   template_params jsonb,
   idempotency_key text check (char_length(idempotency_key) between 1 and 200),
@@ -285,7 +285,8 @@ create table public.messages (
   automation_id uuid,
   hook_id uuid,
   order_id uuid,
-  invoice_id uuid
+  invoice_id uuid,
+  event_id uuid
 );
 comment on table public.messages is 'Every message in and out, with the provider''s full payload, media, location, replies, reactions, group sender and delivery status.';
 comment on column public.messages.provider_message_id is 'wamid (Cloud API) or message key id (Baileys/whatsmeow); unique per channel, which makes ingestion idempotent.';
@@ -303,6 +304,7 @@ comment on column public.messages.automation_id is 'The automation that sent thi
 comment on column public.messages.hook_id is 'The outgoing hook whose answer to message.received sent this message.';
 comment on column public.messages.order_id is 'The order whose status change sent this message (an order status template).';
 comment on column public.messages.invoice_id is 'The invoice this message sent or reminded of (an invoice template).';
+comment on column public.messages.event_id is 'The calendar event this message is about: the WhatsApp reminder or cancellation notice sent for it, or the client''s reply to one.';
 alter table public.contacts add constraint contacts_opt_out_message_id_fkey
   foreign key (opt_out_message_id) references public.messages (id) on delete set null;
 

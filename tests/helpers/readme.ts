@@ -65,13 +65,14 @@ const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").t
 
 // A walkthrough's test on the shared stack: what a previous run left is
 // undone first (forget, as an operator would) and again after; then the
-// section's `count` steps run verbatim and each output the README shows
-// is expected.
+// section's `count` steps run verbatim (within timeoutMs) and each output
+// the README shows is expected.
 export function walkthrough(
   title: string,
   heading: string,
   count: number,
   forget: (tx: Tx) => Promise<void>,
+  timeoutMs = 90_000,
 ) {
   const dir = mkdtempSync(join(tmpdir(), "readme-"));
   let sql: Sql;
@@ -90,10 +91,10 @@ export function walkthrough(
       stackEnvFile(dir);
       const steps = blocks(section(heading));
       expect(steps.length).toBe(count);
-      const outputs = await runSteps(dir, steps, 90_000);
+      const outputs = await runSteps(dir, steps, timeoutMs);
       steps.forEach((s, i) => {
         if (s.out !== null) expect(normal(outputs[i])).toBe(normal(s.out));
       });
-    }, 120_000);
+    }, timeoutMs + 30_000);
   });
 }
