@@ -856,8 +856,15 @@ create trigger audit after insert or update or delete on public.events
 create trigger move_all_day_events after update of timezone on public.workspaces
   for each row when (old.timezone is distinct from new.timezone) execute function private.move_all_day_events();
 
-create trigger keep_order_deadline after insert or update of due_date, status, title, contact_id on public.orders
-  for each row execute function private.order_deadline_changed();
+-- WHEN clauses keep the order's hot path (a new order without a due date,
+-- a status step of one) free of the lookup.
+create trigger keep_order_deadline after insert on public.orders
+  for each row when (new.due_date is not null) execute function private.order_deadline_changed();
+create trigger keep_order_deadline_on_change after update of due_date, status, title, contact_id on public.orders
+  for each row when ((old.due_date is not null or new.due_date is not null)
+                     and (old.due_date, old.status, old.title, old.contact_id)
+                         is distinct from (new.due_date, new.status, new.title, new.contact_id))
+  execute function private.order_deadline_changed();
 create trigger remove_order_deadline before delete on public.orders
   for each row execute function private.remove_order_deadline();
 
