@@ -122,7 +122,7 @@ create index measurement_templates_created_by_idx on public.measurement_template
 create index client_measurements_latest_idx on public.client_measurements
   (contact_id, measurement_template_id, taken_at desc, id desc);
 create index client_measurements_workspace_idx on public.client_measurements (workspace_id, taken_at desc);
-create index client_measurements_template_idx on public.client_measurements (measurement_template_id);
+create index client_measurements_template_idx on public.client_measurements (measurement_template_id, workspace_id);
 create index client_measurements_taken_by_idx on public.client_measurements (taken_by) where taken_by is not null;
 
 -- ==========================================================================
