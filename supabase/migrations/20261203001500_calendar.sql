@@ -631,6 +631,28 @@ begin
 end
 $$;
 
+-- A member who leaves (removed, or no longer active) leaves the workspace's
+-- coming events, and their pending reminders are cancelled; events they own
+-- stay, for an admin to hand over. Nothing is done when the workspace or the
+-- person is being deleted: their events and reminders go with them.
+create function private.drop_departed_attendee()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if not exists (select 1 from public.workspaces w where w.id = old.workspace_id)
+     or not exists (select 1 from public.profiles p where p.id = old.user_id) then
+    return null;
+  end if;
+  update public.events e set attendees = array_remove(e.attendees, old.user_id)
+   where e.workspace_id = old.workspace_id and e.attendees @> array[old.user_id] and e.user_id <> old.user_id
+     and e.status = 'scheduled' and coalesce(e.end_time, e.start_time) > now();
+  update public.event_reminders r set status = 'cancelled', error = 'the member left the workspace'
+   where r.workspace_id = old.workspace_id and r.user_id = old.user_id and r.status = 'pending';
+  return null;
+end
+$$;
+
 -- Sending --------------------------------------------------------------------------------
 
 -- Each of these clients' latest individual conversation per channel. Set-
@@ -868,6 +890,11 @@ create trigger keep_order_deadline_on_change after update of due_date, status, t
 create trigger remove_order_deadline before delete on public.orders
   for each row execute function private.remove_order_deadline();
 
+create trigger drop_departed_attendee after delete on public.workspace_members
+  for each row when (old.status = 'active') execute function private.drop_departed_attendee();
+create trigger drop_departed_attendee_on_change after update of status on public.workspace_members
+  for each row when (old.status = 'active' and new.status <> 'active') execute function private.drop_departed_attendee();
+
 create trigger link_event_reply before insert on public.messages
   for each row when (new.direction = 'inbound' and new.event_id is null) execute function private.link_event_reply();
 
@@ -944,7 +971,7 @@ revoke all on function private.event_time_zone(uuid), private.attendee_exclusive
   private.calendar_settings_changed(), private.raise_booking_clash(uuid, uuid, uuid[], tstzrange),
   private.prepare_event(), private.sync_event_attendees(), private.sync_event_reminders(),
   private.move_all_day_events(), private.keep_order_deadline(public.orders), private.order_deadline_changed(),
-  private.remove_order_deadline(), private.client_conversations(uuid[]),
+  private.remove_order_deadline(), private.drop_departed_attendee(), private.client_conversations(uuid[]),
   private.queue_reminder_messages(private.reminder_message[]),
   private.send_event_reminders(integer), private.link_event_reply()
   from public;
