@@ -300,9 +300,9 @@ begin
   if current_setting('threadline.order_stock', true) is distinct from 'on' then
     perform private.require_writer(new.workspace_id, 'member', 'inventory_movements');
   end if;
-  -- An order's stock-out: move_order_stock locked and moved the items
-  -- itself and computed the levels.
-  if coalesce(current_setting('threadline.stock_moved', true) = 'on', false) then
+  -- Inserted while the stock is being moved: an order's stock-out, whose
+  -- items move_order_stock locked and moved itself, levels computed.
+  if coalesce(current_setting('threadline.inventory_move', true) = 'on', false) then
     new.moved_by := (select auth.uid());
     new.created_at := now();
     return new;
@@ -715,7 +715,6 @@ begin
       end if;
     end loop;
     perform set_config('threadline.inventory_move', 'on', true);
-    perform set_config('threadline.stock_moved', 'on', true);
     with lines as (
       select l.id, l.inventory_item_id, l.quantity from public.order_items l
        where l.order_id = o.id and l.workspace_id = o.workspace_id and l.inventory_item_id is not null),
@@ -731,7 +730,6 @@ begin
       from lines l join moved m on m.id = l.inventory_item_id
     window w as (partition by l.inventory_item_id order by l.id)
      order by l.inventory_item_id, l.id;
-    perform set_config('threadline.stock_moved', 'off', true);
     perform set_config('threadline.inventory_move', 'off', true);
   else
     insert into public.inventory_movements (inventory_item_id, workspace_id, movement_type, quantity, reference_type,
