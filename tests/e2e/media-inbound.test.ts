@@ -435,14 +435,15 @@ describe("one object per content, used and removed", () => {
     const [row] = await sql`select f.storage_path, m.conversation_id from public.media_files f
                               join public.messages m on m.id = f.message_id where m.provider_message_id = ${`3EB0GOWA${run}`}`;
     ok(await member.client.from("conversations").delete().eq("id", row.conversation_id));
-    await until("the object to be removed", async () => {
-      const [o] =
-        await sql`select count(*)::int as n from storage.objects where name = ${row.storage_path}`;
-      return o.n === 0;
+    // The worker deletes the object through Storage's API, then marks its removal done in a
+    // second call: both must end, so wait for both rather than reading the queue in between.
+    const left = await until("the object and its removal to be done", async () => {
+      const [o] = await sql`select
+          (select count(*)::int from storage.objects where name = ${row.storage_path}) as objects,
+          (select count(*)::int from private.storage_removals where name = ${row.storage_path}) as queued`;
+      return o.objects === 0 && o.queued === 0 ? o : undefined;
     }, 20_000);
-    const [q] =
-      await sql`select count(*)::int as n from private.storage_removals where name = ${row.storage_path}`;
-    expect(q.n).toBe(0);
+    expect(left).toEqual({ objects: 0, queued: 0 });
   });
 });
 
