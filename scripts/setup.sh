@@ -42,6 +42,13 @@ for f in swagger-ui.css swagger-ui-bundle.js; do
     || cp "$ROOT/node_modules/swagger-ui-dist/$f" "$ROOT/functions/api/assets/$f"
 done
 
+# The invoices function embeds DejaVu Sans in the PDFs it renders.
+mkdir -p "$ROOT/functions/invoices/assets"
+for f in DejaVuSans.ttf DejaVuSans-Bold.ttf; do
+  cmp -s "$ROOT/node_modules/dejavu-fonts-ttf/ttf/$f" "$ROOT/functions/invoices/assets/$f" \
+    || cp "$ROOT/node_modules/dejavu-fonts-ttf/ttf/$f" "$ROOT/functions/invoices/assets/$f"
+done
+
 # Deno reads npm packages from node_modules (nodeModulesDir: manual); caching
 # compiles the entry points once so the first start is not slower than the rest.
 "$BIN/deno" cache --quiet --config="$ROOT/deno.json" "$ROOT"/functions/*/index.ts \

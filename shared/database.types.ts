@@ -2102,6 +2102,7 @@ export type Database = {
           "overdue_at": string | null;
           "paid_at": string | null;
           "payment_status": Database["public"]["Enums"]["payment_status"];
+          "pdf_path": string | null;
           "recipient_email": string | null;
           "sent_at": string | null;
           "status": Database["public"]["Enums"]["invoice_status"];
@@ -2140,6 +2141,7 @@ export type Database = {
           "overdue_at"?: string | null;
           "paid_at"?: string | null;
           "payment_status"?: never;
+          "pdf_path"?: string | null;
           "recipient_email"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["invoice_status"];
@@ -2177,6 +2179,7 @@ export type Database = {
           "overdue_at"?: string | null;
           "paid_at"?: string | null;
           "payment_status"?: never;
+          "pdf_path"?: string | null;
           "recipient_email"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["invoice_status"];

@@ -285,7 +285,7 @@ insert into public.message_templates (id, workspace_id, channel_id, name, langua
 values
   ('00000000-0000-4000-f000-000000000021', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
    'invoice_issued', 'en_US', 'UTILITY', 'APPROVED',
-   '[{"type":"BODY","text":"Hi {{1}}, invoice {{2}} for {{3}} {{4}} is due on {{5}}."},{"type":"FOOTER","text":"Atelier Demo"}]',
+   '[{"type":"HEADER","format":"DOCUMENT","example":{"header_handle":["4::YXBwbGljYXRpb24vcGRm:ARZ-example"]}},{"type":"BODY","text":"Hi {{1}}, invoice {{2}} for {{3}} {{4}} is due on {{5}}."},{"type":"FOOTER","text":"Atelier Demo"}]',
    'POSITIONAL', '900000000000021', now()),
   ('00000000-0000-4000-f000-000000000022', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-d000-000000000001',
    'invoice_overdue', 'en_US', 'UTILITY', 'APPROVED',

@@ -50,7 +50,7 @@ function content(msg: OutboundMessage): Json | string {
       return msg.interactive as Json;
     case "template":
       if (!msg.template) return "a template message needs its template";
-      return templatePayload(msg.template);
+      return templatePayload(msg.template, msg);
     default:
       return `messages of type ${msg.type} cannot be sent through the Cloud API`;
   }
@@ -76,14 +76,23 @@ export function cloudApiBody(msg: OutboundMessage): Built {
 
 const text = (t: string) => ({ type: "text", text: t });
 
-export function templatePayload(t: TemplateToSend): Json {
+// A media header without a link is the message's stored file: uploaded to
+// Meta (media_id) or a signed URL by then (shared/outbound/stored-media.ts).
+export function templatePayload(
+  t: TemplateToSend,
+  file: Pick<OutboundMessage, "media_id" | "media_url"> = { media_id: null, media_url: null },
+): Json {
   const components: Json[] = [];
   const { header, body, buttons } = t.params;
   if (Array.isArray(header)) {
     if (header.length) components.push({ type: "header", parameters: header.map(text) });
   } else if (header) {
     const media = compact({
-      link: header.link,
+      ...(header.link
+        ? { link: header.link }
+        : file.media_id
+        ? { id: file.media_id }
+        : { link: file.media_url }),
       filename: header.type === "document" ? header.filename : null,
     });
     components.push({ type: "header", parameters: [{ type: header.type, [header.type]: media }] });

@@ -8,7 +8,7 @@ import {
   malformedSuccess,
   request,
 } from "./http-outcome.ts";
-import { renderTemplateBody } from "./template-text.ts";
+import { renderTemplateBody, templateAsMedia } from "./template-text.ts";
 import type { ChannelTarget, Fetch, OutboundMessage, SendError, SendOutcome } from "./types.ts";
 
 // Evolution API v2 (Baileys): one endpoint per kind of message, authenticated
@@ -41,6 +41,8 @@ function call(msg: OutboundMessage): Call {
       if (!msg.content) return "a text message needs content";
       return { endpoint: "sendText", body: { number, text: msg.content, ...quoted } };
     case "template": {
+      const media = templateAsMedia(msg);
+      if (media) return call(media);
       const text = msg.template ? renderTemplateBody(msg.template) : "";
       if (!text) return "the template has no BODY text to send";
       return { endpoint: "sendText", body: { number, text, ...quoted } };

@@ -15,7 +15,9 @@ export type TemplateToSend = {
   language: string;
   components: unknown[];
   params: {
-    header?: string[] | { type: "image" | "video" | "document"; link: string; filename?: string };
+    // link: absent when the header is the message's stored file (media_path),
+    // which reaches the provider as media_id or media_url
+    header?: string[] | { type: "image" | "video" | "document"; link?: string; filename?: string };
     body?: string[] | Record<string, string>;
     buttons?: Record<string, string>;
   };

@@ -8,7 +8,7 @@ import {
   malformedSuccess,
   request,
 } from "./http-outcome.ts";
-import { renderTemplateBody } from "./template-text.ts";
+import { renderTemplateBody, templateAsMedia } from "./template-text.ts";
 import type { ChannelTarget, Fetch, OutboundMessage, SendError, SendOutcome } from "./types.ts";
 
 // A whatsmeow bridge: go-whatsapp-web-multidevice (GOWA), through the REST
@@ -68,6 +68,8 @@ export function gowaCall(msg: OutboundMessage): GowaCall | string {
         form: false,
       };
     case "template": {
+      const media = templateAsMedia(msg);
+      if (media) return gowaCall(media);
       const text = msg.template ? renderTemplateBody(msg.template) : "";
       if (!text) return "the template has no BODY text to send";
       return { path: "/send/message", body: { phone, message: text, ...reply }, form: false };

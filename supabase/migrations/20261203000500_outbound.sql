@@ -211,7 +211,10 @@ $$;
 -- Validates a sender's parameters against a template and returns them
 -- normalized: {"header": [...] | {"type", "link"}, "body": [...] | {...},
 -- "buttons": {"<index>": "..."}}. A bare array is the body's parameters.
-create function private.check_template_params(components jsonb, params jsonb)
+-- stored_header: the message names a stored file (media_path) as the
+-- template's image, video or document header, so the header has no link:
+-- the dispatcher hands the provider the file itself.
+create function private.check_template_params(components jsonb, params jsonb, stored_header boolean default false)
 returns jsonb
 language plpgsql immutable set search_path = ''
 as $$
@@ -236,7 +239,17 @@ begin
     raise exception 'template parameters take only header, body and buttons' using errcode = '22023';
   end if;
 
-  if header is not null and fmt in ('IMAGE', 'VIDEO', 'DOCUMENT') then
+  if stored_header and (header is null or fmt not in ('IMAGE', 'VIDEO', 'DOCUMENT')) then
+    raise exception 'media_path goes with a template whose header is an image, video or document' using errcode = '22023';
+  end if;
+  if stored_header then
+    if p ? 'header' and (jsonb_typeof(p -> 'header') <> 'object' or p -> 'header' ? 'link') then
+      raise exception 'the template''s % header is the stored file (media_path): give no header link', lower(fmt)
+        using errcode = '22023';
+    end if;
+    out := out || jsonb_build_object('header', jsonb_strip_nulls(jsonb_build_object(
+      'type', lower(fmt), 'filename', p #>> '{header,filename}')));
+  elsif header is not null and fmt in ('IMAGE', 'VIDEO', 'DOCUMENT') then
     if jsonb_typeof(p -> 'header') is distinct from 'object' or coalesce(p #>> '{header,link}', '') !~ '^https?://' then
       raise exception 'the template''s % header needs {"header": {"link": "https://..."}}', lower(fmt)
         using errcode = '22023';
@@ -592,7 +605,14 @@ begin
       end if;
       new.content := coalesce(new.content, new.payload #>> '{body,text}');
     when 'template' then
-      new.template_params := private.check_template_params(tpl.components, new.template_params);
+      if new.media_path is not null then
+        new := private.attach_stored_media(new, conv.workspace_id);
+      end if;
+      new.template_params := private.check_template_params(tpl.components, new.template_params, new.media_path is not null);
+      if new.template_params #>> '{header,type}' = 'document' and new.media_path is not null then
+        new.template_params := jsonb_set(new.template_params, '{header,filename}',
+                                         to_jsonb(coalesce(new.template_params #>> '{header,filename}', new.media_filename)));
+      end if;
       new.content := private.render_template(tpl.components, new.template_params);
     else
       raise exception 'messages of type % cannot be sent', new.type using errcode = '22023';
@@ -701,7 +721,7 @@ begin
 end
 $$;
 comment on function public.send_message(uuid, text, text, text, jsonb, text, public.message_type, uuid, text, text) is
-  'Sends a message in a conversation: text (content), a template by name (template_params: array of body values or {"header","body","buttons"}), or media (media_url, or media_path: a file in the media bucket; media_type, content as caption). Queued at once; the dispatcher sends it.';
+  'Sends a message in a conversation: text (content), a template by name (template_params: array of body values or {"header","body","buttons"}; with media_path, the stored file is the template''s image, video or document header), or media (media_url, or media_path: a file in the media bucket; media_type, content as caption). Queued at once; the dispatcher sends it.';
 
 -- A failed outbound message, queued again on a member's request, if it
 -- passes the rules a new send passes (the contact may have opted out or been
@@ -1354,7 +1374,7 @@ create trigger enqueue_outbound after insert on public.messages
 
 revoke all on function private.template_placeholders(text), private.template_component(jsonb, text),
   private.check_placeholder_values(text, text[], jsonb, boolean), private.check_parameter_text(text, text, boolean),
-  private.check_template_params(jsonb, jsonb), private.render_template(jsonb, jsonb), private.check_template()
+  private.check_template_params(jsonb, jsonb, boolean), private.render_template(jsonb, jsonb), private.check_template()
   from public;
 
 revoke all on function private.send_refusal(boolean, boolean, boolean, boolean), private.contact_opted_out(uuid),

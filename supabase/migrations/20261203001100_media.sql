@@ -322,6 +322,8 @@ begin
   select distinct 'media', o.storage_path, case when tg_op = 'DELETE' then 'no longer used' else 'retention' end
     from old_rows o
    where o.storage_path is not null and o.status = 'stored'
+     -- An issued invoice's PDF (finance) lives as long as the invoice, not as its messages.
+     and o.storage_path !~ '^[^/]+/invoices/'
      and not exists (select 1 from public.media_files f where f.storage_path = o.storage_path and f.status = 'stored')
   on conflict (bucket_id, name) do nothing;
   if found then

@@ -773,6 +773,7 @@ $$;
 -- contact who said stop gets no automatic notices. Returns the message, or
 -- why none was sent.
 create function private.send_client_notice(ws uuid, contact uuid, template uuid, params jsonb, what text, what_id uuid,
+                                           media_path text default null, media_filename text default null,
                                            out message_id uuid, out error text)
 language plpgsql security definer set search_path = ''
 as $$
@@ -812,9 +813,10 @@ begin
       select v.id into conv from public.conversations v
        where v.channel_id = ch.id and v.workspace_id = ws and v.chat_id = chat;
     end if;
-    insert into public.messages (conversation_id, type, template_id, template_params, order_id, invoice_id)
+    insert into public.messages (conversation_id, type, template_id, template_params, order_id, invoice_id,
+                                 media_path, media_filename)
     values (conv, 'template', tpl.id, params, case when what = 'order' then what_id end,
-            case when what = 'invoice' then what_id end)
+            case when what = 'invoice' then what_id end, send_client_notice.media_path, send_client_notice.media_filename)
     returning id into message_id;
   exception when others then
     message_id := null;
@@ -1065,7 +1067,8 @@ $$;
 
 -- A notice's template (order, invoice: what) is an approved UTILITY
 -- template of the workspace, and the parameters (tokens filled with a
--- sample) fit it.
+-- sample) fit it. An invoice's template may have a DOCUMENT header: the
+-- invoice's PDF goes in it.
 create function private.check_notice_template(ws uuid, template uuid, what text, sample_params jsonb)
 returns void
 language plpgsql security definer set search_path = ''
@@ -1084,7 +1087,9 @@ begin
     raise exception 'template "%" (%) is %, only approved templates can be sent', tpl.name, tpl.language, tpl.status
       using errcode = '55000';
   end if;
-  perform private.check_template_params(tpl.components, sample_params);
+  -- An invoice notice's DOCUMENT header is the invoice's own PDF.
+  perform private.check_template_params(tpl.components, sample_params,
+    what = 'invoice' and upper(coalesce(private.template_component(tpl.components, 'HEADER') ->> 'format', '')) = 'DOCUMENT');
 end
 $$;
 
@@ -1328,7 +1333,7 @@ revoke all on function private.next_gapless_number(uuid, text), private.format_o
   private.order_next_statuses(public.work_order_status), private.prepare_order(), private.guard_order_delete(),
   private.prepare_order_item(), private.order_items_changed(), private.move_order_stock(public.orders, public.work_order_status),
   private.send_order_notice(public.orders), private.order_template_params(jsonb, public.orders),
-  private.send_client_notice(uuid, uuid, uuid, jsonb, text, uuid), private.fill_template_tokens(jsonb, jsonb),
+  private.send_client_notice(uuid, uuid, uuid, jsonb, text, uuid, text, text), private.fill_template_tokens(jsonb, jsonb),
   private.check_notice_template(uuid, uuid, text, jsonb),
   private.order_event_data(public.orders), private.order_status_moved(), private.order_paid(),
   private.order_contact_figures(),

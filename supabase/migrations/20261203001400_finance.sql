@@ -78,6 +78,7 @@ create table public.invoices (
   notes text check (char_length(notes) <= 4000),
   message_id uuid references public.messages (id) on delete set null,
   message_error text,
+  pdf_path text,
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   sent_at timestamptz,
   paid_at timestamptz,
@@ -119,6 +120,7 @@ comment on column public.invoices.status is 'draft (editable, no number) -> sent
 comment on column public.invoices.notes is 'Notes on the invoice (editable only while a draft).';
 comment on column public.invoices.message_id is 'The last WhatsApp notice sent for it (sent or overdue template).';
 comment on column public.invoices.message_error is 'Why the last mapped notice was not sent (no phone, opted out, ...).';
+comment on column public.invoices.pdf_path is 'The invoice as a PDF document: its object in the media bucket (<workspace id>/invoices/<invoice id>.pdf), rendered by the invoices function once it is issued; null until then. Members download it through Storage; the sent notice carries it when its template has a DOCUMENT header. Kept for the invoice''s life (media retention leaves it).';
 comment on column public.invoices.created_by is 'Who made it.';
 comment on column public.invoices.sent_at is 'When it was sent (set by the database).';
 comment on column public.invoices.paid_at is 'When it was last fully paid (set by the database).';
@@ -244,6 +246,20 @@ comment on column public.invoice_templates.notice is 'sent (when the invoice is 
 comment on column public.invoice_templates.template_id is 'An approved UTILITY template of one of the workspace''s channels; the message goes out on that channel.';
 comment on column public.invoice_templates.parameters is 'Template parameters as for send_message, where {invoice_number}, {title}, {bills_to}, {total}, {balance_due}, {currency}, {issued_date} and {due_date} are replaced by the invoice''s values.';
 comment on column public.invoice_templates.is_active is 'Inactive mappings send nothing.';
+
+-- Issued invoices waiting for their PDF, and the notice waiting for it.
+create table private.invoice_documents (
+  invoice_id uuid primary key references public.invoices (id) on delete cascade,
+  -- The notice to send once the document is stored (its template has a DOCUMENT header).
+  notice public.invoice_notice,
+  attempts integer not null default 0,
+  next_attempt_at timestamptz not null default now(),
+  locked_until timestamptz,
+  last_error text,
+  created_at timestamptz not null default now()
+);
+comment on table private.invoice_documents is 'Issued invoices whose PDF the invoices function is to render and store; a notice whose template carries the document waits here for it.';
+create index invoice_documents_due_idx on private.invoice_documents (next_attempt_at);
 
 alter table public.messages add constraint messages_invoice_id_fkey
   foreign key (invoice_id) references public.invoices (id) on delete set null;
@@ -760,21 +776,175 @@ create function private.invoice_notice()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
+begin
+  perform private.send_invoice_notice(new.id, new.status::text::public.invoice_notice);
+  return null;
+end
+$$;
+
+-- Sends an invoice's notice when the workspace maps it to a template. A
+-- template with a DOCUMENT header carries the invoice's PDF: until that is
+-- stored the notice waits with the document's job (invoice_document_stored
+-- sends it). The invoice keeps the message, or why none went.
+create function private.send_invoice_notice(p_invoice uuid, p_notice public.invoice_notice)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
 declare
+  inv public.invoices;
   map public.invoice_templates;
+  with_document boolean;
   sent record;
 begin
+  select * into inv from public.invoices i where i.id = p_invoice;
   select * into map from public.invoice_templates t
-   where t.workspace_id = new.workspace_id and t.notice = new.status::text::public.invoice_notice and t.is_active;
+   where t.workspace_id = inv.workspace_id and t.notice = p_notice and t.is_active;
   if not found then
-    return null;
+    return;
   end if;
-  select * into sent from private.send_client_notice(new.workspace_id, new.contact_id, map.template_id,
-                                                     private.invoice_template_params(map.parameters, new), 'invoice', new.id);
+  select upper(coalesce(private.template_component(t.components, 'HEADER') ->> 'format', '')) = 'DOCUMENT'
+    into with_document from public.message_templates t where t.id = map.template_id;
+  if with_document and inv.pdf_path is null then
+    insert into private.invoice_documents as d (invoice_id, notice) values (inv.id, p_notice)
+    on conflict (invoice_id) do update set notice = excluded.notice, next_attempt_at = least(d.next_attempt_at, now());
+    perform private.poke_function('invoices');
+    return;
+  end if;
+  select * into sent from private.send_client_notice(inv.workspace_id, inv.contact_id, map.template_id,
+                                                     private.invoice_template_params(map.parameters, inv), 'invoice', inv.id,
+                                                     case when with_document then inv.pdf_path end,
+                                                     case when with_document then inv.invoice_number || '.pdf' end);
   perform set_config('threadline.invoice_system', 'on', true);
-  update public.invoices i set message_id = sent.message_id, message_error = sent.error where i.id = new.id;
+  update public.invoices i set message_id = sent.message_id, message_error = sent.error where i.id = inv.id;
   perform set_config('threadline.invoice_system', 'off', true);
+end
+$$;
+
+-- Documents -------------------------------------------------------------------------
+
+-- Every issued invoice gets its PDF (the invoices function renders it).
+create function private.queue_invoice_document()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into private.invoice_documents (invoice_id) values (new.id) on conflict (invoice_id) do nothing;
+  perform private.poke_function('invoices');
   return null;
+end
+$$;
+
+-- The invoices function's claim: due documents, leased, with all the PDF
+-- shows (amounts as numeric text; dates in the workspace's time zone).
+create function private.claim_invoice_documents(p_limit integer default 10, p_lease_seconds integer default 120)
+returns setof jsonb
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  return query
+  with due as (
+    select d.invoice_id from private.invoice_documents d
+     where d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until < now())
+     order by d.next_attempt_at
+     limit least(greatest(coalesce(p_limit, 10), 1), 100)
+     for update skip locked
+  ), claimed as (
+    update private.invoice_documents d
+       set locked_until = now() + make_interval(secs => p_lease_seconds), attempts = d.attempts + 1
+      from due where d.invoice_id = due.invoice_id
+    returning d.invoice_id, d.attempts
+  )
+  select jsonb_build_object(
+           'invoice_id', i.id, 'workspace_id', i.workspace_id, 'invoice_number', i.invoice_number,
+           'title', i.title, 'description', i.description, 'notes', i.notes,
+           'bills_from', i.bills_from, 'bills_to', i.bills_to, 'recipient_email', i.recipient_email,
+           'currency', i.currency,
+           'items', (select coalesce(jsonb_agg(jsonb_build_object(
+                              'name', x ->> 'name', 'quantity', x ->> 'quantity',
+                              'unit_price', (x ->> 'unit_price')::numeric(12, 2)::text,
+                              'total', (x ->> 'total')::numeric(12, 2)::text) order by n), '[]'::jsonb)
+                       from jsonb_array_elements(i.items) with ordinality e(x, n)),
+           'subtotal', i.subtotal::text, 'discount', i.discount::text, 'tax_rate', i.tax_rate::text,
+           'tax', i.tax::text, 'total_amount', i.total_amount::text, 'amount_paid', i.amount_paid::text,
+           'balance_due', i.balance_due::text,
+           'issued_at', i.issued_date,
+           'issued_on', to_char(i.issued_date at time zone w.timezone, 'YYYY-MM-DD'),
+           'due_on', to_char(i.due_date at time zone w.timezone, 'YYYY-MM-DD'),
+           'attempts', c.attempts)
+    from claimed c
+    join public.invoices i on i.id = c.invoice_id
+    join public.workspaces w on w.id = i.workspace_id;
+end
+$$;
+
+-- The document is in Storage: the invoice points at it, the job leaves the
+-- queue and the notice that waited for it goes.
+create function private.invoice_document_stored(p_invoice uuid, p_path text)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  waiting public.invoice_notice;
+  inv public.invoices;
+begin
+  select * into inv from public.invoices i where i.id = p_invoice for no key update;
+  if not found or p_path !~ ('^' || inv.workspace_id::text || '/invoices/[^/]+\.pdf$') then
+    raise exception 'no invoice % for a document at %', p_invoice, p_path using errcode = 'P0002';
+  end if;
+  delete from private.invoice_documents d where d.invoice_id = p_invoice returning d.notice into waiting;
+  perform set_config('threadline.invoice_system', 'on', true);
+  update public.invoices i set pdf_path = p_path where i.id = p_invoice;
+  perform set_config('threadline.invoice_system', 'off', true);
+  if waiting is not null and inv.status <> 'cancelled' then
+    perform private.send_invoice_notice(p_invoice, waiting);
+  end if;
+end
+$$;
+
+-- Rendering or storing failed: tried again with backoff (1, 2, 4 ... 30
+-- minutes); after five attempts the job ends and a notice that waited for
+-- the document says why it did not go.
+create function private.invoice_document_failed(p_invoice uuid, p_error text)
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  d private.invoice_documents;
+begin
+  select * into d from private.invoice_documents x where x.invoice_id = p_invoice for update;
+  if not found then
+    return;
+  end if;
+  if d.attempts < 5 then
+    update private.invoice_documents x
+       set locked_until = null, last_error = left(p_error, 1000),
+           next_attempt_at = now() + least(interval '30 minutes', interval '1 minute' * power(2, d.attempts - 1))
+     where x.invoice_id = p_invoice;
+    return;
+  end if;
+  delete from private.invoice_documents x where x.invoice_id = p_invoice;
+  if d.notice is not null then
+    perform set_config('threadline.invoice_system', 'on', true);
+    update public.invoices i set message_error = 'the invoice''s PDF could not be made: ' || left(p_error, 500)
+     where i.id = p_invoice;
+    perform set_config('threadline.invoice_system', 'off', true);
+  end if;
+end
+$$;
+
+-- Wakes the invoices function when a document is due (a retry whose time
+-- came, a poke lost to a restart).
+create function private.sweep_invoice_documents()
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if exists (select 1 from private.invoice_documents d
+              where d.next_attempt_at <= now() and (d.locked_until is null or d.locked_until < now())) then
+    perform private.poke_function('invoices');
+    return 1;
+  end if;
+  return 0;
 end
 $$;
 
@@ -1075,6 +1245,9 @@ create trigger guard_invoice_delete before delete on public.invoices
 create trigger invoice_notice after update of status on public.invoices
   for each row when (old.status in ('draft', 'sent') and new.status in ('sent', 'overdue') and old.status <> new.status)
   execute function private.invoice_notice();
+create trigger queue_invoice_document after update of status on public.invoices
+  for each row when (old.number is null and new.number is not null)
+  execute function private.queue_invoice_document();
 create trigger audit after insert or update of status, title, items, discount, tax_rate, due_date, contact_id or delete
   on public.invoices for each row execute function private.audit_change('invoice');
 
@@ -1187,6 +1360,9 @@ revoke all on function private.lock_ledger(uuid, boolean), private.prepare_trans
   private.notify_goal_completed(), private.check_auto_split(), private.allocations_to_goals(),
   private.invoice_totals(public.invoices), private.invoice_next_statuses(public.invoice_status), private.prepare_invoice(),
   private.guard_invoice_delete(), private.invoice_template_params(jsonb, public.invoices), private.invoice_notice(),
+  private.send_invoice_notice(uuid, public.invoice_notice), private.queue_invoice_document(),
+  private.claim_invoice_documents(integer, integer), private.invoice_document_stored(uuid, text),
+  private.invoice_document_failed(uuid, text), private.sweep_invoice_documents(),
   private.check_invoice_template(), private.mark_overdue_invoices(),
   private.record_money(integer, numeric, text, uuid, uuid, text, timestamptz, text), private.ledger_order_payment()
   from public;
@@ -1200,4 +1376,5 @@ grant execute on function public.record_payment(numeric, text, uuid, uuid, text,
   public.record_refund(numeric, text, uuid, uuid, text, timestamptz, text) to authenticated, service_role;
 
 insert into private.tick_steps (name, fn, position) values
-  ('overdue_invoices', 'private.mark_overdue_invoices', 95);
+  ('overdue_invoices', 'private.mark_overdue_invoices', 95),
+  ('invoice_documents', 'private.sweep_invoice_documents', 96);

@@ -1,7 +1,10 @@
+import { createHash } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { forgetBooks } from "../helpers/books.ts";
 import { adminSql, asUser, type Sql, type TestUser } from "../helpers/db.ts";
 import { fake, until } from "../helpers/e2e.ts";
+import { PDFDocument } from "pdf-lib";
+import { ok, signIn } from "../helpers/client.ts";
 
 // An invoice sent by a member reaches WhatsApp: the database queues the
 // invoice_issued template through the send path, pg_net pokes the
@@ -19,13 +22,17 @@ const pnid = "100000000000001";
 let sql: Sql;
 let invoice = "";
 
+type Param = { type: string; text?: string; document?: { id?: string; filename?: string } };
 type Logged = {
   body: {
     to?: string;
     type?: string;
-    template?: { name: string; components?: { parameters: { text: string }[] }[] };
+    template?: { name: string; components?: { type: string; parameters: Param[] }[] };
   };
+  media?: { id: string; sha256: string; mime_type: string; size: number };
 };
+const component = (r: Logged, type: string) =>
+  r.body.template?.components?.find((c) => c.type === type)?.parameters ?? [];
 const templatesTo = async (to: string, name: string) =>
   ((await (await fake(`/__fake/requests?path=${pnid}/messages`)).json()) as Logged[])
     .filter((r) => r.body?.to === to && r.body.template?.name === name);
@@ -55,7 +62,7 @@ describe("an invoice on WhatsApp", () => {
       const all = await templatesTo("5521998765432", "invoice_issued");
       return all.length > before ? all[all.length - 1] : null;
     }, 20_000);
-    expect(sent.body.template?.components?.[0].parameters.map((p) => p.text)).toEqual([
+    expect(component(sent, "body").map((p) => p.text)).toEqual([
       "Diego Rocha",
       inv.invoice_number,
       "BRL",
@@ -69,6 +76,27 @@ describe("an invoice on WhatsApp", () => {
       return m?.provider_message_id ? m : null;
     });
     expect(msg.invoice_id).toBe(invoice);
+
+    // The template's DOCUMENT header carried the invoice's PDF, uploaded to
+    // Meta's media endpoint: the same bytes as the object in Storage, a PDF
+    // whose title is the invoice's number.
+    const [header] = component(sent, "header");
+    expect(header).toMatchObject({
+      type: "document",
+      document: { id: sent.media?.id, filename: `${inv.invoice_number}.pdf` },
+    });
+    expect(sent.media?.mime_type).toBe("application/pdf");
+    const [doc] = await sql<{ pdf_path: string }[]>`
+      select i.pdf_path from public.invoices i where i.id = ${invoice}`;
+    expect(doc.pdf_path).toBe(`${demo}/invoices/${invoice}.pdf`);
+    // Maya, a member, downloads it through Storage with her own session.
+    const mayaClient = await signIn(maya.email, "threadline-demo");
+    const file = ok(await mayaClient.storage.from("media").download(doc.pdf_path));
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    expect(sent.media?.sha256).toBe(createHash("sha256").update(bytes).digest("hex"));
+    const pdf = await PDFDocument.load(bytes);
+    expect(pdf.getTitle()).toBe(inv.invoice_number);
+    expect(pdf.getPageCount()).toBe(1);
 
     // The tick's step: past due, overdue, once.
     // (The minute tick may get there first; either way it happens once.)

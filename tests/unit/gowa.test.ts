@@ -64,6 +64,18 @@ describe("GOWA client: requests", () => {
       body: { phone: to, message: "Hi Bo, order 7 ships {{ when }}" },
       form: false,
     });
+    // A template's media header goes as that media, the body its caption.
+    expect(send({
+      type: "template",
+      template: template({
+        header: { type: "document", link: "https://m/f.pdf" },
+        body: ["Bo", "7"],
+      }),
+    })).toEqual({
+      path: "/send/file",
+      body: { phone: to, file_url: "https://m/f.pdf", caption: "Hi Bo, order 7 ships {{ when }}" },
+      form: true,
+    });
     const media: [OutboundMessage["type"], string, string, boolean][] = [
       ["image", "/send/image", "image_url", true],
       ["video", "/send/video", "video_url", true],

@@ -79,6 +79,28 @@ describe("Evolution client", () => {
         "sendText",
         { number: "5511999990000", text: "Hi Ana, order 42 ships today" },
       ],
+      // A template's document header (an invoice's stored PDF, by then a
+      // signed URL): the document, with the body as its caption.
+      [
+        {
+          type: "template",
+          template: template({
+            header: { type: "document", filename: "INV-2026-0007.pdf" },
+            body: { 1: "Ana", 2: "42", when: "today" },
+          }),
+          media_url: "https://storage/sign/inv.pdf",
+          media_mime_type: "application/pdf",
+        },
+        "sendMedia",
+        {
+          number: "5511999990000",
+          mediatype: "document",
+          media: "https://storage/sign/inv.pdf",
+          caption: "Hi Ana, order 42 ships today",
+          mimetype: "application/pdf",
+          fileName: "INV-2026-0007.pdf",
+        },
+      ],
     ];
     for (const [over, endpoint, body] of cases) {
       const out = await c.send(evoCh, msg(over));

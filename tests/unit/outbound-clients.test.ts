@@ -157,6 +157,27 @@ describe("Cloud API client: request bodies", () => {
         }],
       },
     ]);
+    // A header without a link is the message's stored file, uploaded to Meta by then.
+    const stored = template({ header: { type: "document", filename: "INV-1.pdf" }, body: [] });
+    await fake.handle(
+      new Request("http://fake/__fake/media", {
+        method: "POST",
+        body: JSON.stringify({
+          provider: "cloud_api",
+          phone_number_id: "PN1",
+          media_id: "PDF1",
+          mime_type: "application/pdf",
+          size: 16,
+        }),
+      }),
+    );
+    await c.send(cloudCh, msg({ type: "template", template: stored, media_id: "PDF1" }));
+    expect((lastBody().template as { components: unknown }).components).toEqual([
+      {
+        type: "header",
+        parameters: [{ type: "document", document: { id: "PDF1", filename: "INV-1.pdf" } }],
+      },
+    ]);
     await c.send(cloudCh, msg({ type: "template", template: template({}) }));
     expect(lastBody().template).toEqual({ name: "order_update", language: { code: "pt_BR" } });
   });
