@@ -835,7 +835,8 @@ end
 $$;
 
 -- The invoices function's claim: due documents, leased, with all the PDF
--- shows (amounts as numeric text; dates in the workspace's time zone).
+-- shows (amounts as numeric text; dates as the notices write them, UTC,
+-- as the invoice's year is).
 create function private.claim_invoice_documents(p_limit integer default 10, p_lease_seconds integer default 120)
 returns setof jsonb
 language plpgsql security definer set search_path = ''
@@ -868,12 +869,11 @@ begin
            'tax', i.tax::text, 'total_amount', i.total_amount::text, 'amount_paid', i.amount_paid::text,
            'balance_due', i.balance_due::text,
            'issued_at', i.issued_date,
-           'issued_on', to_char(i.issued_date at time zone w.timezone, 'YYYY-MM-DD'),
-           'due_on', to_char(i.due_date at time zone w.timezone, 'YYYY-MM-DD'),
+           'issued_on', to_char(i.issued_date at time zone 'UTC', 'YYYY-MM-DD'),
+           'due_on', to_char(i.due_date at time zone 'UTC', 'YYYY-MM-DD'),
            'attempts', c.attempts)
     from claimed c
-    join public.invoices i on i.id = c.invoice_id
-    join public.workspaces w on w.id = i.workspace_id;
+    join public.invoices i on i.id = c.invoice_id;
 end
 $$;
 
