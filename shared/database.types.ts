@@ -3303,6 +3303,34 @@ export type Database = {
           },
         ];
       };
+      "product_counter_deltas": {
+        Row: {
+          "id": number;
+          "likes": number;
+          "product_id": string;
+          "rating_total": number;
+          "reviews": number;
+          "sales": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "id"?: never;
+          "likes"?: number;
+          "product_id": string;
+          "rating_total"?: number;
+          "reviews"?: number;
+          "sales"?: number;
+        };
+        Update: {
+          "id"?: never;
+          "likes"?: number;
+          "product_id"?: string;
+          "rating_total"?: number;
+          "reviews"?: number;
+          "sales"?: number;
+        };
+        Relationships: [];
+      };
       "product_likes": {
         Row: {
           "created_at": string;
@@ -3324,6 +3352,13 @@ export type Database = {
           "user_id"?: string;
         };
         Relationships: [
+          {
+            foreignKeyName: "product_likes_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
+            referencedRelation: "marketplace_listings";
+            referencedColumns: ["id"];
+          },
           {
             foreignKeyName: "product_likes_product_id_fkey";
             columns: ["product_id"];
@@ -3417,6 +3452,13 @@ export type Database = {
             foreignKeyName: "product_reviews_product_id_fkey";
             columns: ["product_id"];
             isOneToOne: false;
+            referencedRelation: "marketplace_listings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "product_reviews_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
             referencedRelation: "marketplace_products";
             referencedColumns: ["id"];
           },
@@ -3428,6 +3470,22 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      "product_views": {
+        Row: {
+          "product_id": string;
+          "viewed_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "product_id": string;
+          "viewed_at"?: string;
+        };
+        Update: {
+          "product_id"?: string;
+          "viewed_at"?: string;
+        };
+        Relationships: [];
       };
       "profiles": {
         Row: {
@@ -4305,6 +4363,59 @@ export type Database = {
           },
         ];
       };
+      "marketplace_listings": {
+        Row: {
+          "archived_at": string | null;
+          "available_regions": (string)[];
+          "category": string;
+          "created_at": string;
+          "currency": string | null;
+          "customization_options": NonNullable<Json>;
+          "description": string | null;
+          "id": string;
+          "images": (string)[];
+          "inventory_item_id": string | null;
+          "is_customizable": boolean;
+          "likes_count": number | null;
+          "price": number;
+          "published_at": string | null;
+          "rating": number | null;
+          "review_count": number | null;
+          "sales_count": number | null;
+          "seller_id": string | null;
+          "status": Database["public"]["Enums"]["product_status"];
+          "stock_quantity": number | null;
+          "tags": (string)[];
+          "title": string;
+          "updated_at": string;
+          "views_count": number;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "marketplace_products_inventory_item_id_fkey";
+            columns: ["inventory_item_id"];
+            isOneToOne: false;
+            referencedRelation: "inventory_items";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "marketplace_products_seller_id_fkey";
+            columns: ["seller_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "marketplace_products_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "receivables_aging": {
         Row: {
           "currency": string;
@@ -4376,14 +4487,12 @@ export type Database = {
           "images": (string)[];
           "inventory_item_id": string | null;
           "is_customizable": boolean;
-          "likes_count": number;
+          "likes_count": number | null;
           "price": number;
           "published_at": string | null;
-          "rating": number;
-          "rating_total": number;
-          "review_count": number;
-          "sales_count": number;
-          "search": unknown;
+          "rating": number | null;
+          "review_count": number | null;
+          "sales_count": number | null;
           "seller_id": string | null;
           "status": Database["public"]["Enums"]["product_status"];
           "stock_quantity": number | null;
@@ -4395,7 +4504,7 @@ export type Database = {
         }[];
         SetofOptions: {
           from: "*";
-          to: "marketplace_products";
+          to: "marketplace_listings";
           isOneToOne: false;
           isSetofReturn: true;
         };
@@ -4665,44 +4774,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "get_product": {
-        Args: { "product_id": string };
-        Returns: {
-          "archived_at": string | null;
-          "available_regions": (string)[];
-          "category": string;
-          "created_at": string;
-          "currency": string | null;
-          "customization_options": NonNullable<Json>;
-          "description": string | null;
-          "id": string;
-          "images": (string)[];
-          "inventory_item_id": string | null;
-          "is_customizable": boolean;
-          "likes_count": number;
-          "price": number;
-          "published_at": string | null;
-          "rating": number;
-          "rating_total": number;
-          "review_count": number;
-          "sales_count": number;
-          "search": unknown;
-          "seller_id": string | null;
-          "status": Database["public"]["Enums"]["product_status"];
-          "stock_quantity": number | null;
-          "tags": (string)[];
-          "title": string;
-          "updated_at": string;
-          "views_count": number;
-          "workspace_id": string;
-        }[];
-        SetofOptions: {
-          from: "*";
-          to: "marketplace_products";
-          isOneToOne: false;
-          isSetofReturn: true;
-        };
-      };
       "hook_event_types": { Args: Record<PropertyKey, never>; Returns: (string)[] };
       "inbox": {
         Args: {
@@ -4855,7 +4926,6 @@ export type Database = {
           isSetofReturn: false;
         };
       };
-      "record_product_view": { Args: { "product_id": string }; Returns: undefined };
       "record_refund": {
         Args: {
           "amount": number;

@@ -30,15 +30,20 @@
 -- public.my_purchases and nothing else of the seller's workspace.
 --
 -- Counters. likes_count, review_count, rating and sales_count move by
--- delta rows (private.product_counter_deltas) that statement-level triggers
+-- delta rows (public.product_counter_deltas) that statement-level triggers
 -- insert: a burst of likes on one product inserts rows and never waits for
 -- the product's row. The minute tick folds them into the product row
 -- (private.fold_product_counters). The table's columns are therefore the
--- folded figures (at most a minute behind); browse_products and get_product
--- add what is pending, in the same snapshot, so their figures are exact as
--- soon as a statement commits. Views go to an unlogged buffer (one cheap
--- insert, no WAL, no lock on the product); losing a minute of views in a
--- crash is acceptable for a view count.
+-- folded figures (at most a minute behind); the view marketplace_listings
+-- (and browse_products, which returns its rows) adds what is pending, in
+-- the same snapshot, so its figures are exact as soon as a statement
+-- commits. Views are rows inserted into the unlogged public.product_views
+-- (one cheap insert, no WAL, no lock on the product), folded the same way;
+-- losing a minute of views in a crash is acceptable for a view count.
+--
+-- Anon reads through tables and a security invoker view, never through
+-- private code (anon executes nothing in private): the marketplace's
+-- tables are the only ones with policies for anon.
 
 -- ==========================================================================
 -- Types
@@ -100,12 +105,12 @@ comment on column public.marketplace_products.is_customizable is 'Whether it has
 comment on column public.marketplace_products.status is 'draft -> published -> archived; archived -> published relists it. A published product never goes back to draft.';
 comment on column public.marketplace_products.published_at is 'When it was (last) published, set by the database; browsing sorts newest first by it.';
 comment on column public.marketplace_products.archived_at is 'When it was archived, set by the database.';
-comment on column public.marketplace_products.views_count is 'Views recorded by record_product_view, folded in by the minute tick.';
-comment on column public.marketplace_products.likes_count is 'Likes, folded in by the minute tick; browse_products and get_product give the exact figure.';
-comment on column public.marketplace_products.sales_count is 'Units bought on the marketplace in orders not cancelled, folded in by the minute tick; exact through browse_products and get_product.';
+comment on column public.marketplace_products.views_count is 'Views (rows inserted into product_views), folded in by the minute tick.';
+comment on column public.marketplace_products.likes_count is 'Likes, folded in by the minute tick; marketplace_listings gives the exact figure.';
+comment on column public.marketplace_products.sales_count is 'Units bought on the marketplace in orders not cancelled, folded in by the minute tick; exact through marketplace_listings.';
 comment on column public.marketplace_products.rating is 'Average review rating (0 without reviews), from rating_total / review_count.';
 comment on column public.marketplace_products.rating_total is 'Sum of all review ratings, so the average stays exact.';
-comment on column public.marketplace_products.review_count is 'Reviews, folded in by the minute tick; exact through browse_products and get_product.';
+comment on column public.marketplace_products.review_count is 'Reviews, folded in by the minute tick; exact through marketplace_listings.';
 comment on column public.marketplace_products.search is 'Words of title, description and category as text search compares them (unaccented, lower case), for browse_products.';
 
 create table public.product_reviews (
@@ -150,7 +155,7 @@ comment on column public.product_likes.user_id is 'Who liked it (the signed-in u
 
 -- Counter changes not yet folded into their products. No foreign key: a
 -- product deleted with its likes leaves deltas that the fold drops.
-create table private.product_counter_deltas (
+create table public.product_counter_deltas (
   id bigint generated always as identity primary key,
   product_id uuid not null,
   likes integer not null default 0,
@@ -158,12 +163,20 @@ create table private.product_counter_deltas (
   rating_total integer not null default 0,
   sales integer not null default 0
 );
-comment on table private.product_counter_deltas is 'Changes of products'' counters per statement, folded into marketplace_products by the minute tick.';
+comment on table public.product_counter_deltas is 'Changes of products'' counters, one row per product per statement, written by the database and folded into marketplace_products by the minute tick; marketplace_listings adds them. Readable with their product.';
+comment on column public.product_counter_deltas.likes is 'Likes added (negative: removed).';
+comment on column public.product_counter_deltas.reviews is 'Reviews added (negative: removed).';
+comment on column public.product_counter_deltas.rating_total is 'Change of the sum of ratings.';
+comment on column public.product_counter_deltas.sales is 'Units sold (negative: an order cancelled).';
 
-create unlogged table private.product_view_buffer (
-  product_id uuid not null
+-- Unlogged: a view is one cheap insert, and a crash losing the last
+-- minute's views costs nothing that matters.
+create unlogged table public.product_views (
+  product_id uuid not null,
+  viewed_at timestamptz not null default now()
 );
-comment on table private.product_view_buffer is 'One row per product view since the last fold; unlogged (cheap, lost in a crash).';
+comment on table public.product_views is 'One row per view of a published product (anyone inserts, anon included; nobody reads), folded into views_count by the minute tick. Unlogged: lost in a crash.';
+comment on column public.product_views.product_id is 'The product viewed (published).';
 
 -- What a marketplace purchase was, for the buyer's list and for returning
 -- a product's own stock when its order is cancelled.
@@ -202,8 +215,8 @@ create index product_reviews_user_idx on public.product_reviews (user_id);
 create index product_reviews_images_idx on public.product_reviews using gin (images);
 create index product_review_votes_user_idx on public.product_review_votes (user_id);
 create index product_likes_user_idx on public.product_likes (user_id, created_at desc);
-create index product_counter_deltas_product_idx on private.product_counter_deltas (product_id);
-create index product_view_buffer_product_idx on private.product_view_buffer (product_id);
+create index product_counter_deltas_product_idx on public.product_counter_deltas (product_id);
+create index product_views_product_idx on public.product_views (product_id);
 create index marketplace_sales_buyer_idx on private.marketplace_sales (buyer_id, created_at desc, order_id desc);
 create index marketplace_sales_workspace_idx on private.marketplace_sales (workspace_id);
 create index marketplace_sales_product_idx on private.marketplace_sales (product_id, buyer_id) where product_id is not null;
@@ -492,10 +505,10 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   if tg_op = 'INSERT' then
-    insert into private.product_counter_deltas (product_id, likes)
+    insert into public.product_counter_deltas (product_id, likes)
     select n.product_id, count(*) from new_rows n group by n.product_id;
   else
-    insert into private.product_counter_deltas (product_id, likes)
+    insert into public.product_counter_deltas (product_id, likes)
     select o.product_id, -count(*) from old_rows o group by o.product_id;
   end if;
   return null;
@@ -509,13 +522,13 @@ as $$
 begin
   -- A trigger has the transition tables of its own event only.
   if tg_op = 'INSERT' then
-    insert into private.product_counter_deltas (product_id, reviews, rating_total)
+    insert into public.product_counter_deltas (product_id, reviews, rating_total)
     select n.product_id, count(*), sum(n.rating) from new_rows n group by n.product_id;
   elsif tg_op = 'DELETE' then
-    insert into private.product_counter_deltas (product_id, reviews, rating_total)
+    insert into public.product_counter_deltas (product_id, reviews, rating_total)
     select o.product_id, -count(*), -sum(o.rating) from old_rows o group by o.product_id;
   else
-    insert into private.product_counter_deltas (product_id, rating_total)
+    insert into public.product_counter_deltas (product_id, rating_total)
     select d.product_id, sum(d.r)
       from (select n.product_id, n.rating::integer as r from new_rows n
             union all
@@ -560,8 +573,8 @@ declare
   n integer;
 begin
   perform set_config('threadline.product_counts', 'on', true);
-  with d as (delete from private.product_counter_deltas returning product_id, likes, reviews, rating_total, sales),
-  v as (delete from private.product_view_buffer returning product_id),
+  with d as (delete from public.product_counter_deltas returning product_id, likes, reviews, rating_total, sales),
+  v as (delete from public.product_views returning product_id),
   s as (select t.product_id, sum(t.likes) as likes, sum(t.reviews) as reviews, sum(t.rating_total) as rating_total,
                sum(t.sales) as sales, sum(t.views) as views
           from (select d.product_id, d.likes, d.reviews, d.rating_total, d.sales, 0 as views from d
@@ -582,27 +595,30 @@ begin
 end
 $$;
 
--- Products with their pending counters added: what the folded row will say.
-create function private.with_exact_counters(rows public.marketplace_products[])
-returns setof public.marketplace_products
-language sql stable security definer set search_path = ''
-as $$
-  select (p.id, p.workspace_id, p.seller_id, p.title, p.description, p.category, p.price, p.currency, p.images, p.tags,
-          p.available_regions, p.inventory_item_id, p.stock_quantity, p.customization_options, p.is_customizable, p.status,
-          p.published_at, p.archived_at, p.views_count + coalesce(v.n, 0), p.likes_count + coalesce(d.likes, 0),
-          p.sales_count + coalesce(d.sales, 0),
-          case when p.review_count + coalesce(d.reviews, 0) > 0
+-- Products as anyone may read them, their counters exact: the folded
+-- figures plus what is pending, in the statement's snapshot. Security
+-- invoker, so the products' policies decide the rows.
+create view public.marketplace_listings with (security_invoker = true) as
+  select p.id, p.workspace_id, p.seller_id, p.title, p.description, p.category, p.price, p.currency, p.images, p.tags,
+         p.available_regions, p.inventory_item_id, p.stock_quantity, p.customization_options, p.is_customizable,
+         p.status, p.published_at, p.archived_at, p.views_count,
+         p.likes_count + coalesce(d.likes, 0)::integer as likes_count,
+         p.sales_count + coalesce(d.sales, 0)::integer as sales_count,
+         (case when p.review_count + coalesce(d.reviews, 0) > 0
                then round((p.rating_total + coalesce(d.rating_total, 0))::numeric / (p.review_count + coalesce(d.reviews, 0)), 2)
-               else 0 end,
-          p.rating_total + coalesce(d.rating_total, 0), p.review_count + coalesce(d.reviews, 0), p.search, p.created_at,
-          p.updated_at)::public.marketplace_products
-    from unnest(rows) with ordinality as p
+               else 0 end)::numeric(3, 2) as rating,
+         p.review_count + coalesce(d.reviews, 0)::integer as review_count,
+         p.created_at, p.updated_at
+    from public.marketplace_products p
     left join lateral (select sum(x.likes) as likes, sum(x.reviews) as reviews, sum(x.rating_total) as rating_total,
                               sum(x.sales) as sales
-                         from private.product_counter_deltas x where x.product_id = p.id) d on true
-    left join lateral (select count(*) as n from private.product_view_buffer b where b.product_id = p.id) v on true
-   order by p.ordinality
-$$;
+                         from public.product_counter_deltas x where x.product_id = p.id) d on true;
+comment on view public.marketplace_listings is 'Marketplace products with exact counters (what is pending added): the read path for shop fronts. As readable as the products: published ones by anyone, others by their workspace.';
+comment on column public.marketplace_listings.likes_count is 'Likes, exact.';
+comment on column public.marketplace_listings.sales_count is 'Units sold on the marketplace in orders not cancelled, exact.';
+comment on column public.marketplace_listings.rating is 'Average rating, exact (0 without reviews).';
+comment on column public.marketplace_listings.review_count is 'Reviews, exact.';
+comment on column public.marketplace_listings.views_count is 'Views as of the last minute tick.';
 
 -- Browsing -----------------------------------------------------------------------------------
 
@@ -610,6 +626,7 @@ $$;
 -- page starts after the last row's (published_at, id). The statement is
 -- built from the filters given, so each call is planned for its own
 -- filters (a generic plan with "x is null or ..." would walk everything).
+-- Security invoker: anon and users read under the products' policies.
 create function public.browse_products(
   search text default null,
   category text default null,
@@ -622,12 +639,12 @@ create function public.browse_products(
   after_id uuid default null,
   max_rows integer default 20
 )
-returns setof public.marketplace_products
-language plpgsql stable security definer set search_path = ''
+returns setof public.marketplace_listings
+language plpgsql stable security invoker set search_path = ''
 as $$
 declare
-  q text := 'select p from public.marketplace_products p where p.status = ''published''';
-  page public.marketplace_products[];
+  q text := 'select p.id from public.marketplace_products p where p.status = ''published''';
+  page uuid[];
 begin
   if max_rows is null or max_rows not between 1 and 100 then
     raise exception 'max_rows: 1 to 100' using errcode = '22023';
@@ -635,7 +652,7 @@ begin
     raise exception 'after_published_at and after_id go together (the last row''s)' using errcode = '22023';
   end if;
   if nullif(btrim(search), '') is not null then
-    q := q || ' and p.search @@ websearch_to_tsquery(''private.search''::regconfig, private.fold($1))';
+    q := q || ' and p.search @@ websearch_to_tsquery(''private.search''::regconfig, $1)';
   end if;
   if category is not null then
     q := q || ' and p.category = lower($2)';
@@ -662,41 +679,12 @@ begin
   execute q into page
     using search, category, region, min_price, max_price, tags, browse_products.workspace_id, after_published_at,
           after_id, max_rows;
-  return query select * from private.with_exact_counters(page);
+  return query select l.* from unnest(page) with ordinality u(id, n) join public.marketplace_listings l on l.id = u.id
+                order by u.n;
 end
 $$;
 comment on function public.browse_products(text, text, text, numeric, numeric, text[], uuid, timestamptz, uuid, integer) is
-  'Published products newest first (anyone, anon included), filtered by search (words of title, description, category; web-search syntax), category, region (a product sold there or everywhere), price range, tags (all of them) and workspace; max_rows 1-100 (default 20); the next page starts after the last row''s (published_at, id). Counters are exact.';
-
--- One product, with exact counters: a published one for anyone, any of its
--- workspace's for its members; otherwise nothing.
-create function public.get_product(product_id uuid)
-returns setof public.marketplace_products
-language sql stable security definer set search_path = ''
-as $$
-  select * from private.with_exact_counters(array(
-    select p from public.marketplace_products p
-     where p.id = get_product.product_id
-       and (p.status = 'published' or private.has_workspace_role(p.workspace_id, 'viewer'))))
-$$;
-comment on function public.get_product(uuid) is
-  'A product with exact counters: published ones for anyone, drafts and archived ones for their workspace''s members; no row otherwise.';
-
--- A view costs one insert into an unlogged buffer: no lock on the product,
--- no WAL; the tick folds the buffer into views_count.
-create function public.record_product_view(product_id uuid)
-returns void
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  if not exists (select 1 from public.marketplace_products p where p.id = record_product_view.product_id and p.status = 'published') then
-    raise exception 'product not found' using errcode = 'P0002';
-  end if;
-  insert into private.product_view_buffer (product_id) values (record_product_view.product_id);
-end
-$$;
-comment on function public.record_product_view(uuid) is
-  'Counts a view of a published product (anyone, anon included); views_count catches up at the next minute tick, get_product and browse_products include it at once.';
+  'Published products newest first (anyone, anon included), as marketplace_listings rows (exact counters), filtered by search (words of title, description, category; web-search syntax), category, region (a product sold there or everywhere), price range, tags (all of them) and workspace; max_rows 1-100 (default 20); the next page starts after the last row''s (published_at, id).';
 
 -- Buying -----------------------------------------------------------------------------------
 
@@ -747,8 +735,7 @@ $$;
 -- A signed-in person buys a published product of a workspace they are not
 -- a member of. Everything about the product is checked before anything is
 -- locked; an unpublished or unknown product is "not found" either way.
-create function public.buy_product(product_id uuid, quantity integer default 1, customisations jsonb default null,
-                                   region text default null)
+create function private.buy_product(product_id uuid, quantity integer, customisations jsonb, region text)
 returns table (order_id uuid, order_number text, status public.work_order_status, total_amount numeric,
                currency text)
 language plpgsql security definer set search_path = ''
@@ -825,7 +812,7 @@ begin
   insert into private.marketplace_sales (order_id, workspace_id, product_id, buyer_id, quantity, customisations, region,
                                          own_stock)
   values (o.id, ws.id, p.id, uid, quantity, chosen, region, p.inventory_item_id is null and p.stock_quantity is not null);
-  insert into private.product_counter_deltas (product_id, sales) values (p.id, quantity);
+  insert into public.product_counter_deltas (product_id, sales) values (p.id, quantity);
   insert into public.notifications (user_id, workspace_id, type, title, body, action_url, reference_type, reference_id)
   select m.user_id, ws.id, 'marketplace_order', 'Marketplace order ' || o.order_number,
          format('%s bought %s x %s (%s %s).', o.customer_name, quantity, p.title, o.total_amount, o.currency),
@@ -835,6 +822,14 @@ begin
   perform set_config('threadline.on_behalf', 'off', true);
   return query select o.id, o.order_number, o.status, o.total_amount, o.currency;
 end
+$$;
+create function public.buy_product(product_id uuid, quantity integer default 1, customisations jsonb default null,
+                                   region text default null)
+returns table (order_id uuid, order_number text, status public.work_order_status, total_amount numeric,
+               currency text)
+language sql volatile security invoker set search_path = ''
+as $$
+  select * from private.buy_product(product_id, quantity, customisations, region)
 $$;
 comment on function public.buy_product(uuid, integer, jsonb, text) is
   'A signed-in person who is not a member of the selling workspace buys quantity (1-1000) of a published product, with customisations checked against its options and a region where it is sold: an order in the seller''s workspace, in progress (stock taken), with the buyer as its client contact; the seller''s members are notified.';
@@ -858,7 +853,7 @@ begin
      where p.id = s.product_id and p.inventory_item_id is null and p.stock_quantity is not null;
     perform set_config('threadline.product_counts', 'off', true);
   end if;
-  insert into private.product_counter_deltas (product_id, sales) values (s.product_id, -s.quantity);
+  insert into public.product_counter_deltas (product_id, sales) values (s.product_id, -s.quantity);
   return null;
 end
 $$;
@@ -866,8 +861,7 @@ $$;
 -- The caller's marketplace purchases, newest first: only what a buyer may
 -- know of an order (its number, state and amounts), never the seller's
 -- other data.
-create function public.my_purchases(before_at timestamptz default null, before_order_id uuid default null,
-                                    max_rows integer default 20)
+create function private.my_purchases(before_at timestamptz, before_order_id uuid, max_rows integer)
 returns table (order_id uuid, order_number text, product_id uuid, product_title text, seller_name text, quantity integer,
                customisations jsonb, region text, status public.work_order_status, payment_status public.payment_status,
                total_amount numeric, amount_paid numeric, currency text, ordered_at timestamptz)
@@ -883,6 +877,15 @@ as $$
      and (before_at is null or (s.created_at, s.order_id) < (before_at, before_order_id))
    order by s.created_at desc, s.order_id desc
    limit least(greatest(coalesce(max_rows, 20), 1), 100)
+$$;
+create function public.my_purchases(before_at timestamptz default null, before_order_id uuid default null,
+                                    max_rows integer default 20)
+returns table (order_id uuid, order_number text, product_id uuid, product_title text, seller_name text, quantity integer,
+               customisations jsonb, region text, status public.work_order_status, payment_status public.payment_status,
+               total_amount numeric, amount_paid numeric, currency text, ordered_at timestamptz)
+language sql stable security invoker set search_path = ''
+as $$
+  select * from private.my_purchases(before_at, before_order_id, max_rows)
 $$;
 comment on function public.my_purchases(timestamptz, uuid, integer) is
   'The caller''s marketplace purchases newest first (max_rows 1-100, default 20; the next page starts before the last row''s (ordered_at, order_id)): order number, product, seller, status and amounts only.';
@@ -1023,11 +1026,13 @@ alter table public.marketplace_products enable row level security;
 alter table public.product_reviews enable row level security;
 alter table public.product_review_votes enable row level security;
 alter table public.product_likes enable row level security;
+alter table public.product_counter_deltas enable row level security;
+alter table public.product_views enable row level security;
 alter table public.marketplace_products alter column workspace_id set (n_distinct = 500);
 
-revoke all on public.marketplace_products, public.product_reviews, public.product_review_votes, public.product_likes
-  from anon, authenticated;
-revoke all on private.product_counter_deltas, private.product_view_buffer, private.marketplace_sales from anon, authenticated;
+revoke all on public.marketplace_products, public.product_reviews, public.product_review_votes, public.product_likes,
+  public.product_counter_deltas, public.product_views, public.marketplace_listings from anon, authenticated;
+revoke all on private.marketplace_sales from anon, authenticated;
 
 -- Members list and edit products, admins remove them; counters, seller,
 -- dates and (for a linked product) stock are the database's.
@@ -1061,7 +1066,7 @@ grant update (rating, review_text, images) on public.product_reviews to authenti
 grant delete on public.product_reviews to authenticated;
 
 create policy product_reviews_select on public.product_reviews for select to anon, authenticated
-  using (product_id in (select p.id from public.marketplace_products p));
+  using (exists (select 1 from public.marketplace_products p where p.id = product_reviews.product_id));
 create policy product_reviews_insert on public.product_reviews for insert to authenticated
   with check (user_id = (select auth.uid()));
 create policy product_reviews_update on public.product_reviews for update to authenticated
@@ -1087,6 +1092,17 @@ create policy product_likes_insert on public.product_likes for insert to authent
 create policy product_likes_delete on public.product_likes for delete to authenticated
   using (user_id = (select auth.uid()));
 
+-- Pending counters are as readable as their product (the listing view
+-- adds them); views are inserted by anyone and read by nobody.
+grant select on public.product_counter_deltas, public.marketplace_listings to anon, authenticated;
+grant insert (product_id) on public.product_views to anon, authenticated;
+
+create policy product_counter_deltas_select on public.product_counter_deltas for select to anon, authenticated
+  using (exists (select 1 from public.marketplace_products p where p.id = product_counter_deltas.product_id));
+create policy product_views_insert on public.product_views for insert to anon, authenticated
+  with check (exists (select 1 from public.marketplace_products p
+                       where p.id = product_views.product_id and p.status = 'published'));
+
 -- The photos of published products and of their reviews are public.
 create policy marketplace_images_read on storage.objects for select to anon, authenticated
   using (bucket_id = 'media'
@@ -1102,15 +1118,20 @@ revoke all on function private.check_product_options(jsonb), private.check_custo
   private.check_stored_images(text[], uuid[], text), private.product_next_statuses(public.product_status),
   private.prepare_product(), private.mirror_product_stock(), private.count_likes(), private.count_reviews(),
   private.count_review_votes(), private.fold_product_counters(),
-  private.with_exact_counters(public.marketplace_products[]), private.marketplace_contact(uuid, public.profiles),
+  private.marketplace_contact(uuid, public.profiles), private.buy_product(uuid, integer, jsonb, text),
+  private.my_purchases(timestamptz, uuid, integer),
   private.marketplace_order_cancelled(), private.prepare_review(), private.check_review_vote(),
   private.check_product_like() from public;
+grant execute on function private.buy_product(uuid, integer, jsonb, text), private.my_purchases(timestamptz, uuid, integer)
+  to authenticated, service_role;
 revoke all on function public.buy_product(uuid, integer, jsonb, text), public.my_purchases(timestamptz, uuid, integer)
   from public, anon;
 grant execute on function public.buy_product(uuid, integer, jsonb, text), public.my_purchases(timestamptz, uuid, integer)
   to authenticated, service_role;
-grant execute on function public.browse_products(text, text, text, numeric, numeric, text[], uuid, timestamptz, uuid, integer),
-  public.get_product(uuid), public.record_product_view(uuid) to anon, authenticated, service_role;
+revoke all on function public.browse_products(text, text, text, numeric, numeric, text[], uuid, timestamptz, uuid, integer)
+  from public;
+grant execute on function public.browse_products(text, text, text, numeric, numeric, text[], uuid, timestamptz, uuid, integer)
+  to anon, authenticated, service_role;
 
 insert into private.tick_steps (name, fn, position) values
   ('folded_product_counters', 'private.fold_product_counters', 130);

@@ -71,7 +71,7 @@ select is((select stock_quantity from public.marketplace_products where id = '9b
 select tests.run_as('acme_shopper', format(:'buy', '9b000000-0000-0000-0000-000000000003', 2, null, null));
 select is((select (stock_quantity, sales_count) from public.marketplace_products where id = '9b000000-0000-0000-0000-000000000003'), (0, 0),
   'own stock is taken; sales_count waits for the tick on the row');
-select is((select sales_count from public.get_product('9b000000-0000-0000-0000-000000000003')), 2, 'get_product counts it already');
+select is((select sales_count from public.marketplace_listings where id = '9b000000-0000-0000-0000-000000000003'), 2, 'marketplace_listings counts it already');
 select is((select (name, email, phone) from public.contacts where workspace_id = :'ws' and email = 'shopper@example.com'),
   ('shopper'::text, 'shopper@example.com'::text, null::text), 'a buyer without a phone becomes a contact by email');
 
@@ -92,7 +92,7 @@ select tests.clear_authentication();
 
 -- Cancelling gives back ---------------------------------------------------------------------
 select tests.run_as('acme_member', 'update public.orders set status = ''cancelled'' where title = ''Marketplace: Beaded bag''');
-select is((select (stock_quantity, sales_count) from public.get_product('9b000000-0000-0000-0000-000000000003')), (2, 0),
+select is((select (stock_quantity, sales_count) from public.marketplace_listings where id = '9b000000-0000-0000-0000-000000000003'), (2, 0),
   'a cancelled marketplace order returns its own stock and its sales');
 select is(private.fold_product_counters(), 3, 'the tick folds the pending counters');
 select is((select array_agg(sales_count order by title) from public.marketplace_products where workspace_id = :'ws'), '{2,2,0,0}'::integer[],
