@@ -153,8 +153,8 @@ create table public.product_likes (
 comment on table public.product_likes is 'A person liking a published product (seed 004 product_likes), one per person. Read by its own user only; the count is public.';
 comment on column public.product_likes.user_id is 'Who liked it (the signed-in user).';
 
--- Counter changes not yet folded into their products. No foreign key: a
--- product deleted with its likes leaves deltas that the fold drops.
+-- Counter changes not yet folded into their products. No foreign key (see
+-- private.forget_product_counters).
 create table public.product_counter_deltas (
   id bigint generated always as identity primary key,
   product_id uuid not null,
@@ -499,6 +499,19 @@ $$;
 
 -- Counters -------------------------------------------------------------------------------
 
+-- A product deleted takes its pending counters along (no foreign key: a
+-- key share lock per delta on a popular product's row is what the deltas
+-- avoid).
+create function private.forget_product_counters()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  delete from public.product_counter_deltas d using old_rows o where d.product_id = o.id;
+  return null;
+end
+$$;
+
 create function private.count_likes()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -508,8 +521,12 @@ begin
     insert into public.product_counter_deltas (product_id, likes)
     select n.product_id, count(*) from new_rows n group by n.product_id;
   else
+    -- Not for a product being deleted (its likes go with it): its deltas
+    -- would outlive it.
     insert into public.product_counter_deltas (product_id, likes)
-    select o.product_id, -count(*) from old_rows o group by o.product_id;
+    select o.product_id, -count(*) from old_rows o
+     where exists (select 1 from public.marketplace_products p where p.id = o.product_id)
+     group by o.product_id;
   end if;
   return null;
 end
@@ -526,7 +543,9 @@ begin
     select n.product_id, count(*), sum(n.rating) from new_rows n group by n.product_id;
   elsif tg_op = 'DELETE' then
     insert into public.product_counter_deltas (product_id, reviews, rating_total)
-    select o.product_id, -count(*), -sum(o.rating) from old_rows o group by o.product_id;
+    select o.product_id, -count(*), -sum(o.rating) from old_rows o
+     where exists (select 1 from public.marketplace_products p where p.id = o.product_id)
+     group by o.product_id;
   else
     insert into public.product_counter_deltas (product_id, rating_total)
     select d.product_id, sum(d.r)
@@ -989,6 +1008,8 @@ create trigger prepare_product before insert or update on public.marketplace_pro
 create trigger audit after insert or update of title, description, category, price, currency, images, tags, available_regions,
   inventory_item_id, customization_options, status or delete on public.marketplace_products
   for each row execute function private.audit_change('marketplace_product');
+create trigger forget_product_counters after delete on public.marketplace_products
+  referencing old table as old_rows for each statement execute function private.forget_product_counters();
 create trigger mirror_product_stock after update of current_stock on public.inventory_items
   for each row when (old.current_stock is distinct from new.current_stock) execute function private.mirror_product_stock();
 create trigger marketplace_order_cancelled after update of status on public.orders
@@ -1116,7 +1137,7 @@ alter publication supabase_realtime add table public.marketplace_products;
 
 revoke all on function private.check_product_options(jsonb), private.check_customisations(jsonb, jsonb),
   private.check_stored_images(text[], uuid[], text), private.product_next_statuses(public.product_status),
-  private.prepare_product(), private.mirror_product_stock(), private.count_likes(), private.count_reviews(),
+  private.prepare_product(), private.mirror_product_stock(), private.forget_product_counters(), private.count_likes(), private.count_reviews(),
   private.count_review_votes(), private.fold_product_counters(),
   private.marketplace_contact(uuid, public.profiles), private.buy_product(uuid, integer, jsonb, text),
   private.my_purchases(timestamptz, uuid, integer),
