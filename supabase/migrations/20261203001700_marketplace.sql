@@ -671,7 +671,9 @@ begin
     raise exception 'after_published_at and after_id go together (the last row''s)' using errcode = '22023';
   end if;
   if nullif(btrim(search), '') is not null then
-    q := q || ' and p.search @@ websearch_to_tsquery(''private.search''::regconfig, $1)';
+    -- The stored words are unaccented and lower case (private.search);
+    -- the query's are made alike with what anon may run.
+    q := q || ' and p.search @@ websearch_to_tsquery(''pg_catalog.simple''::regconfig, extensions.unaccent($1))';
   end if;
   if category is not null then
     q := q || ' and p.category = lower($2)';
