@@ -3473,15 +3473,18 @@ export type Database = {
       };
       "product_views": {
         Row: {
+          "id": number;
           "product_id": string;
           "viewed_at": string;
         };
         ComputedFields: never;
         Insert: {
+          "id"?: never;
           "product_id": string;
           "viewed_at"?: string;
         };
         Update: {
+          "id"?: never;
           "product_id"?: string;
           "viewed_at"?: string;
         };

@@ -127,6 +127,7 @@ create table public.product_reviews (
   unique (product_id, user_id)
 );
 comment on table public.product_reviews is 'One review per person per product (seed 004 product_reviews), never by members of the selling workspace. Public while the product is.';
+comment on column public.product_reviews.product_id is 'The product reviewed (published when the review was written).';
 comment on column public.product_reviews.user_id is 'Who wrote it (the signed-in user).';
 comment on column public.product_reviews.rating is '1 to 5 stars.';
 comment on column public.product_reviews.review_text is 'What they say, up to 4,000 characters.';
@@ -141,6 +142,7 @@ create table public.product_review_votes (
   primary key (review_id, user_id)
 );
 comment on table public.product_review_votes is 'A person finding a review helpful: one vote per person per review, never on their own. Read by its own user only.';
+comment on column public.product_review_votes.review_id is 'The review found helpful.';
 comment on column public.product_review_votes.user_id is 'Who voted (the signed-in user).';
 
 create table public.product_likes (
@@ -151,6 +153,7 @@ create table public.product_likes (
   unique (product_id, user_id)
 );
 comment on table public.product_likes is 'A person liking a published product (seed 004 product_likes), one per person. Read by its own user only; the count is public.';
+comment on column public.product_likes.product_id is 'The product liked (published).';
 comment on column public.product_likes.user_id is 'Who liked it (the signed-in user).';
 
 -- Counter changes not yet folded into their products. No foreign key (see
@@ -164,6 +167,7 @@ create table public.product_counter_deltas (
   sales integer not null default 0
 );
 comment on table public.product_counter_deltas is 'Changes of products'' counters, one row per product per statement, written by the database and folded into marketplace_products by the minute tick; marketplace_listings adds them. Readable with their product.';
+comment on column public.product_counter_deltas.product_id is 'The product whose counters move.';
 comment on column public.product_counter_deltas.likes is 'Likes added (negative: removed).';
 comment on column public.product_counter_deltas.reviews is 'Reviews added (negative: removed).';
 comment on column public.product_counter_deltas.rating_total is 'Change of the sum of ratings.';
@@ -172,11 +176,13 @@ comment on column public.product_counter_deltas.sales is 'Units sold (negative: 
 -- Unlogged: a view is one cheap insert, and a crash losing the last
 -- minute's views costs nothing that matters.
 create unlogged table public.product_views (
+  id bigint generated always as identity primary key,
   product_id uuid not null,
   viewed_at timestamptz not null default now()
 );
 comment on table public.product_views is 'One row per view of a published product (anyone inserts, anon included; nobody reads), folded into views_count by the minute tick. Unlogged: lost in a crash.';
 comment on column public.product_views.product_id is 'The product viewed (published).';
+comment on column public.product_views.viewed_at is 'When (set by default; the fold only counts).';
 
 -- What a marketplace purchase was, for the buyer's list and for returning
 -- a product's own stock when its order is cancelled.
@@ -192,6 +198,9 @@ create table private.marketplace_sales (
   created_at timestamptz not null default now()
 );
 comment on table private.marketplace_sales is 'Orders made by marketplace purchases: who bought which product, with what choices.';
+comment on column private.marketplace_sales.buyer_id is 'The signed-in person who bought (not a member of the workspace).';
+comment on column private.marketplace_sales.customisations is 'Their choices, as checked against the product''s options.';
+comment on column private.marketplace_sales.own_stock is 'Whether the sale took the product''s own stock_quantity (given back when the order is cancelled).';
 
 -- ==========================================================================
 -- Indexes
