@@ -103,7 +103,7 @@ comment on column public.marketplace_products.stock_quantity is 'Units available
 comment on column public.marketplace_products.customization_options is 'What a buyer chooses: [{"name", "label"?, "type": "choice"|"text"|"number", "choices"? (choice), "required"?, "min"?, "max"? (text length or number value)}], checked when saved.';
 comment on column public.marketplace_products.is_customizable is 'Whether it has customisation options.';
 comment on column public.marketplace_products.status is 'draft -> published -> archived; archived -> published relists it. A published product never goes back to draft.';
-comment on column public.marketplace_products.published_at is 'When it was (last) published, set by the database; browsing sorts newest first by it.';
+comment on column public.marketplace_products.published_at is 'When it was (last) published, set by the database (an import by the service may give it); browsing sorts newest first by it.';
 comment on column public.marketplace_products.archived_at is 'When it was archived, set by the database.';
 comment on column public.marketplace_products.views_count is 'Views (rows inserted into product_views), folded in by the minute tick.';
 comment on column public.marketplace_products.likes_count is 'Likes, folded in by the minute tick; marketplace_listings gives the exact figure.';
@@ -474,7 +474,9 @@ begin
     if new.status = 'archived' then
       raise exception 'a new product starts as draft or published, not archived' using errcode = '55000';
     end if;
-    new.published_at := case when new.status = 'published' then now() end;
+    -- The service importing a catalogue keeps its publication dates.
+    new.published_at := case when new.status <> 'published' then null
+                             when private.is_client() then now() else coalesce(new.published_at, now()) end;
     new.archived_at := null;
   elsif new.status <> old.status then
     if not new.status = any (private.product_next_statuses(old.status)) then

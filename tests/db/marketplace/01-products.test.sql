@@ -4,7 +4,7 @@
 -- mirrored from a linked inventory item, and published products being
 -- public without anything else leaking.
 begin;
-select plan(33);
+select plan(34);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('acme_customer', null, null, '{"account_type":"customer"}'::jsonb);
@@ -52,6 +52,10 @@ select ok((select count(*) from tests.tenant_leaks('acme_member', :'beta')) = 0,
 -- What the database fills in --------------------------------------------------------------
 select is((select (seller_id, currency, published_at is not null, status) from public.marketplace_products where id = '9a000000-0000-0000-0000-000000000001'),
   (tests.get_supabase_uid('acme_member'), 'NGN'::text, true, 'published'::public.product_status), 'seller, the workspace''s currency and published_at are set');
+insert into public.marketplace_products (workspace_id, title, category, price, status, published_at)
+values (:'ws', 'Imported', 'dresses', 1, 'published', '2026-01-02 03:04:05+00');
+select is((select published_at from public.marketplace_products where title = 'Imported'), '2026-01-02 03:04:05+00'::timestamptz,
+  'the service importing a catalogue keeps its publication dates (clients have no grant on published_at)');
 select is(tests.error_as('acme_member', format('insert into public.marketplace_products (workspace_id, title, category, price, currency) values (%L, ''x'', ''dresses'', 1, ''usd'')', :'ws')),
   '23514 new row for relation "marketplace_products" violates check constraint "marketplace_products_currency_check"', 'currency is an ISO 4217 code');
 select is(tests.error_as('acme_member', format('insert into public.marketplace_products (workspace_id, title, category, price, available_regions) values (%L, ''x'', ''dresses'', 1, ''{ng,Lagos}'')', :'ws')),
