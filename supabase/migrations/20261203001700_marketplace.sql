@@ -17,9 +17,10 @@
 -- are a small documented JSON shape (private.check_product_options), a
 -- buyer's choices are checked against it (private.check_customisations).
 --
--- Buying. public.buy_product checks the caller and the product before it
--- locks or reveals anything (an unpublished product is "not found", as an
--- unknown one), then writes on the buyer's behalf (threadline.on_behalf)
+-- Buying. buy_product (private code behind the public wrapper) checks the
+-- caller and the product before it locks or reveals anything (an
+-- unpublished product is "not found", as an unknown one), then writes on
+-- the buyer's behalf (threadline.on_behalf)
 -- through commerce's own path: the buyer becomes a contact of the seller's
 -- workspace (matched by phone, then email, as inbound WhatsApp matches by
 -- phone), an order with one item is made and moved in-progress at once,
