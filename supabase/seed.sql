@@ -20,6 +20,17 @@ select u.id, '00000000-0000-0000-0000-000000000000', 'authenticated', 'authentic
   ) as u(id, email, full_name, app_meta)
 on conflict (id) do nothing;
 
+-- Carol shops on the marketplace: a customer account (no workspace of her
+-- own beyond the personal one sign-up gives everyone), with a phone.
+insert into auth.users (id, instance_id, aud, role, email, phone, encrypted_password, email_confirmed_at,
+                        raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+                        confirmation_token, recovery_token, email_change_token_new, email_change)
+values ('00000000-0000-4000-a000-000000000010', '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated',
+        'carol@demo.threadline.dev', '5521998877665', extensions.crypt('threadline-demo', extensions.gen_salt('bf')), now(),
+        '{"provider": "email", "providers": ["email"]}', '{"full_name": "Carol Customer", "account_type": "customer"}',
+        now(), now(), '', '', '', '')
+on conflict (id) do nothing;
+
 insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
 select u.id::text, u.id, jsonb_build_object('sub', u.id::text, 'email', u.email, 'email_verified', true),
        'email', now(), now(), now()
@@ -348,4 +359,24 @@ values ('00000000-0000-4000-9400-000000000001', '00000000-0000-4000-b000-0000000
         ((now() at time zone 'America/Sao_Paulo')::date + 3 + time '15:45') at time zone 'America/Sao_Paulo',
         'Atelier, Rua Augusta 100', '#7c3aed', '00000000-0000-4000-e000-000000000001', '{60, 1440}',
         '00000000-0000-4000-a000-000000000003')
+on conflict (id) do nothing;
+
+-- The marketplace: three published products of the tailors, public to
+-- anyone. A made-to-measure shirt with options (made to order, no stock
+-- count), pocket squares with their own stock, and navy linen by the metre
+-- whose stock is the inventory item's.
+insert into public.marketplace_products (id, workspace_id, seller_id, title, description, category, price, images, tags,
+                                         available_regions, inventory_item_id, stock_quantity, customization_options, status)
+values
+  ('00000000-0000-4000-9500-000000000001', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000003',
+   'Made-to-measure linen shirt', 'A linen shirt cut to your measurements at the atelier, with an optional monogram.',
+   'shirts', 349.00, '{}', '{linen,made-to-measure}', '{BR}', null, null,
+   '[{"name": "size", "type": "choice", "choices": ["S", "M", "L", "XL"], "required": true},
+     {"name": "monogram", "label": "Monogram (up to 3 letters)", "type": "text", "min": 1, "max": 3}]', 'published'),
+  ('00000000-0000-4000-9500-000000000002', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000003',
+   'Silk pocket square', 'Hand-rolled silk pocket square, ivory.', 'accessories', 79.00, '{}', '{silk,gift}', '{}',
+   null, 12, '[]', 'published'),
+  ('00000000-0000-4000-9500-000000000003', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000002',
+   'Navy linen by the metre', 'The atelier''s navy linen, sold by the metre.', 'fabric', 89.90, '{}', '{linen,fabric}',
+   '{BR}', '00000000-0000-4000-9100-000000000001', null, '[]', 'published')
 on conflict (id) do nothing;

@@ -383,14 +383,20 @@ comment on function private.has_workspace_role(uuid, public.member_role) is 'Tru
 -- another workspace (workspace_id is never in an update grant), while the
 -- updates a cascade makes during a workspace's deletion run after its
 -- memberships are gone.
+-- A security definer function that has checked its caller itself and then
+-- writes on their behalf into a workspace they are not a member of (a
+-- marketplace purchase becoming the seller's order) sets
+-- threadline.on_behalf for those writes: the database's own checks then
+-- treat them as the database's, not as the client's.
 create function private.is_client()
 returns boolean
 language sql stable set search_path = ''
 as $$
-  select (select auth.uid()) is not null or current_setting('role', true) in ('anon', 'authenticated')
+  select ((select auth.uid()) is not null or current_setting('role', true) in ('anon', 'authenticated'))
+     and current_setting('threadline.on_behalf', true) is distinct from 'on'
 $$;
 comment on function private.is_client() is
-  'True for a client request (a signed-in user, or anon/authenticated), whose writes RLS decides; false for the service and jobs.';
+  'True for a client request (a signed-in user, or anon/authenticated), whose writes RLS decides; false for the service, jobs and writes made on a client''s behalf (threadline.on_behalf).';
 
 create function private.require_writer(ws uuid, min_role public.member_role, tbl text)
 returns void
