@@ -100,6 +100,118 @@ comment on column public.follows.follower_id is 'Who follows (the signed-in user
 comment on column public.follows.followed_user_id is 'The person followed (exactly one of the two targets is set; never oneself).';
 comment on column public.follows.followed_workspace_id is 'The workspace followed.';
 
+create table public.feed_likes (
+  id uuid primary key default gen_random_uuid(),
+  feed_id uuid not null references public.feeds (id) on delete cascade,
+  user_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  unique (feed_id, user_id)
+);
+comment on table public.feed_likes is 'Likes on posts (seed 004 feed_likes), one per person and post; counted into feeds.like_count per statement.';
+comment on column public.feed_likes.feed_id is 'The post liked (one the liker may see).';
+comment on column public.feed_likes.user_id is 'Who liked it (the signed-in user).';
+
+create table public.feed_comments (
+  id uuid primary key default gen_random_uuid(),
+  feed_id uuid not null references public.feeds (id) on delete cascade,
+  user_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
+  parent_comment_id uuid,
+  content text check (char_length(content) between 1 and 2200),
+  like_count integer not null default 0,
+  is_edited boolean not null default false,
+  is_deleted boolean not null default false,
+  deleted_at timestamptz,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  unique (id, feed_id),
+  -- A reply belongs to the same post as its parent.
+  foreign key (parent_comment_id, feed_id) references public.feed_comments (id, feed_id) on delete cascade,
+  check (is_deleted = (content is null) and is_deleted = (deleted_at is not null))
+);
+comment on table public.feed_comments is 'Comments and replies on posts (seed 004 feed_comments). Deleting one is a soft delete: its text goes, its replies stay, and it shows as deleted.';
+comment on column public.feed_comments.feed_id is 'The post commented on (one the commenter may see, published).';
+comment on column public.feed_comments.user_id is 'Who wrote it (the signed-in user).';
+comment on column public.feed_comments.parent_comment_id is 'The comment this replies to (same post), or null for a top-level comment.';
+comment on column public.feed_comments.content is 'The text, 1 to 2,200 characters; null once deleted.';
+comment on column public.feed_comments.like_count is 'Likes folded by the minute tick; the feed_comment_threads view adds the pending ones, exact at commit.';
+comment on column public.feed_comments.is_edited is 'Set by the database when the author changes the text.';
+comment on column public.feed_comments.is_deleted is 'Set (true) to delete: by the author, or by whoever manages the post (its author, its workspace''s members). For good.';
+comment on column public.feed_comments.deleted_at is 'When it was deleted; set by the database.';
+
+create table public.feed_comment_likes (
+  id uuid primary key default gen_random_uuid(),
+  comment_id uuid not null references public.feed_comments (id) on delete cascade,
+  user_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  unique (comment_id, user_id)
+);
+comment on table public.feed_comment_likes is 'Likes on comments (no seed table; the seed''s feed_comments.like_count had nothing behind it), one per person and comment.';
+comment on column public.feed_comment_likes.comment_id is 'The comment liked (not deleted, on a post the liker may see).';
+comment on column public.feed_comment_likes.user_id is 'Who liked it (the signed-in user).';
+
+create table public.feed_shares (
+  id uuid primary key default gen_random_uuid(),
+  feed_id uuid not null references public.feeds (id) on delete cascade,
+  user_id uuid not null default auth.uid() references public.profiles (id) on delete cascade,
+  shared_to public.feed_share_target not null default 'internal',
+  created_at timestamptz not null default now()
+);
+comment on table public.feed_shares is 'Shares of posts (seed 004 feed_shares): each one a row, counted into feeds.share_count.';
+comment on column public.feed_shares.feed_id is 'The post shared (published, one the sharer may see).';
+comment on column public.feed_shares.user_id is 'Who shared it (the signed-in user).';
+comment on column public.feed_shares.shared_to is 'internal, instagram or tiktok.';
+
+-- Counter deltas, one row per post per statement (never updated, so
+-- concurrent reactions on one post never wait for each other); the tick
+-- folds them into the post. Logged: a count must survive a crash.
+create table private.feed_counter_deltas (
+  id bigint generated always as identity primary key,
+  feed_id uuid not null,
+  likes integer not null default 0,
+  comments integer not null default 0,
+  shares integer not null default 0
+);
+comment on table private.feed_counter_deltas is 'Pending changes to feeds.like_count/comment_count/share_count, one row per post per statement; folded by the tick.';
+
+create table private.comment_like_deltas (
+  id bigint generated always as identity primary key,
+  comment_id uuid not null,
+  likes integer not null
+);
+comment on table private.comment_like_deltas is 'Pending changes to feed_comments.like_count, one row per comment per statement; folded by the tick.';
+
+-- Views as batched by clients. Unlogged: a crash forgets at most a
+-- minute of views, and the buffer costs no WAL.
+create unlogged table private.feed_view_buffer (
+  feed_id uuid not null,
+  views integer not null
+);
+comment on table private.feed_view_buffer is 'Views not yet folded into feeds.view_count (one row per post per record_feed_views call).';
+
+-- The public faces of people and workspaces, copied by trigger from the
+-- rows they show (which stay closed): views over a copy need no security
+-- definer view, and a visitor reads an indexed table.
+create table private.profile_cards (
+  id uuid primary key references public.profiles (id) on delete cascade,
+  full_name text,
+  username text,
+  avatar_url text,
+  business_type public.business_type,
+  account_type public.account_type not null
+);
+comment on table private.profile_cards is 'Public fields of active profiles, kept by trigger; read through public.public_profiles.';
+
+create table private.workspace_cards (
+  id uuid primary key references public.workspaces (id) on delete cascade,
+  name text not null,
+  slug text not null,
+  business_type public.business_type,
+  logo_url text,
+  description text
+);
+comment on table private.workspace_cards is 'Public fields of workspaces, kept by trigger; read through public.public_workspaces.';
+create index workspace_cards_slug_idx on private.workspace_cards (slug);
+
 -- ==========================================================================
 -- Indexes
 -- ==========================================================================
@@ -116,6 +228,16 @@ create index feeds_tags_idx on public.feeds using gin (tags) where status = 'pub
 
 create index follows_followed_user_idx on public.follows (followed_user_id) where followed_user_id is not null;
 create index follows_followed_workspace_idx on public.follows (followed_workspace_id) where followed_workspace_id is not null;
+create index feed_likes_user_id_idx on public.feed_likes (user_id, created_at desc);
+create index feed_comments_feed_idx on public.feed_comments (feed_id, created_at);
+create index feed_comments_parent_idx on public.feed_comments (parent_comment_id, feed_id) where parent_comment_id is not null;
+create index feed_comments_user_id_idx on public.feed_comments (user_id);
+create index feed_comment_likes_user_id_idx on public.feed_comment_likes (user_id);
+create index feed_shares_feed_id_idx on public.feed_shares (feed_id, created_at desc);
+create index feed_shares_user_id_idx on public.feed_shares (user_id);
+create index feed_counter_deltas_feed_idx on private.feed_counter_deltas (feed_id);
+create index comment_like_deltas_comment_idx on private.comment_like_deltas (comment_id);
+create index feed_view_buffer_feed_idx on private.feed_view_buffer (feed_id);
 
 -- ==========================================================================
 -- Functions
@@ -249,6 +371,366 @@ $$;
 comment on function private.guard_feed() is
   'BEFORE INSERT/UPDATE on feeds: writer role, media paths, tags, status transitions; sets published_at.';
 
+-- Reactions -----------------------------------------------------------------
+
+-- AFTER ... FOR EACH STATEMENT over the transition table `changed_rows`:
+-- one delta row per post (or comment) the statement touched. Inserts
+-- count +1, deletes -1; a comment counts while not deleted.
+create function private.count_reactions()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  sign integer := case tg_op when 'INSERT' then 1 else -1 end;
+begin
+  if tg_table_name = 'feed_likes' then
+    insert into private.feed_counter_deltas (feed_id, likes)
+    select r.feed_id, sign * count(*) from changed_rows r group by r.feed_id;
+  elsif tg_table_name = 'feed_shares' then
+    insert into private.feed_counter_deltas (feed_id, shares)
+    select r.feed_id, sign * count(*) from changed_rows r group by r.feed_id;
+  elsif tg_table_name = 'feed_comments' then
+    insert into private.feed_counter_deltas (feed_id, comments)
+    select r.feed_id, sign * count(*) from changed_rows r where not r.is_deleted group by r.feed_id;
+  elsif tg_table_name = 'feed_comment_likes' then
+    insert into private.comment_like_deltas (comment_id, likes)
+    select r.comment_id, sign * count(*) from changed_rows r group by r.comment_id;
+  end if;
+  return null;
+end
+$$;
+comment on function private.count_reactions() is
+  'Statement-level AFTER INSERT/DELETE trigger of the reaction tables: one counter delta per post (comment) per statement.';
+
+-- A soft delete takes the comment out of its post's count.
+create function private.count_comment_deletions()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into private.feed_counter_deltas (feed_id, comments)
+  select n.feed_id, -count(*)
+    from new_rows n join old_rows o on o.id = n.id
+   where n.is_deleted and not o.is_deleted
+   group by n.feed_id;
+  return null;
+end
+$$;
+comment on function private.count_comment_deletions() is 'Statement-level AFTER UPDATE trigger of feed_comments: deleted comments leave the count.';
+
+-- Comments: replies only to a live comment; edits are marked; a delete
+-- blanks the text for good; only the author edits, while whoever manages
+-- the post (its author, its workspace's members) may also delete.
+create function private.guard_comment()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if tg_op = 'INSERT' then
+    if private.is_client() and new.user_id is distinct from (select auth.uid()) then
+      raise exception 'new row violates row-level security policy for table "feed_comments"' using errcode = '42501';
+    end if;
+    if new.parent_comment_id is not null
+       and exists (select 1 from public.feed_comments c where c.id = new.parent_comment_id and c.is_deleted) then
+      raise exception 'comment % is deleted; it takes no replies', new.parent_comment_id using errcode = '55000';
+    end if;
+    new.is_edited := false;
+    new.is_deleted := false;
+    new.deleted_at := null;
+    new.like_count := 0;
+    return new;
+  end if;
+  if old.is_deleted then
+    raise exception 'comment % is deleted', old.id using errcode = '55000';
+  end if;
+  if new.is_deleted then
+    new.content := null;
+    new.deleted_at := now();
+  elsif new.content is distinct from old.content then
+    if private.is_client() and old.user_id is distinct from (select auth.uid()) then
+      raise exception 'only its author edits a comment' using errcode = '42501';
+    end if;
+    new.is_edited := true;
+  end if;
+  return new;
+end
+$$;
+comment on function private.guard_comment() is 'BEFORE INSERT/UPDATE on feed_comments: replies to live comments, is_edited, soft delete.';
+
+-- The post's author (not the one acting) hears of each comment; likes are
+-- told in batches by the fold.
+create function private.notify_comment()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into public.notifications (user_id, workspace_id, type, title, body, action_url, reference_type, reference_id)
+  select f.user_id, f.workspace_id, 'feed_comment', 'New comment on your post',
+         left(coalesce(p.full_name, 'Someone') || ': ' || n.content, 200), '/feeds/' || f.id, 'feed', f.id
+    from new_rows n
+    join public.feeds f on f.id = n.feed_id
+    left join public.profiles p on p.id = n.user_id
+   where n.user_id <> f.user_id;
+  return null;
+end
+$$;
+comment on function private.notify_comment() is 'Statement-level AFTER INSERT on feed_comments: the post''s author is notified of comments by others.';
+
+-- Counters -------------------------------------------------------------------
+
+-- What the tick has not folded yet for one post: added by every read path
+-- so counts are exact at commit.
+create function private.pending_feed_counts(p_feed uuid)
+returns table (views bigint, likes bigint, comments bigint, shares bigint)
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  return query
+    select coalesce((select sum(b.views) from private.feed_view_buffer b where b.feed_id = p_feed), 0)::bigint,
+           coalesce(sum(d.likes), 0)::bigint, coalesce(sum(d.comments), 0)::bigint, coalesce(sum(d.shares), 0)::bigint
+      from private.feed_counter_deltas d where d.feed_id = p_feed;
+end
+$$;
+comment on function private.pending_feed_counts(uuid) is 'Counter changes of a post not yet folded by the tick (views, likes, comments, shares).';
+
+create function private.pending_comment_likes(p_comment uuid)
+returns bigint
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  return coalesce((select sum(d.likes) from private.comment_like_deltas d where d.comment_id = p_comment), 0);
+end
+$$;
+comment on function private.pending_comment_likes(uuid) is 'Comment likes not yet folded by the tick.';
+
+-- Tick step: folds every pending delta into its row, in one transaction
+-- (readers see either the delta or the folded count, never both), and
+-- tells each author how many new likes their post got since the last fold
+-- (one notice a minute at most, however viral the post).
+create function private.fold_social_counters()
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  n integer;
+  c integer;
+begin
+  with d as (delete from private.feed_counter_deltas returning feed_id, likes, comments, shares),
+       v as (delete from private.feed_view_buffer returning feed_id, views),
+       s as (select x.feed_id, sum(x.likes)::integer as likes, sum(x.comments)::integer as comments,
+                    sum(x.shares)::integer as shares, sum(x.views)::bigint as views
+               from (select d.feed_id, d.likes, d.comments, d.shares, 0 as views from d
+                     union all select v.feed_id, 0, 0, 0, v.views from v) x
+              group by x.feed_id),
+       u as (update public.feeds f
+                set like_count = f.like_count + s.likes, comment_count = f.comment_count + s.comments,
+                    share_count = f.share_count + s.shares, view_count = f.view_count + s.views
+               from s where f.id = s.feed_id
+             returning f.id, f.user_id, f.workspace_id, s.likes)
+  insert into public.notifications (user_id, workspace_id, type, title, body, action_url, reference_type, reference_id)
+  select u.user_id, u.workspace_id, 'feed_likes',
+         case when u.likes = 1 then '1 new like on your post' else u.likes || ' new likes on your post' end,
+         'Your post got ' || u.likes || case when u.likes = 1 then ' new like.' else ' new likes.' end,
+         '/feeds/' || u.id, 'feed', u.id
+    from u where u.likes > 0;
+  get diagnostics n = row_count;
+  with d as (delete from private.comment_like_deltas returning comment_id, likes)
+  update public.feed_comments c set like_count = c.like_count + s.likes
+    from (select d.comment_id, sum(d.likes)::integer as likes from d group by d.comment_id) s
+   where c.id = s.comment_id;
+  get diagnostics c = row_count;
+  return n + c;
+end
+$$;
+comment on function private.fold_social_counters() is
+  'Tick step: folds pending likes, comments, shares and views into feeds and comment likes into feed_comments; batched like notices.';
+
+-- Views: the client sends the ids it showed (one call a page); only posts
+-- the caller may see count.
+create function private.buffer_feed_views(p_ids uuid[])
+returns integer
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into private.feed_view_buffer (feed_id, views) select distinct i, 1 from unnest(p_ids) i;
+  return cardinality(array(select distinct unnest(p_ids)));
+end
+$$;
+comment on function private.buffer_feed_views(uuid[]) is 'Adds one view to each post (ids already checked by the caller).';
+
+create function public.record_feed_views(ids uuid[])
+returns integer
+language plpgsql security invoker set search_path = ''
+as $$
+begin
+  if cardinality(ids) > 100 then
+    raise exception 'at most 100 posts a call, not %', cardinality(ids) using errcode = '22023';
+  end if;
+  return private.buffer_feed_views(array(select f.id from public.feeds f
+                                          where f.id = any (ids) and f.status = 'published'));
+end
+$$;
+comment on function public.record_feed_views(uuid[]) is
+  'Counts one view of each published post in ids that the caller may see (up to 100 a call); returns how many counted.';
+
+-- Public faces ---------------------------------------------------------------
+
+create function private.sync_profile_card()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if new.status in ('pending', 'active') then
+    insert into private.profile_cards (id, full_name, username, avatar_url, business_type, account_type)
+    values (new.id, new.full_name, new.username, new.avatar_url, new.business_type, new.account_type)
+    on conflict (id) do update set full_name = excluded.full_name, username = excluded.username,
+      avatar_url = excluded.avatar_url, business_type = excluded.business_type, account_type = excluded.account_type;
+  else
+    delete from private.profile_cards c where c.id = new.id;
+  end if;
+  return null;
+end
+$$;
+comment on function private.sync_profile_card() is 'Keeps a profile''s public card (name, handle, avatar, business and account type); suspended and deleted profiles have none.';
+
+create function private.sync_workspace_card()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  insert into private.workspace_cards (id, name, slug, business_type, logo_url, description)
+  values (new.id, new.name, new.slug, new.business_type, new.logo_url, new.description)
+  on conflict (id) do update set name = excluded.name, slug = excluded.slug, business_type = excluded.business_type,
+    logo_url = excluded.logo_url, description = excluded.description;
+  return null;
+end
+$$;
+comment on function private.sync_workspace_card() is 'Keeps a workspace''s public card (name, slug, business type, logo, description).';
+
+create function private.follower_count(p_user uuid, p_workspace uuid)
+returns bigint
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  if p_user is not null then
+    return (select count(*) from public.follows f where f.followed_user_id = p_user);
+  end if;
+  return (select count(*) from public.follows f where f.followed_workspace_id = p_workspace);
+end
+$$;
+comment on function private.follower_count(uuid, uuid) is 'How many follow a person (or a workspace): public, while who follows is not.';
+
+create function private.following_count(p_user uuid)
+returns bigint
+language plpgsql stable security definer set search_path = ''
+as $$
+begin
+  return (select count(*) from public.follows f where f.follower_id = p_user);
+end
+$$;
+comment on function private.following_count(uuid) is 'How many people and workspaces a person follows.';
+
+-- ==========================================================================
+-- Views and timelines
+-- ==========================================================================
+
+-- Posts with their exact counts (folded + pending). Security invoker: the
+-- caller's RLS on feeds decides which rows exist.
+create view public.feed_posts with (security_invoker = true) as
+  select f.id, f.user_id, f.workspace_id, f.feed_type, f.caption, f.media_paths, f.thumbnail_path, f.tags,
+         f.location, f.visibility, f.status,
+         f.view_count + p.views as view_count, f.like_count + p.likes as like_count,
+         f.comment_count + p.comments as comment_count, f.share_count + p.shares as share_count,
+         f.created_at, f.published_at, f.updated_at
+    from public.feeds f
+    cross join lateral private.pending_feed_counts(f.id) p;
+comment on view public.feed_posts is 'Posts the caller may see with exact counters (folded by the tick plus pending deltas). Read posts here; write them in feeds.';
+
+create view public.feed_comment_threads with (security_invoker = true) as
+  select c.id, c.feed_id, c.user_id, c.parent_comment_id, c.content,
+         c.like_count + private.pending_comment_likes(c.id) as like_count,
+         c.is_edited, c.is_deleted, c.deleted_at, c.created_at, c.updated_at
+    from public.feed_comments c;
+comment on view public.feed_comment_threads is 'Comments the caller may see with exact like counts; a deleted one keeps its place (and replies) with no content.';
+
+create view public.public_profiles with (security_invoker = true) as
+  select c.id, c.full_name, c.username, c.avatar_url, c.business_type, c.account_type,
+         private.follower_count(c.id, null) as follower_count, private.following_count(c.id) as following_count
+    from private.profile_cards c;
+comment on view public.public_profiles is 'What anyone (anonymous visitors too) sees of a person: name, handle, avatar, business and account type, follower counts. Nothing else of a profile is readable from outside.';
+
+create view public.public_workspaces with (security_invoker = true) as
+  select c.id, c.name, c.slug, c.business_type, c.logo_url, c.description,
+         private.follower_count(null, c.id) as follower_count
+    from private.workspace_cards c;
+comment on view public.public_workspaces is 'What anyone sees of a workspace: name, slug, business type, logo, description, follower count. Nothing else of a workspace is readable from outside.';
+
+-- Timelines are security invoker: RLS on feeds is the one statement of who
+-- sees what, so they cannot drift from it. Keyset pagination on
+-- (published_at, id), newest first; pass the last row's pair to go on.
+create function public.home_timeline(before_published_at timestamptz default null, before_id uuid default null,
+                                     max_rows integer default 20, following_only boolean default false)
+returns setof public.feed_posts
+language sql stable security invoker set search_path = ''
+as $$
+  select p.*
+    from public.feed_posts p
+   where p.status = 'published'
+     and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
+                                   coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+     and (not following_only
+          or p.user_id = (select auth.uid())
+          or p.workspace_id = any (array(select private.workspaces_with_role('viewer')))
+          or p.workspace_id = any (array(select private.followed_workspace_ids()))
+          or (p.workspace_id is null and p.user_id = any (array(select private.followed_user_ids()))))
+   order by p.published_at desc, p.id desc
+   limit least(greatest(coalesce(max_rows, 20), 1), 100)
+$$;
+comment on function public.home_timeline(timestamptz, uuid, integer, boolean) is
+  'The caller''s home timeline, newest first: every published post they may read (their own, their workspaces'', followed people''s and workspaces'' followers-only posts, and public ones); following_only keeps their own, their workspaces'' and followed sources''. Keyset: pass the last row''s published_at and id.';
+
+create function public.profile_feed(workspace_id uuid default null, user_id uuid default null,
+                                    before_published_at timestamptz default null, before_id uuid default null,
+                                    max_rows integer default 20)
+returns setof public.feed_posts
+language plpgsql stable security invoker set search_path = ''
+as $$
+begin
+  if num_nonnulls(workspace_id, user_id) <> 1 then
+    raise exception 'name a workspace_id or a user_id' using errcode = '22023';
+  end if;
+  return query
+    select p.*
+      from public.feed_posts p
+     where p.status = 'published'
+       and (case when profile_feed.workspace_id is not null then p.workspace_id = profile_feed.workspace_id
+                 else p.workspace_id is null and p.user_id = profile_feed.user_id end)
+       and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
+                                     coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+     order by p.published_at desc, p.id desc
+     limit least(greatest(coalesce(max_rows, 20), 1), 100);
+end
+$$;
+comment on function public.profile_feed(uuid, uuid, timestamptz, uuid, integer) is
+  'A workspace''s (or a person''s personal) published posts the caller may read, newest first, keyset-paginated; anonymous visitors get the public ones.';
+
+create function public.discover_feed(tag text default null, before_published_at timestamptz default null,
+                                     before_id uuid default null, max_rows integer default 20)
+returns setof public.feed_posts
+language sql stable security invoker set search_path = ''
+as $$
+  select p.*
+    from public.feed_posts p
+   where p.status = 'published' and p.visibility = 'public'
+     and (tag is null or p.tags @> array[lower(regexp_replace(btrim(tag), '^#', ''))])
+     and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
+                                   coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+   order by p.published_at desc, p.id desc
+   limit least(greatest(coalesce(max_rows, 20), 1), 100)
+$$;
+comment on function public.discover_feed(text, timestamptz, uuid, integer) is
+  'Public published posts of everyone, newest first (optionally with a tag), keyset-paginated; for visitors and discovery.';
+
 -- ==========================================================================
 -- Triggers
 -- ==========================================================================
@@ -259,6 +741,36 @@ create trigger feeds_updated_at before update of caption, media_paths, thumbnail
   on public.feeds for each row execute function private.set_updated_at();
 create trigger feeds_audit after insert or update of caption, media_paths, thumbnail_path, tags, location, visibility, status
   or delete on public.feeds for each row execute function private.audit_change('feed');
+create trigger feed_comments_guard before insert or update on public.feed_comments
+  for each row execute function private.guard_comment();
+create trigger feed_comments_updated_at before update of content, is_deleted on public.feed_comments
+  for each row execute function private.set_updated_at();
+
+create trigger feed_likes_count_insert after insert on public.feed_likes
+  referencing new table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_likes_count_delete after delete on public.feed_likes
+  referencing old table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_shares_count_insert after insert on public.feed_shares
+  referencing new table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_shares_count_delete after delete on public.feed_shares
+  referencing old table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_comments_count_insert after insert on public.feed_comments
+  referencing new table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_comments_count_delete after delete on public.feed_comments
+  referencing old table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_comments_count_update after update on public.feed_comments
+  referencing old table as old_rows new table as new_rows for each statement execute function private.count_comment_deletions();
+create trigger feed_comment_likes_count_insert after insert on public.feed_comment_likes
+  referencing new table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_comment_likes_count_delete after delete on public.feed_comment_likes
+  referencing old table as changed_rows for each statement execute function private.count_reactions();
+create trigger feed_comments_notify after insert on public.feed_comments
+  referencing new table as new_rows for each statement execute function private.notify_comment();
+
+create trigger profiles_public_card after insert or update of full_name, username, avatar_url, business_type, account_type, status
+  on public.profiles for each row execute function private.sync_profile_card();
+create trigger workspaces_public_card after insert or update of name, slug, business_type, logo_url, description
+  on public.workspaces for each row execute function private.sync_workspace_card();
 
 -- ==========================================================================
 -- Row level security and grants
@@ -266,18 +778,41 @@ create trigger feeds_audit after insert or update of caption, media_paths, thumb
 
 alter table public.feeds enable row level security;
 alter table public.follows enable row level security;
+alter table public.feed_likes enable row level security;
+alter table public.feed_comments enable row level security;
+alter table public.feed_comment_likes enable row level security;
+alter table public.feed_shares enable row level security;
+alter table private.feed_counter_deltas enable row level security;
+alter table private.comment_like_deltas enable row level security;
+alter table private.feed_view_buffer enable row level security;
+alter table private.profile_cards enable row level security;
+alter table private.workspace_cards enable row level security;
 alter table public.feeds alter column workspace_id set (n_distinct = 500);
 
+-- Anonymous visitors read public posts and public faces, nothing else;
+-- they reach private only through the functions granted below.
 grant usage on schema private to anon;
-revoke all on public.feeds, public.follows from anon, authenticated;
+revoke all on public.feeds, public.follows, public.feed_likes, public.feed_comments, public.feed_comment_likes,
+  public.feed_shares, public.feed_posts, public.feed_comment_threads, public.public_profiles, public.public_workspaces
+  from anon, authenticated;
+revoke all on private.feed_counter_deltas, private.comment_like_deltas, private.feed_view_buffer,
+  private.profile_cards, private.workspace_cards from anon, authenticated;
 
-grant select on public.feeds to anon, authenticated;
+grant select on public.feeds, public.feed_posts, public.feed_comments, public.feed_comment_threads, public.feed_likes,
+  public.public_profiles, public.public_workspaces to anon, authenticated;
+grant select on private.profile_cards, private.workspace_cards to anon, authenticated;
 grant insert (id, user_id, workspace_id, feed_type, caption, media_paths, thumbnail_path, tags, location, visibility, status)
   on public.feeds to authenticated;
 grant update (caption, media_paths, thumbnail_path, tags, location, visibility, status) on public.feeds to authenticated;
-
 grant select, delete on public.follows to authenticated;
 grant insert (id, follower_id, followed_user_id, followed_workspace_id) on public.follows to authenticated;
+grant insert (id, feed_id, user_id), delete on public.feed_likes to authenticated;
+grant insert (id, feed_id, user_id, parent_comment_id, content) on public.feed_comments to authenticated;
+grant update (content, is_deleted) on public.feed_comments to authenticated;
+grant select, delete on public.feed_comment_likes to authenticated;
+grant insert (id, comment_id, user_id) on public.feed_comment_likes to authenticated;
+grant select on public.feed_shares to authenticated;
+grant insert (id, feed_id, user_id, shared_to) on public.feed_shares to authenticated;
 
 -- feeds: see the module header. No hard delete for clients: status
 -- 'deleted' is the delete.
@@ -311,7 +846,102 @@ create policy follows_insert on public.follows for insert to authenticated
 create policy follows_delete on public.follows for delete to authenticated
   using (follower_id = (select auth.uid()));
 
+-- Reactions: read by whoever may see the post (the subquery on feeds runs
+-- under the caller's RLS); added on published posts one may see, as
+-- oneself; likes taken back by their owner.
+create policy feed_likes_select on public.feed_likes for select to anon, authenticated
+  using (exists (select 1 from public.feeds f where f.id = feed_id));
+create policy feed_likes_insert on public.feed_likes for insert to authenticated
+  with check (user_id = (select auth.uid())
+              and exists (select 1 from public.feeds f where f.id = feed_id and f.status = 'published'));
+create policy feed_likes_delete on public.feed_likes for delete to authenticated
+  using (user_id = (select auth.uid()));
+
+create policy feed_comments_select on public.feed_comments for select to anon, authenticated
+  using (exists (select 1 from public.feeds f where f.id = feed_id));
+create policy feed_comments_insert on public.feed_comments for insert to authenticated
+  with check (user_id = (select auth.uid())
+              and exists (select 1 from public.feeds f where f.id = feed_id and f.status = 'published'));
+-- The author edits or deletes; whoever manages the post may delete (the
+-- trigger keeps them from editing).
+create policy feed_comments_update on public.feed_comments for update to authenticated
+  using (user_id = (select auth.uid())
+         or exists (select 1 from public.feeds f
+                     where f.id = feed_id
+                       and ((f.workspace_id is null and f.user_id = (select auth.uid()))
+                            or f.workspace_id = any (array(select private.workspaces_with_role('member'))))));
+
+create policy feed_comment_likes_select on public.feed_comment_likes for select to authenticated
+  using (exists (select 1 from public.feed_comments c where c.id = comment_id));
+create policy feed_comment_likes_insert on public.feed_comment_likes for insert to authenticated
+  with check (user_id = (select auth.uid())
+              and exists (select 1 from public.feed_comments c where c.id = comment_id and not c.is_deleted));
+create policy feed_comment_likes_delete on public.feed_comment_likes for delete to authenticated
+  using (user_id = (select auth.uid()));
+
+-- Shares: the sharer, and whoever manages the post, see them.
+create policy feed_shares_select on public.feed_shares for select to authenticated
+  using (user_id = (select auth.uid())
+         or exists (select 1 from public.feeds f
+                     where f.id = feed_id
+                       and (f.user_id = (select auth.uid())
+                            or f.workspace_id = any (array(select private.workspaces_with_role('viewer'))))));
+create policy feed_shares_insert on public.feed_shares for insert to authenticated
+  with check (user_id = (select auth.uid())
+              and exists (select 1 from public.feeds f where f.id = feed_id and f.status = 'published'));
+
+-- The public cards are public; the views over them add nothing else.
+create policy profile_cards_select on private.profile_cards for select to anon, authenticated using (true);
+create policy workspace_cards_select on private.workspace_cards for select to anon, authenticated using (true);
+
+-- Storage: a file named by a post is readable by whoever may read the post
+-- (anonymous visitors for public ones); the workspace's own policies
+-- still govern everything else in the bucket.
+create policy feed_media_read on storage.objects for select to anon, authenticated
+  using (bucket_id = 'media'
+         and exists (select 1 from public.feeds f
+                      where f.media_paths @> array[name] or f.thumbnail_path = name));
+
 revoke all on function private.followed_user_ids(), private.followed_workspace_ids(),
-  private.check_feed_media_path(text, uuid, uuid, text), private.guard_feed() from public;
+  private.check_feed_media_path(text, uuid, uuid, text), private.guard_feed(), private.count_reactions(),
+  private.count_comment_deletions(), private.guard_comment(), private.notify_comment(),
+  private.pending_feed_counts(uuid), private.pending_comment_likes(uuid), private.fold_social_counters(),
+  private.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
+  private.follower_count(uuid, uuid), private.following_count(uuid) from public;
 grant execute on function private.followed_user_ids(), private.followed_workspace_ids()
   to authenticated, service_role;
+grant execute on function private.pending_feed_counts(uuid), private.pending_comment_likes(uuid),
+  private.buffer_feed_views(uuid[]), private.follower_count(uuid, uuid), private.following_count(uuid)
+  to anon, authenticated, service_role;
+
+revoke all on function public.record_feed_views(uuid[]), public.home_timeline(timestamptz, uuid, integer, boolean),
+  public.profile_feed(uuid, uuid, timestamptz, uuid, integer), public.discover_feed(text, timestamptz, uuid, integer)
+  from public;
+grant execute on function public.record_feed_views(uuid[]), public.profile_feed(uuid, uuid, timestamptz, uuid, integer),
+  public.discover_feed(text, timestamptz, uuid, integer) to anon, authenticated, service_role;
+grant execute on function public.home_timeline(timestamptz, uuid, integer, boolean) to authenticated, service_role;
+
+-- ==========================================================================
+-- Realtime
+-- ==========================================================================
+
+-- A post's page updates live as comments arrive; profile pages as posts
+-- are published (RLS decides who hears what).
+alter publication supabase_realtime add table public.feeds, public.feed_comments;
+
+-- ==========================================================================
+-- Tick
+-- ==========================================================================
+
+insert into private.tick_steps (name, fn, position) values
+  ('social_counters', 'private.fold_social_counters', 155);
+
+-- ==========================================================================
+-- Public cards of what exists already
+-- ==========================================================================
+
+insert into private.profile_cards (id, full_name, username, avatar_url, business_type, account_type)
+select p.id, p.full_name, p.username, p.avatar_url, p.business_type, p.account_type
+  from public.profiles p where p.status in ('pending', 'active');
+insert into private.workspace_cards (id, name, slug, business_type, logo_url, description)
+select w.id, w.name, w.slug, w.business_type, w.logo_url, w.description from public.workspaces w;
