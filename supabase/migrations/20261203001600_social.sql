@@ -383,18 +383,25 @@ as $$
 declare
   sign integer := case tg_op when 'INSERT' then 1 else -1 end;
 begin
+  -- Rows going with their post (or comment) leave no delta behind.
   if tg_table_name = 'feed_likes' then
     insert into private.feed_counter_deltas (feed_id, likes)
-    select r.feed_id, sign * count(*) from changed_rows r group by r.feed_id;
+    select r.feed_id, sign * count(*) from changed_rows r
+     where tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id) group by r.feed_id;
   elsif tg_table_name = 'feed_shares' then
     insert into private.feed_counter_deltas (feed_id, shares)
-    select r.feed_id, sign * count(*) from changed_rows r group by r.feed_id;
+    select r.feed_id, sign * count(*) from changed_rows r
+     where tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id) group by r.feed_id;
   elsif tg_table_name = 'feed_comments' then
     insert into private.feed_counter_deltas (feed_id, comments)
-    select r.feed_id, sign * count(*) from changed_rows r where not r.is_deleted group by r.feed_id;
+    select r.feed_id, sign * count(*) from changed_rows r
+     where not r.is_deleted and (tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id))
+     group by r.feed_id;
   elsif tg_table_name = 'feed_comment_likes' then
     insert into private.comment_like_deltas (comment_id, likes)
-    select r.comment_id, sign * count(*) from changed_rows r group by r.comment_id;
+    select r.comment_id, sign * count(*) from changed_rows r
+     where tg_op = 'INSERT' or exists (select 1 from public.feed_comments c where c.id = r.comment_id)
+     group by r.comment_id;
   end if;
   return null;
 end
@@ -916,7 +923,7 @@ grant execute on function private.pending_feed_counts(uuid), private.pending_com
 
 revoke all on function public.record_feed_views(uuid[]), public.home_timeline(timestamptz, uuid, integer, boolean),
   public.profile_feed(uuid, uuid, timestamptz, uuid, integer), public.discover_feed(text, timestamptz, uuid, integer)
-  from public;
+  from public, anon;
 grant execute on function public.record_feed_views(uuid[]), public.profile_feed(uuid, uuid, timestamptz, uuid, integer),
   public.discover_feed(text, timestamptz, uuid, integer) to anon, authenticated, service_role;
 grant execute on function public.home_timeline(timestamptz, uuid, integer, boolean) to authenticated, service_role;
