@@ -28,6 +28,18 @@
 -- P0002 not found, 23505 duplicate.
 
 -- ==========================================================================
+-- Schema
+-- ==========================================================================
+
+-- What a visitor's query may touch outside public, kept apart from private
+-- (which anon never uses): the public cards and the narrow definer
+-- functions the public views and record_feed_views call. Not exposed
+-- through the API.
+create schema visitor;
+comment on schema visitor is 'Social module: the public cards and counting functions anonymous visitors'' queries reach through public views; not exposed through the API.';
+revoke all on schema visitor from public;
+
+-- ==========================================================================
 -- Types
 -- ==========================================================================
 
@@ -191,7 +203,7 @@ comment on table private.feed_view_buffer is 'Views not yet folded into feeds.vi
 -- The public faces of people and workspaces, copied by trigger from the
 -- rows they show (which stay closed): views over a copy need no security
 -- definer view, and a visitor reads an indexed table.
-create table private.profile_cards (
+create table visitor.profile_cards (
   id uuid primary key references public.profiles (id) on delete cascade,
   full_name text,
   username text,
@@ -199,9 +211,9 @@ create table private.profile_cards (
   business_type public.business_type,
   account_type public.account_type not null
 );
-comment on table private.profile_cards is 'Public fields of active profiles, kept by trigger; read through public.public_profiles.';
+comment on table visitor.profile_cards is 'Public fields of active profiles, kept by trigger; read through public.public_profiles.';
 
-create table private.workspace_cards (
+create table visitor.workspace_cards (
   id uuid primary key references public.workspaces (id) on delete cascade,
   name text not null,
   slug text not null,
@@ -209,8 +221,8 @@ create table private.workspace_cards (
   logo_url text,
   description text
 );
-comment on table private.workspace_cards is 'Public fields of workspaces, kept by trigger; read through public.public_workspaces.';
-create index workspace_cards_slug_idx on private.workspace_cards (slug);
+comment on table visitor.workspace_cards is 'Public fields of workspaces, kept by trigger; read through public.public_workspaces.';
+create index workspace_cards_slug_idx on visitor.workspace_cards (slug);
 
 -- ==========================================================================
 -- Indexes
@@ -487,7 +499,7 @@ comment on function private.notify_comment() is 'Statement-level AFTER INSERT on
 
 -- What the tick has not folded yet for one post: added by every read path
 -- so counts are exact at commit.
-create function private.pending_feed_counts(p_feed uuid)
+create function visitor.pending_feed_counts(p_feed uuid)
 returns table (views bigint, likes bigint, comments bigint, shares bigint)
 language plpgsql stable security definer set search_path = ''
 as $$
@@ -498,9 +510,9 @@ begin
       from private.feed_counter_deltas d where d.feed_id = p_feed;
 end
 $$;
-comment on function private.pending_feed_counts(uuid) is 'Counter changes of a post not yet folded by the tick (views, likes, comments, shares).';
+comment on function visitor.pending_feed_counts(uuid) is 'Counter changes of a post not yet folded by the tick (views, likes, comments, shares).';
 
-create function private.pending_comment_likes(p_comment uuid)
+create function visitor.pending_comment_likes(p_comment uuid)
 returns bigint
 language plpgsql stable security definer set search_path = ''
 as $$
@@ -508,7 +520,7 @@ begin
   return coalesce((select sum(d.likes) from private.comment_like_deltas d where d.comment_id = p_comment), 0);
 end
 $$;
-comment on function private.pending_comment_likes(uuid) is 'Comment likes not yet folded by the tick.';
+comment on function visitor.pending_comment_likes(uuid) is 'Comment likes not yet folded by the tick.';
 
 -- Tick step: folds every pending delta into its row, in one transaction
 -- (readers see either the delta or the folded count, never both), and
@@ -554,7 +566,7 @@ comment on function private.fold_social_counters() is
 
 -- Views: the client sends the ids it showed (one call a page); only posts
 -- the caller may see count.
-create function private.buffer_feed_views(p_ids uuid[])
+create function visitor.buffer_feed_views(p_ids uuid[])
 returns integer
 language plpgsql security definer set search_path = ''
 as $$
@@ -563,7 +575,7 @@ begin
   return cardinality(array(select distinct unnest(p_ids)));
 end
 $$;
-comment on function private.buffer_feed_views(uuid[]) is 'Adds one view to each post (ids already checked by the caller).';
+comment on function visitor.buffer_feed_views(uuid[]) is 'Adds one view to each post (ids already checked by the caller).';
 
 create function public.record_feed_views(ids uuid[])
 returns integer
@@ -573,7 +585,7 @@ begin
   if cardinality(ids) > 100 then
     raise exception 'at most 100 posts a call, not %', cardinality(ids) using errcode = '22023';
   end if;
-  return private.buffer_feed_views(array(select f.id from public.feeds f
+  return visitor.buffer_feed_views(array(select f.id from public.feeds f
                                           where f.id = any (ids) and f.status = 'published'));
 end
 $$;
@@ -588,12 +600,12 @@ language plpgsql security definer set search_path = ''
 as $$
 begin
   if new.status in ('pending', 'active') then
-    insert into private.profile_cards (id, full_name, username, avatar_url, business_type, account_type)
+    insert into visitor.profile_cards (id, full_name, username, avatar_url, business_type, account_type)
     values (new.id, new.full_name, new.username, new.avatar_url, new.business_type, new.account_type)
     on conflict (id) do update set full_name = excluded.full_name, username = excluded.username,
       avatar_url = excluded.avatar_url, business_type = excluded.business_type, account_type = excluded.account_type;
   else
-    delete from private.profile_cards c where c.id = new.id;
+    delete from visitor.profile_cards c where c.id = new.id;
   end if;
   return null;
 end
@@ -605,7 +617,7 @@ returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 begin
-  insert into private.workspace_cards (id, name, slug, business_type, logo_url, description)
+  insert into visitor.workspace_cards (id, name, slug, business_type, logo_url, description)
   values (new.id, new.name, new.slug, new.business_type, new.logo_url, new.description)
   on conflict (id) do update set name = excluded.name, slug = excluded.slug, business_type = excluded.business_type,
     logo_url = excluded.logo_url, description = excluded.description;
@@ -614,7 +626,7 @@ end
 $$;
 comment on function private.sync_workspace_card() is 'Keeps a workspace''s public card (name, slug, business type, logo, description).';
 
-create function private.follower_count(p_user uuid, p_workspace uuid)
+create function visitor.follower_count(p_user uuid, p_workspace uuid)
 returns bigint
 language plpgsql stable security definer set search_path = ''
 as $$
@@ -625,9 +637,9 @@ begin
   return (select count(*) from public.follows f where f.followed_workspace_id = p_workspace);
 end
 $$;
-comment on function private.follower_count(uuid, uuid) is 'How many follow a person (or a workspace): public, while who follows is not.';
+comment on function visitor.follower_count(uuid, uuid) is 'How many follow a person (or a workspace): public, while who follows is not.';
 
-create function private.following_count(p_user uuid)
+create function visitor.following_count(p_user uuid)
 returns bigint
 language plpgsql stable security definer set search_path = ''
 as $$
@@ -635,7 +647,7 @@ begin
   return (select count(*) from public.follows f where f.follower_id = p_user);
 end
 $$;
-comment on function private.following_count(uuid) is 'How many people and workspaces a person follows.';
+comment on function visitor.following_count(uuid) is 'How many people and workspaces a person follows.';
 
 -- ==========================================================================
 -- Views and timelines
@@ -650,26 +662,26 @@ create view public.feed_posts with (security_invoker = true) as
          f.comment_count + p.comments as comment_count, f.share_count + p.shares as share_count,
          f.created_at, f.published_at, f.updated_at
     from public.feeds f
-    cross join lateral private.pending_feed_counts(f.id) p;
+    cross join lateral visitor.pending_feed_counts(f.id) p;
 comment on view public.feed_posts is 'Posts the caller may see with exact counters (folded by the tick plus pending deltas). Read posts here; write them in feeds.';
 
 create view public.feed_comment_threads with (security_invoker = true) as
   select c.id, c.feed_id, c.user_id, c.parent_comment_id, c.content,
-         c.like_count + private.pending_comment_likes(c.id) as like_count,
+         c.like_count + visitor.pending_comment_likes(c.id) as like_count,
          c.is_edited, c.is_deleted, c.deleted_at, c.created_at, c.updated_at
     from public.feed_comments c;
 comment on view public.feed_comment_threads is 'Comments the caller may see with exact like counts; a deleted one keeps its place (and replies) with no content.';
 
 create view public.public_profiles with (security_invoker = true) as
   select c.id, c.full_name, c.username, c.avatar_url, c.business_type, c.account_type,
-         private.follower_count(c.id, null) as follower_count, private.following_count(c.id) as following_count
-    from private.profile_cards c;
+         visitor.follower_count(c.id, null) as follower_count, visitor.following_count(c.id) as following_count
+    from visitor.profile_cards c;
 comment on view public.public_profiles is 'What anyone (anonymous visitors too) sees of a person: name, handle, avatar, business and account type, follower counts. Nothing else of a profile is readable from outside.';
 
 create view public.public_workspaces with (security_invoker = true) as
   select c.id, c.name, c.slug, c.business_type, c.logo_url, c.description,
-         private.follower_count(null, c.id) as follower_count
-    from private.workspace_cards c;
+         visitor.follower_count(null, c.id) as follower_count
+    from visitor.workspace_cards c;
 comment on view public.public_workspaces is 'What anyone sees of a workspace: name, slug, business type, logo, description, follower count. Nothing else of a workspace is readable from outside.';
 
 -- Timelines are security invoker: RLS on feeds is the one statement of who
@@ -792,22 +804,23 @@ alter table public.feed_shares enable row level security;
 alter table private.feed_counter_deltas enable row level security;
 alter table private.comment_like_deltas enable row level security;
 alter table private.feed_view_buffer enable row level security;
-alter table private.profile_cards enable row level security;
-alter table private.workspace_cards enable row level security;
+alter table visitor.profile_cards enable row level security;
+alter table visitor.workspace_cards enable row level security;
 alter table public.feeds alter column workspace_id set (n_distinct = 500);
 
--- Anonymous visitors read public posts and public faces, nothing else;
--- they reach private only through the functions granted below.
-grant usage on schema private to anon;
+-- Anonymous visitors read public posts and public faces, nothing else:
+-- in public the social tables and views granted below, outside it only
+-- the schema visitor (never private).
+grant usage on schema visitor to anon, authenticated, service_role;
 revoke all on public.feeds, public.follows, public.feed_likes, public.feed_comments, public.feed_comment_likes,
   public.feed_shares, public.feed_posts, public.feed_comment_threads, public.public_profiles, public.public_workspaces
   from anon, authenticated;
 revoke all on private.feed_counter_deltas, private.comment_like_deltas, private.feed_view_buffer,
-  private.profile_cards, private.workspace_cards from anon, authenticated;
+  visitor.profile_cards, visitor.workspace_cards from anon, authenticated;
 
 grant select on public.feeds, public.feed_posts, public.feed_comments, public.feed_comment_threads, public.feed_likes,
   public.public_profiles, public.public_workspaces to anon, authenticated;
-grant select on private.profile_cards, private.workspace_cards to anon, authenticated;
+grant select on visitor.profile_cards, visitor.workspace_cards to anon, authenticated;
 grant insert (id, user_id, workspace_id, feed_type, caption, media_paths, thumbnail_path, tags, location, visibility, status)
   on public.feeds to authenticated;
 grant update (caption, media_paths, thumbnail_path, tags, location, visibility, status) on public.feeds to authenticated;
@@ -898,8 +911,8 @@ create policy feed_shares_insert on public.feed_shares for insert to authenticat
               and exists (select 1 from public.feeds f where f.id = feed_id and f.status = 'published'));
 
 -- The public cards are public; the views over them add nothing else.
-create policy profile_cards_select on private.profile_cards for select to anon, authenticated using (true);
-create policy workspace_cards_select on private.workspace_cards for select to anon, authenticated using (true);
+create policy profile_cards_select on visitor.profile_cards for select to anon, authenticated using (true);
+create policy workspace_cards_select on visitor.workspace_cards for select to anon, authenticated using (true);
 
 -- Storage: a file named by a post is readable by whoever may read the post
 -- (anonymous visitors for public ones); the workspace's own policies
@@ -912,13 +925,13 @@ create policy feed_media_read on storage.objects for select to anon, authenticat
 revoke all on function private.followed_user_ids(), private.followed_workspace_ids(),
   private.check_feed_media_path(text, uuid, uuid, text), private.guard_feed(), private.count_reactions(),
   private.count_comment_deletions(), private.guard_comment(), private.notify_comment(),
-  private.pending_feed_counts(uuid), private.pending_comment_likes(uuid), private.fold_social_counters(),
-  private.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
-  private.follower_count(uuid, uuid), private.following_count(uuid) from public;
+  visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid), private.fold_social_counters(),
+  visitor.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
+  visitor.follower_count(uuid, uuid), visitor.following_count(uuid) from public;
 grant execute on function private.followed_user_ids(), private.followed_workspace_ids()
   to authenticated, service_role;
-grant execute on function private.pending_feed_counts(uuid), private.pending_comment_likes(uuid),
-  private.buffer_feed_views(uuid[]), private.follower_count(uuid, uuid), private.following_count(uuid)
+grant execute on function visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid),
+  visitor.buffer_feed_views(uuid[]), visitor.follower_count(uuid, uuid), visitor.following_count(uuid)
   to anon, authenticated, service_role;
 
 revoke all on function public.record_feed_views(uuid[]), public.home_timeline(timestamptz, uuid, integer, boolean),
@@ -947,8 +960,8 @@ insert into private.tick_steps (name, fn, position) values
 -- Public cards of what exists already
 -- ==========================================================================
 
-insert into private.profile_cards (id, full_name, username, avatar_url, business_type, account_type)
+insert into visitor.profile_cards (id, full_name, username, avatar_url, business_type, account_type)
 select p.id, p.full_name, p.username, p.avatar_url, p.business_type, p.account_type
   from public.profiles p where p.status in ('pending', 'active');
-insert into private.workspace_cards (id, name, slug, business_type, logo_url, description)
+insert into visitor.workspace_cards (id, name, slug, business_type, logo_url, description)
 select w.id, w.name, w.slug, w.business_type, w.logo_url, w.description from public.workspaces w;
