@@ -12,6 +12,7 @@
 // Needs `npm start`. Ends with {"bench":"social","likes_per_s",
 // "like_p99_ms","like_count_exact","timeline_p50_ms","browse_p50_ms",
 // "ratio",...}.
+import postgres from "postgres";
 import {
   connect,
   createAuthUser,
@@ -37,7 +38,10 @@ const tag = runTag();
 // sign-ups would), each with the profile and personal workspace sign-up
 // gives them.
 const owner = await createAuthUser(env, `social-bench-owner-${tag}@example.com`);
-const auth = (await import("postgres")).default(env.THREADLINE_AUTH_DB_URL, { max: 1, onnotice: () => {} });
+const auth = postgres(env.THREADLINE_AUTH_DB_URL, {
+  max: 1,
+  onnotice: () => {},
+});
 const users = (await auth<{ id: string }[]>`
   insert into auth.users (id, instance_id, aud, role, email, raw_user_meta_data, raw_app_meta_data,
                           email_confirmed_at, created_at, updated_at)
@@ -46,13 +50,17 @@ const users = (await auth<{ id: string }[]>`
     from generate_series(1, ${likes}) i
   returning id`).map((r) => r.id);
 await auth.end();
-const claims = users.map((sub) => JSON.stringify({ sub, role: "authenticated", aud: "authenticated" }));
+const claims = users.map((sub) =>
+  JSON.stringify({ sub, role: "authenticated", aud: "authenticated" })
+);
 
 const wsIds: string[] = [];
 for (let w = 0; w < workspaces; w++) {
   const ws = await createWorkspace(sql, `Social bench ${w}`, `social-bench-${w}-${tag}`, owner);
   await sql`insert into public.workspace_members (workspace_id, user_id, role) values (${ws}, ${owner}, 'owner')`;
-  await sql`insert into storage.objects (bucket_id, name) values ('media', ${ws + "/uploads/bench.jpg"})`;
+  await sql`insert into storage.objects (bucket_id, name) values ('media', ${
+    ws + "/uploads/bench.jpg"
+  })`;
   wsIds.push(ws);
 }
 let figures: Record<string, unknown> | undefined;
@@ -81,7 +89,10 @@ async function drive(target: (i: number) => string): Promise<Run> {
 }
 
 // p50 of fn over BENCH_READS calls as the user, after a warm-up.
-async function timeReads(user: string, fn: (tx: postgres.TransactionSql, i: number) => Promise<unknown>) {
+async function timeReads(
+  user: string,
+  fn: (tx: postgres.TransactionSql, i: number) => Promise<unknown>,
+) {
   const ms: number[] = [];
   const who = JSON.stringify({ sub: user, role: "authenticated", aud: "authenticated" });
   for (let i = -20; i < reads; i++) {
@@ -125,9 +136,13 @@ try {
   };
   const exactBefore = await counted();
   await sql`select private.fold_social_counters()`;
-  const [{ folded }] = await sql<{ folded: number }[]>`select like_count as folded from public.feeds where id = ${hot}`;
+  const [{ folded }] = await sql<
+    { folded: number }[]
+  >`select like_count as folded from public.feeds where id = ${hot}`;
   const exact = exactBefore && await counted() && folded === likes;
-  console.log(`like counts exact before the fold: ${exactBefore}, after: ${exact} (hot post row: ${folded})`);
+  console.log(
+    `like counts exact before the fold: ${exactBefore}, after: ${exact} (hot post row: ${folded})`,
+  );
 
   // Reads at scale: BENCH_POSTS posts over the workspaces (80% public,
   // 15% followers-only, 5% private), a minute apart, and BENCH_LIKES_TOTAL
@@ -150,14 +165,18 @@ try {
          u as (select id, row_number() over (order by id) - 1 as k from unnest(${users}::uuid[]) id)
     insert into public.feed_likes (feed_id, user_id)
     select p.id, u.id from u join p on p.n >= (u.k * ${Math.floor(posts / users.length)}) % ${posts}
-                                   and p.n < (u.k * ${Math.floor(posts / users.length)}) % ${posts} + ${perUser}`;
+                                   and p.n < (u.k * ${
+    Math.floor(posts / users.length)
+  }) % ${posts} + ${perUser}`;
   await sql`select private.fold_social_counters()`;
   await sql`analyze public.feeds, public.feed_likes, public.follows`;
   const [{ n_posts, n_likes }] = await sql<{ n_posts: number; n_likes: number }[]>`
     select (select count(*)::int from public.feeds where workspace_id = any (${wsIds}::uuid[])) as n_posts,
            (select count(*)::int from public.feed_likes) as n_likes`;
   console.log(
-    `seeded ${n_posts} posts and ${n_likes} likes in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    `seeded ${n_posts} posts and ${n_likes} likes in ${
+      ((performance.now() - t0) / 1000).toFixed(1)
+    } s`,
   );
 
   // A reader following five of the workspaces.
@@ -168,15 +187,29 @@ try {
   const timeline = await timeReads(reader, async (tx, i) => {
     const from = i > 0 && i % 4 !== 0 ? pages[(i - 1) % pages.length] : null;
     const rows = await tx<{ published_at: string; id: string }[]>`
-      select published_at, id from public.home_timeline(${from?.at ?? null}::timestamptz, ${from?.id ?? null}::uuid, 20)`;
-    if (rows.length) pages.push({ at: rows[rows.length - 1].published_at, id: rows[rows.length - 1].id });
+      select published_at, id from public.home_timeline(${from?.at ?? null}::timestamptz, ${
+      from?.id ?? null
+    }::uuid, 20)`;
+    if (rows.length) {
+      pages.push({ at: rows[rows.length - 1].published_at, id: rows[rows.length - 1].id });
+    }
   });
-  const following = await timeReads(reader, (tx) =>
-    tx`select id from public.home_timeline(null, null, 20, true)`);
-  const profile = await timeReads(reader, (tx, i) =>
-    tx`select id from public.profile_feed(${wsIds[Math.abs(i) % workspaces]}::uuid, null, null, null, 20)`);
-  const discover = await timeReads(reader, (tx, i) =>
-    tx`select id from public.discover_feed(${"tag" + (Math.abs(i) % 50)}, null, null, 20)`);
+  const following = await timeReads(
+    reader,
+    (tx) => tx`select id from public.home_timeline(null, null, 20, true)`,
+  );
+  const profile = await timeReads(
+    reader,
+    (tx, i) =>
+      tx`select id from public.profile_feed(${
+        wsIds[Math.abs(i) % workspaces]
+      }::uuid, null, null, null, 20)`,
+  );
+  const discover = await timeReads(
+    reader,
+    (tx, i) =>
+      tx`select id from public.discover_feed(${"tag" + (Math.abs(i) % 50)}, null, null, 20)`,
+  );
   console.log(
     `reads p50: home ${timeline} ms, following only ${following} ms, profile ${profile} ms, discover by tag ${discover} ms`,
   );
