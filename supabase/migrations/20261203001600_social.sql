@@ -386,40 +386,39 @@ comment on function private.guard_feed() is
 -- Reactions -----------------------------------------------------------------
 
 -- AFTER ... FOR EACH STATEMENT over the transition table `changed_rows`:
--- one delta row per post (or comment) the statement touched. Inserts
--- count +1, deletes -1; a comment counts while not deleted.
+-- one delta row per post (or comment) the statement touched, in the
+-- counter named by the trigger's argument (likes, comments, shares, or
+-- comment_likes). Inserts count +1, deletes -1; rows going with their post
+-- (or comment) leave nothing behind, and a comment deleted earlier (soft)
+-- has left its count already.
 create function private.count_reactions()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 declare
   sign integer := case tg_op when 'INSERT' then 1 else -1 end;
+  kind text := tg_argv[0];
 begin
-  -- Rows going with their post (or comment) leave no delta behind.
-  if tg_table_name = 'feed_likes' then
-    insert into private.feed_counter_deltas (feed_id, likes)
-    select r.feed_id, sign * count(*) from changed_rows r
-     where tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id) group by r.feed_id;
-  elsif tg_table_name = 'feed_shares' then
-    insert into private.feed_counter_deltas (feed_id, shares)
-    select r.feed_id, sign * count(*) from changed_rows r
-     where tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id) group by r.feed_id;
-  elsif tg_table_name = 'feed_comments' then
-    insert into private.feed_counter_deltas (feed_id, comments)
-    select r.feed_id, sign * count(*) from changed_rows r
-     where not r.is_deleted and (tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id))
-     group by r.feed_id;
-  elsif tg_table_name = 'feed_comment_likes' then
+  if kind = 'comment_likes' then
     insert into private.comment_like_deltas (comment_id, likes)
     select r.comment_id, sign * count(*) from changed_rows r
      where tg_op = 'INSERT' or exists (select 1 from public.feed_comments c where c.id = r.comment_id)
      group by r.comment_id;
+    return null;
   end if;
+  insert into private.feed_counter_deltas (feed_id, likes, comments, shares)
+  select d.feed_id, case kind when 'likes' then d.n else 0 end, case kind when 'comments' then d.n else 0 end,
+         case kind when 'shares' then d.n else 0 end
+    from (select r.feed_id, sign * count(*) as n from changed_rows r
+           where tg_op = 'INSERT'
+              or (exists (select 1 from public.feeds f where f.id = r.feed_id)
+                  and not coalesce((to_jsonb(r) ->> 'is_deleted')::boolean, false))
+           group by r.feed_id) d;
   return null;
 end
 $$;
 comment on function private.count_reactions() is
-  'Statement-level AFTER INSERT/DELETE trigger of the reaction tables: one counter delta per post (comment) per statement.';
+  'Statement-level AFTER INSERT/DELETE trigger of the reaction tables: one counter delta per post (comment) per statement, in the counter its argument names.';
 
 -- A soft delete takes the comment out of its post's count.
 create function private.count_comment_deletions()
@@ -766,23 +765,23 @@ create trigger feed_comments_updated_at before update of content, is_deleted on 
   for each row execute function private.set_updated_at();
 
 create trigger feed_likes_count_insert after insert on public.feed_likes
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('likes');
 create trigger feed_likes_count_delete after delete on public.feed_likes
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('likes');
 create trigger feed_shares_count_insert after insert on public.feed_shares
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('shares');
 create trigger feed_shares_count_delete after delete on public.feed_shares
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('shares');
 create trigger feed_comments_count_insert after insert on public.feed_comments
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('comments');
 create trigger feed_comments_count_delete after delete on public.feed_comments
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('comments');
 create trigger feed_comments_count_update after update on public.feed_comments
   referencing old table as old_rows new table as new_rows for each statement execute function private.count_comment_deletions();
 create trigger feed_comment_likes_count_insert after insert on public.feed_comment_likes
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('comment_likes');
 create trigger feed_comment_likes_count_delete after delete on public.feed_comment_likes
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('comment_likes');
 create trigger feed_comments_notify after insert on public.feed_comments
   referencing new table as new_rows for each statement execute function private.notify_comment();
 
