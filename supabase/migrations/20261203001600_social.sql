@@ -686,6 +686,11 @@ comment on view public.public_workspaces is 'What anyone sees of a workspace: na
 -- Timelines are security invoker: RLS on feeds is the one statement of who
 -- sees what, so they cannot drift from it. Keyset pagination on
 -- (published_at, id), newest first; pass the last row's pair to go on.
+-- The keyset is spelt as column comparisons, not a row comparison: RLS
+-- lets only leakproof operators run ahead of its policy, and the row
+-- comparison is not one, so it would filter every newer row instead of
+-- starting the index scan at the page. The bounds are computed once, in
+-- a subquery (a coalesce over the arguments would count as leaky too).
 create function public.home_timeline(before_published_at timestamptz default null, before_id uuid default null,
                                      max_rows integer default 20, following_only boolean default false)
 returns setof public.feed_posts
@@ -694,8 +699,9 @@ as $$
   select p.*
     from public.feed_posts p
    where p.status = 'published'
-     and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
-                                   coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+     and p.published_at <= (select coalesce(before_published_at, 'infinity'))
+     and (p.published_at < (select coalesce(before_published_at, 'infinity'))
+          or p.id < (select coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
      and (not following_only
           or p.user_id = (select auth.uid())
           or p.workspace_id = any (array(select private.workspaces_with_role('viewer')))
@@ -723,8 +729,9 @@ begin
      where p.status = 'published'
        and (case when profile_feed.workspace_id is not null then p.workspace_id = profile_feed.workspace_id
                  else p.workspace_id is null and p.user_id = profile_feed.user_id end)
-       and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
-                                     coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+       and p.published_at <= (select coalesce(before_published_at, 'infinity'))
+       and (p.published_at < (select coalesce(before_published_at, 'infinity'))
+            or p.id < (select coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
      order by p.published_at desc, p.id desc
      limit least(greatest(coalesce(max_rows, 20), 1), 100);
 end
@@ -741,8 +748,9 @@ as $$
     from public.feed_posts p
    where p.status = 'published' and p.visibility = 'public'
      and (tag is null or p.tags @> array[lower(regexp_replace(btrim(tag), '^#', ''))])
-     and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
-                                   coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+     and p.published_at <= (select coalesce(before_published_at, 'infinity'))
+     and (p.published_at < (select coalesce(before_published_at, 'infinity'))
+          or p.id < (select coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
    order by p.published_at desc, p.id desc
    limit least(greatest(coalesce(max_rows, 20), 1), 100)
 $$;
