@@ -1626,6 +1626,299 @@ export type Database = {
           },
         ];
       };
+      "feed_comment_likes": {
+        Row: {
+          "comment_id": string;
+          "created_at": string;
+          "id": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "comment_id": string;
+          "created_at"?: string;
+          "id"?: string;
+          "user_id"?: string;
+        };
+        Update: {
+          "comment_id"?: string;
+          "created_at"?: string;
+          "id"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "feed_comment_likes_comment_id_fkey";
+            columns: ["comment_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_comment_threads";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_comment_likes_comment_id_fkey";
+            columns: ["comment_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_comments";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_comment_likes_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "feed_comments": {
+        Row: {
+          "content": string | null;
+          "created_at": string;
+          "deleted_at": string | null;
+          "feed_id": string;
+          "id": string;
+          "is_deleted": boolean;
+          "is_edited": boolean;
+          "like_count": number;
+          "parent_comment_id": string | null;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "content"?: string | null;
+          "created_at"?: string;
+          "deleted_at"?: string | null;
+          "feed_id": string;
+          "id"?: string;
+          "is_deleted"?: boolean;
+          "is_edited"?: boolean;
+          "like_count"?: number;
+          "parent_comment_id"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Update: {
+          "content"?: string | null;
+          "created_at"?: string;
+          "deleted_at"?: string | null;
+          "feed_id"?: string;
+          "id"?: string;
+          "is_deleted"?: boolean;
+          "is_edited"?: boolean;
+          "like_count"?: number;
+          "parent_comment_id"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "feed_comments_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_posts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_comments_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feeds";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_comments_parent_comment_id_feed_id_fkey";
+            columns: ["parent_comment_id", "feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_comment_threads";
+            referencedColumns: ["id", "feed_id"];
+          },
+          {
+            foreignKeyName: "feed_comments_parent_comment_id_feed_id_fkey";
+            columns: ["parent_comment_id", "feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_comments";
+            referencedColumns: ["id", "feed_id"];
+          },
+          {
+            foreignKeyName: "feed_comments_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "feed_likes": {
+        Row: {
+          "created_at": string;
+          "feed_id": string;
+          "id": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "feed_id": string;
+          "id"?: string;
+          "user_id"?: string;
+        };
+        Update: {
+          "created_at"?: string;
+          "feed_id"?: string;
+          "id"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "feed_likes_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_posts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_likes_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feeds";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_likes_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "feed_shares": {
+        Row: {
+          "created_at": string;
+          "feed_id": string;
+          "id": string;
+          "shared_to": Database["public"]["Enums"]["feed_share_target"];
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "feed_id": string;
+          "id"?: string;
+          "shared_to"?: Database["public"]["Enums"]["feed_share_target"];
+          "user_id"?: string;
+        };
+        Update: {
+          "created_at"?: string;
+          "feed_id"?: string;
+          "id"?: string;
+          "shared_to"?: Database["public"]["Enums"]["feed_share_target"];
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "feed_shares_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_posts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_shares_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feeds";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_shares_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "feeds": {
+        Row: {
+          "caption": string | null;
+          "comment_count": number;
+          "created_at": string;
+          "feed_type": Database["public"]["Enums"]["feed_type"];
+          "id": string;
+          "like_count": number;
+          "location": Json | null;
+          "media_paths": (string)[];
+          "published_at": string | null;
+          "share_count": number;
+          "status": Database["public"]["Enums"]["feed_status"];
+          "tags": (string)[];
+          "thumbnail_path": string | null;
+          "updated_at": string;
+          "user_id": string;
+          "view_count": number;
+          "visibility": Database["public"]["Enums"]["feed_visibility"];
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "caption"?: string | null;
+          "comment_count"?: number;
+          "created_at"?: string;
+          "feed_type": Database["public"]["Enums"]["feed_type"];
+          "id"?: string;
+          "like_count"?: number;
+          "location"?: Json | null;
+          "media_paths": (string)[];
+          "published_at"?: string | null;
+          "share_count"?: number;
+          "status"?: Database["public"]["Enums"]["feed_status"];
+          "tags"?: (string)[];
+          "thumbnail_path"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "view_count"?: number;
+          "visibility"?: Database["public"]["Enums"]["feed_visibility"];
+          "workspace_id"?: string | null;
+        };
+        Update: {
+          "caption"?: string | null;
+          "comment_count"?: number;
+          "created_at"?: string;
+          "feed_type"?: Database["public"]["Enums"]["feed_type"];
+          "id"?: string;
+          "like_count"?: number;
+          "location"?: Json | null;
+          "media_paths"?: (string)[];
+          "published_at"?: string | null;
+          "share_count"?: number;
+          "status"?: Database["public"]["Enums"]["feed_status"];
+          "tags"?: (string)[];
+          "thumbnail_path"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "view_count"?: number;
+          "visibility"?: Database["public"]["Enums"]["feed_visibility"];
+          "workspace_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "feeds_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feeds_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "financial_goals": {
         Row: {
           "category": string;
@@ -1692,6 +1985,53 @@ export type Database = {
             columns: ["workspace_id"];
             isOneToOne: false;
             referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "follows": {
+        Row: {
+          "created_at": string;
+          "followed_user_id": string | null;
+          "followed_workspace_id": string | null;
+          "follower_id": string;
+          "id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "followed_user_id"?: string | null;
+          "followed_workspace_id"?: string | null;
+          "follower_id"?: string;
+          "id"?: string;
+        };
+        Update: {
+          "created_at"?: string;
+          "followed_user_id"?: string | null;
+          "followed_workspace_id"?: string | null;
+          "follower_id"?: string;
+          "id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "follows_followed_user_id_fkey";
+            columns: ["followed_user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "follows_followed_workspace_id_fkey";
+            columns: ["followed_workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "follows_follower_id_fkey";
+            columns: ["follower_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
             referencedColumns: ["id"];
           },
         ];
@@ -2102,7 +2442,6 @@ export type Database = {
           "overdue_at": string | null;
           "paid_at": string | null;
           "payment_status": Database["public"]["Enums"]["payment_status"];
-          "pdf_path": string | null;
           "recipient_email": string | null;
           "sent_at": string | null;
           "status": Database["public"]["Enums"]["invoice_status"];
@@ -2141,7 +2480,6 @@ export type Database = {
           "overdue_at"?: string | null;
           "paid_at"?: string | null;
           "payment_status"?: never;
-          "pdf_path"?: string | null;
           "recipient_email"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["invoice_status"];
@@ -2179,7 +2517,6 @@ export type Database = {
           "overdue_at"?: string | null;
           "paid_at"?: string | null;
           "payment_status"?: never;
-          "pdf_path"?: string | null;
           "recipient_email"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["invoice_status"];
@@ -2222,119 +2559,6 @@ export type Database = {
           },
           {
             foreignKeyName: "invoices_workspace_id_fkey";
-            columns: ["workspace_id"];
-            isOneToOne: false;
-            referencedRelation: "workspaces";
-            referencedColumns: ["id"];
-          },
-        ];
-      };
-      "marketplace_products": {
-        Row: {
-          "archived_at": string | null;
-          "available_regions": (string)[];
-          "category": string;
-          "created_at": string;
-          "currency": string | null;
-          "customization_options": NonNullable<Json>;
-          "description": string | null;
-          "id": string;
-          "images": (string)[];
-          "inventory_item_id": string | null;
-          "is_customizable": boolean;
-          "likes_count": number;
-          "price": number;
-          "published_at": string | null;
-          "rating": number;
-          "rating_total": number;
-          "review_count": number;
-          "sales_count": number;
-          "search": unknown;
-          "seller_id": string | null;
-          "status": Database["public"]["Enums"]["product_status"];
-          "stock_quantity": number | null;
-          "tags": (string)[];
-          "title": string;
-          "updated_at": string;
-          "views_count": number;
-          "workspace_id": string;
-        };
-        ComputedFields: never;
-        Insert: {
-          "archived_at"?: string | null;
-          "available_regions"?: (string)[];
-          "category": string;
-          "created_at"?: string;
-          "currency"?: string | null;
-          "customization_options"?: NonNullable<Json>;
-          "description"?: string | null;
-          "id"?: string;
-          "images"?: (string)[];
-          "inventory_item_id"?: string | null;
-          "is_customizable"?: never;
-          "likes_count"?: number;
-          "price": number;
-          "published_at"?: string | null;
-          "rating"?: number;
-          "rating_total"?: number;
-          "review_count"?: number;
-          "sales_count"?: number;
-          "search"?: never;
-          "seller_id"?: string | null;
-          "status"?: Database["public"]["Enums"]["product_status"];
-          "stock_quantity"?: number | null;
-          "tags"?: (string)[];
-          "title": string;
-          "updated_at"?: string;
-          "views_count"?: number;
-          "workspace_id": string;
-        };
-        Update: {
-          "archived_at"?: string | null;
-          "available_regions"?: (string)[];
-          "category"?: string;
-          "created_at"?: string;
-          "currency"?: string | null;
-          "customization_options"?: NonNullable<Json>;
-          "description"?: string | null;
-          "id"?: string;
-          "images"?: (string)[];
-          "inventory_item_id"?: string | null;
-          "is_customizable"?: never;
-          "likes_count"?: number;
-          "price"?: number;
-          "published_at"?: string | null;
-          "rating"?: number;
-          "rating_total"?: number;
-          "review_count"?: number;
-          "sales_count"?: number;
-          "search"?: never;
-          "seller_id"?: string | null;
-          "status"?: Database["public"]["Enums"]["product_status"];
-          "stock_quantity"?: number | null;
-          "tags"?: (string)[];
-          "title"?: string;
-          "updated_at"?: string;
-          "views_count"?: number;
-          "workspace_id"?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "marketplace_products_inventory_item_id_fkey";
-            columns: ["inventory_item_id"];
-            isOneToOne: false;
-            referencedRelation: "inventory_items";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "marketplace_products_seller_id_fkey";
-            columns: ["seller_id"];
-            isOneToOne: false;
-            referencedRelation: "profiles";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "marketplace_products_workspace_id_fkey";
             columns: ["workspace_id"];
             isOneToOne: false;
             referencedRelation: "workspaces";
@@ -3306,193 +3530,6 @@ export type Database = {
           },
         ];
       };
-      "product_counter_deltas": {
-        Row: {
-          "id": number;
-          "likes": number;
-          "product_id": string;
-          "rating_total": number;
-          "reviews": number;
-          "sales": number;
-        };
-        ComputedFields: never;
-        Insert: {
-          "id"?: never;
-          "likes"?: number;
-          "product_id": string;
-          "rating_total"?: number;
-          "reviews"?: number;
-          "sales"?: number;
-        };
-        Update: {
-          "id"?: never;
-          "likes"?: number;
-          "product_id"?: string;
-          "rating_total"?: number;
-          "reviews"?: number;
-          "sales"?: number;
-        };
-        Relationships: [];
-      };
-      "product_likes": {
-        Row: {
-          "created_at": string;
-          "id": string;
-          "product_id": string;
-          "user_id": string;
-        };
-        ComputedFields: never;
-        Insert: {
-          "created_at"?: string;
-          "id"?: string;
-          "product_id": string;
-          "user_id"?: string;
-        };
-        Update: {
-          "created_at"?: string;
-          "id"?: string;
-          "product_id"?: string;
-          "user_id"?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "product_likes_product_id_fkey";
-            columns: ["product_id"];
-            isOneToOne: false;
-            referencedRelation: "marketplace_listings";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "product_likes_product_id_fkey";
-            columns: ["product_id"];
-            isOneToOne: false;
-            referencedRelation: "marketplace_products";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "product_likes_user_id_fkey";
-            columns: ["user_id"];
-            isOneToOne: false;
-            referencedRelation: "profiles";
-            referencedColumns: ["id"];
-          },
-        ];
-      };
-      "product_review_votes": {
-        Row: {
-          "created_at": string;
-          "review_id": string;
-          "user_id": string;
-        };
-        ComputedFields: never;
-        Insert: {
-          "created_at"?: string;
-          "review_id": string;
-          "user_id"?: string;
-        };
-        Update: {
-          "created_at"?: string;
-          "review_id"?: string;
-          "user_id"?: string;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "product_review_votes_review_id_fkey";
-            columns: ["review_id"];
-            isOneToOne: false;
-            referencedRelation: "product_reviews";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "product_review_votes_user_id_fkey";
-            columns: ["user_id"];
-            isOneToOne: false;
-            referencedRelation: "profiles";
-            referencedColumns: ["id"];
-          },
-        ];
-      };
-      "product_reviews": {
-        Row: {
-          "created_at": string;
-          "helpful_count": number;
-          "id": string;
-          "images": (string)[];
-          "product_id": string;
-          "rating": number;
-          "review_text": string | null;
-          "updated_at": string;
-          "user_id": string;
-          "verified_purchase": boolean;
-        };
-        ComputedFields: never;
-        Insert: {
-          "created_at"?: string;
-          "helpful_count"?: number;
-          "id"?: string;
-          "images"?: (string)[];
-          "product_id": string;
-          "rating": number;
-          "review_text"?: string | null;
-          "updated_at"?: string;
-          "user_id"?: string;
-          "verified_purchase"?: boolean;
-        };
-        Update: {
-          "created_at"?: string;
-          "helpful_count"?: number;
-          "id"?: string;
-          "images"?: (string)[];
-          "product_id"?: string;
-          "rating"?: number;
-          "review_text"?: string | null;
-          "updated_at"?: string;
-          "user_id"?: string;
-          "verified_purchase"?: boolean;
-        };
-        Relationships: [
-          {
-            foreignKeyName: "product_reviews_product_id_fkey";
-            columns: ["product_id"];
-            isOneToOne: false;
-            referencedRelation: "marketplace_listings";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "product_reviews_product_id_fkey";
-            columns: ["product_id"];
-            isOneToOne: false;
-            referencedRelation: "marketplace_products";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "product_reviews_user_id_fkey";
-            columns: ["user_id"];
-            isOneToOne: false;
-            referencedRelation: "profiles";
-            referencedColumns: ["id"];
-          },
-        ];
-      };
-      "product_views": {
-        Row: {
-          "id": number;
-          "product_id": string;
-          "viewed_at": string;
-        };
-        ComputedFields: never;
-        Insert: {
-          "id"?: never;
-          "product_id": string;
-          "viewed_at"?: string;
-        };
-        Update: {
-          "id"?: never;
-          "product_id"?: string;
-          "viewed_at"?: string;
-        };
-        Relationships: [];
-      };
       "profiles": {
         Row: {
           "account_type": Database["public"]["Enums"]["account_type"];
@@ -4271,6 +4308,124 @@ export type Database = {
           },
         ];
       };
+      "feed_comment_threads": {
+        Row: {
+          "content": string | null;
+          "created_at": string;
+          "deleted_at": string | null;
+          "feed_id": string;
+          "id": string;
+          "is_deleted": boolean;
+          "is_edited": boolean;
+          "like_count": number | null;
+          "parent_comment_id": string | null;
+          "updated_at": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "content"?: string | null;
+          "created_at"?: string | null;
+          "deleted_at"?: string | null;
+          "feed_id"?: string | null;
+          "id"?: string | null;
+          "is_deleted"?: boolean | null;
+          "is_edited"?: boolean | null;
+          "like_count"?: never;
+          "parent_comment_id"?: string | null;
+          "updated_at"?: string | null;
+          "user_id"?: string | null;
+        };
+        Update: {
+          "content"?: string | null;
+          "created_at"?: string | null;
+          "deleted_at"?: string | null;
+          "feed_id"?: string | null;
+          "id"?: string | null;
+          "is_deleted"?: boolean | null;
+          "is_edited"?: boolean | null;
+          "like_count"?: never;
+          "parent_comment_id"?: string | null;
+          "updated_at"?: string | null;
+          "user_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "feed_comments_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_posts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_comments_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feeds";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_comments_parent_comment_id_feed_id_fkey";
+            columns: ["parent_comment_id", "feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_comment_threads";
+            referencedColumns: ["id", "feed_id"];
+          },
+          {
+            foreignKeyName: "feed_comments_parent_comment_id_feed_id_fkey";
+            columns: ["parent_comment_id", "feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_comments";
+            referencedColumns: ["id", "feed_id"];
+          },
+          {
+            foreignKeyName: "feed_comments_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "feed_posts": {
+        Row: {
+          "caption": string | null;
+          "comment_count": number | null;
+          "created_at": string;
+          "feed_type": Database["public"]["Enums"]["feed_type"];
+          "id": string;
+          "like_count": number | null;
+          "location": Json | null;
+          "media_paths": (string)[];
+          "published_at": string | null;
+          "share_count": number | null;
+          "status": Database["public"]["Enums"]["feed_status"];
+          "tags": (string)[];
+          "thumbnail_path": string | null;
+          "updated_at": string;
+          "user_id": string;
+          "view_count": number | null;
+          "visibility": Database["public"]["Enums"]["feed_visibility"];
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "feeds_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feeds_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "finance_allocations": {
         Row: {
           "category": string;
@@ -4369,54 +4524,82 @@ export type Database = {
           },
         ];
       };
-      "marketplace_listings": {
+      "public_profiles": {
         Row: {
-          "archived_at": string | null;
-          "available_regions": (string)[];
-          "category": string;
-          "created_at": string;
-          "currency": string | null;
-          "customization_options": NonNullable<Json>;
-          "description": string | null;
+          "account_type": Database["public"]["Enums"]["account_type"];
+          "avatar_url": string | null;
+          "business_type": Database["public"]["Enums"]["business_type"] | null;
+          "follower_count": number | null;
+          "following_count": number | null;
+          "full_name": string | null;
           "id": string;
-          "images": (string)[];
-          "inventory_item_id": string | null;
-          "is_customizable": boolean;
-          "likes_count": number | null;
-          "price": number;
-          "published_at": string | null;
-          "rating": number | null;
-          "review_count": number | null;
-          "sales_count": number | null;
-          "seller_id": string | null;
-          "status": Database["public"]["Enums"]["product_status"];
-          "stock_quantity": number | null;
-          "tags": (string)[];
-          "title": string;
-          "updated_at": string;
-          "views_count": number;
-          "workspace_id": string;
+          "username": string | null;
         };
         ComputedFields: never;
+        Insert: {
+          "account_type"?: Database["public"]["Enums"]["account_type"] | null;
+          "avatar_url"?: string | null;
+          "business_type"?: Database["public"]["Enums"]["business_type"] | null;
+          "follower_count"?: never;
+          "following_count"?: never;
+          "full_name"?: string | null;
+          "id"?: string | null;
+          "username"?: string | null;
+        };
+        Update: {
+          "account_type"?: Database["public"]["Enums"]["account_type"] | null;
+          "avatar_url"?: string | null;
+          "business_type"?: Database["public"]["Enums"]["business_type"] | null;
+          "follower_count"?: never;
+          "following_count"?: never;
+          "full_name"?: string | null;
+          "id"?: string | null;
+          "username"?: string | null;
+        };
         Relationships: [
           {
-            foreignKeyName: "marketplace_products_inventory_item_id_fkey";
-            columns: ["inventory_item_id"];
-            isOneToOne: false;
-            referencedRelation: "inventory_items";
-            referencedColumns: ["id"];
-          },
-          {
-            foreignKeyName: "marketplace_products_seller_id_fkey";
-            columns: ["seller_id"];
-            isOneToOne: false;
+            foreignKeyName: "profile_cards_id_fkey";
+            columns: ["id"];
+            isOneToOne: true;
             referencedRelation: "profiles";
             referencedColumns: ["id"];
           },
+        ];
+      };
+      "public_workspaces": {
+        Row: {
+          "business_type": Database["public"]["Enums"]["business_type"] | null;
+          "description": string | null;
+          "follower_count": number | null;
+          "id": string;
+          "logo_url": string | null;
+          "name": string;
+          "slug": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "business_type"?: Database["public"]["Enums"]["business_type"] | null;
+          "description"?: string | null;
+          "follower_count"?: never;
+          "id"?: string | null;
+          "logo_url"?: string | null;
+          "name"?: string | null;
+          "slug"?: string | null;
+        };
+        Update: {
+          "business_type"?: Database["public"]["Enums"]["business_type"] | null;
+          "description"?: string | null;
+          "follower_count"?: never;
+          "id"?: string | null;
+          "logo_url"?: string | null;
+          "name"?: string | null;
+          "slug"?: string | null;
+        };
+        Relationships: [
           {
-            foreignKeyName: "marketplace_products_workspace_id_fkey";
-            columns: ["workspace_id"];
-            isOneToOne: false;
+            foreignKeyName: "workspace_cards_id_fkey";
+            columns: ["id"];
+            isOneToOne: true;
             referencedRelation: "workspaces";
             referencedColumns: ["id"];
           },
@@ -4467,68 +4650,6 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
-      };
-      "browse_products": {
-        Args: {
-          "after_id"?: string;
-          "after_published_at"?: string;
-          "category"?: string;
-          "max_price"?: number;
-          "max_rows"?: number;
-          "min_price"?: number;
-          "region"?: string;
-          "search"?: string;
-          "tags"?: (string)[];
-          "workspace_id"?: string;
-        };
-        Returns: {
-          "archived_at": string | null;
-          "available_regions": (string)[];
-          "category": string;
-          "created_at": string;
-          "currency": string | null;
-          "customization_options": NonNullable<Json>;
-          "description": string | null;
-          "id": string;
-          "images": (string)[];
-          "inventory_item_id": string | null;
-          "is_customizable": boolean;
-          "likes_count": number | null;
-          "price": number;
-          "published_at": string | null;
-          "rating": number | null;
-          "review_count": number | null;
-          "sales_count": number | null;
-          "seller_id": string | null;
-          "status": Database["public"]["Enums"]["product_status"];
-          "stock_quantity": number | null;
-          "tags": (string)[];
-          "title": string;
-          "updated_at": string;
-          "views_count": number;
-          "workspace_id": string;
-        }[];
-        SetofOptions: {
-          from: "*";
-          to: "marketplace_listings";
-          isOneToOne: false;
-          isSetofReturn: true;
-        };
-      };
-      "buy_product": {
-        Args: {
-          "customisations"?: Json;
-          "product_id": string;
-          "quantity"?: number;
-          "region"?: string;
-        };
-        Returns: {
-          "currency": string;
-          "order_id": string;
-          "order_number": string;
-          "status": Database["public"]["Enums"]["work_order_status"];
-          "total_amount": number;
-        }[];
       };
       "cancel_campaign": {
         Args: { "campaign_id": string };
@@ -4762,6 +4883,40 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "discover_feed": {
+        Args: {
+          "before_id"?: string;
+          "before_published_at"?: string;
+          "max_rows"?: number;
+          "tag"?: string;
+        };
+        Returns: {
+          "caption": string | null;
+          "comment_count": number | null;
+          "created_at": string;
+          "feed_type": Database["public"]["Enums"]["feed_type"];
+          "id": string;
+          "like_count": number | null;
+          "location": Json | null;
+          "media_paths": (string)[];
+          "published_at": string | null;
+          "share_count": number | null;
+          "status": Database["public"]["Enums"]["feed_status"];
+          "tags": (string)[];
+          "thumbnail_path": string | null;
+          "updated_at": string;
+          "user_id": string;
+          "view_count": number | null;
+          "visibility": Database["public"]["Enums"]["feed_visibility"];
+          "workspace_id": string | null;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "feed_posts";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
       "drop_agent": {
         Args: { "agent_id": number };
         Returns: {
@@ -4778,6 +4933,40 @@ export type Database = {
           to: "agents";
           isOneToOne: true;
           isSetofReturn: false;
+        };
+      };
+      "home_timeline": {
+        Args: {
+          "before_id"?: string;
+          "before_published_at"?: string;
+          "following_only"?: boolean;
+          "max_rows"?: number;
+        };
+        Returns: {
+          "caption": string | null;
+          "comment_count": number | null;
+          "created_at": string;
+          "feed_type": Database["public"]["Enums"]["feed_type"];
+          "id": string;
+          "like_count": number | null;
+          "location": Json | null;
+          "media_paths": (string)[];
+          "published_at": string | null;
+          "share_count": number | null;
+          "status": Database["public"]["Enums"]["feed_status"];
+          "tags": (string)[];
+          "thumbnail_path": string | null;
+          "updated_at": string;
+          "user_id": string;
+          "view_count": number | null;
+          "visibility": Database["public"]["Enums"]["feed_visibility"];
+          "workspace_id": string | null;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "feed_posts";
+          isOneToOne: false;
+          isSetofReturn: true;
         };
       };
       "hook_event_types": { Args: Record<PropertyKey, never>; Returns: (string)[] };
@@ -4839,25 +5028,6 @@ export type Database = {
         }[];
       };
       "mark_notifications_read": { Args: { "ids"?: (string)[] }; Returns: number };
-      "my_purchases": {
-        Args: { "before_at"?: string; "before_order_id"?: string; "max_rows"?: number };
-        Returns: {
-          "amount_paid": number;
-          "currency": string;
-          "customisations": Json;
-          "order_id": string;
-          "order_number": string;
-          "ordered_at": string;
-          "payment_status": Database["public"]["Enums"]["payment_status"];
-          "product_id": string;
-          "product_title": string;
-          "quantity": number;
-          "region": string;
-          "seller_name": string;
-          "status": Database["public"]["Enums"]["work_order_status"];
-          "total_amount": number;
-        }[];
-      };
       "pause_campaign": {
         Args: { "campaign_id": string };
         Returns: {
@@ -4898,6 +5068,42 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "profile_feed": {
+        Args: {
+          "before_id"?: string;
+          "before_published_at"?: string;
+          "max_rows"?: number;
+          "user_id"?: string;
+          "workspace_id"?: string;
+        };
+        Returns: {
+          "caption": string | null;
+          "comment_count": number | null;
+          "created_at": string;
+          "feed_type": Database["public"]["Enums"]["feed_type"];
+          "id": string;
+          "like_count": number | null;
+          "location": Json | null;
+          "media_paths": (string)[];
+          "published_at": string | null;
+          "share_count": number | null;
+          "status": Database["public"]["Enums"]["feed_status"];
+          "tags": (string)[];
+          "thumbnail_path": string | null;
+          "updated_at": string;
+          "user_id": string;
+          "view_count": number | null;
+          "visibility": Database["public"]["Enums"]["feed_visibility"];
+          "workspace_id": string | null;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "feed_posts";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "record_feed_views": { Args: { "ids": (string)[] }; Returns: number };
       "record_payment": {
         Args: {
           "amount": number;
@@ -5352,6 +5558,10 @@ export type Database = {
       "event_reminder_status": "pending" | "sent" | "failed" | "cancelled";
       "event_status": "scheduled" | "completed" | "cancelled";
       "event_type": "meeting" | "deadline" | "reminder" | "appointment";
+      "feed_share_target": "internal" | "instagram" | "tiktok";
+      "feed_status": "draft" | "published" | "archived" | "deleted";
+      "feed_type": "image" | "video" | "carousel";
+      "feed_visibility": "public" | "followers" | "private";
       "goal_period": "monthly" | "yearly";
       "goal_status": "active" | "completed" | "archived";
       "group_role": "member" | "admin" | "super_admin";
@@ -5397,7 +5607,6 @@ export type Database = {
       "payment_status": "unpaid" | "partial" | "paid";
       "platform_role": "user" | "admin" | "super_admin";
       "priority_level": "low" | "medium" | "high" | "urgent";
-      "product_status": "draft" | "published" | "archived";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
       "split_type": "percentage" | "fixed_amount";
       "subscription_status": "trialing" | "active" | "past_due" | "suspended" | "cancelled";
@@ -5593,6 +5802,10 @@ export const Constants = {
       "event_reminder_status": ["pending", "sent", "failed", "cancelled"],
       "event_status": ["scheduled", "completed", "cancelled"],
       "event_type": ["meeting", "deadline", "reminder", "appointment"],
+      "feed_share_target": ["internal", "instagram", "tiktok"],
+      "feed_status": ["draft", "published", "archived", "deleted"],
+      "feed_type": ["image", "video", "carousel"],
+      "feed_visibility": ["public", "followers", "private"],
       "goal_period": ["monthly", "yearly"],
       "goal_status": ["active", "completed", "archived"],
       "group_role": ["member", "admin", "super_admin"],
@@ -5640,7 +5853,6 @@ export const Constants = {
       "payment_status": ["unpaid", "partial", "paid"],
       "platform_role": ["user", "admin", "super_admin"],
       "priority_level": ["low", "medium", "high", "urgent"],
-      "product_status": ["draft", "published", "archived"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
       "split_type": ["percentage", "fixed_amount"],
       "subscription_status": ["trialing", "active", "past_due", "suspended", "cancelled"],

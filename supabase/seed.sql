@@ -379,4 +379,50 @@ values
   ('00000000-0000-4000-9500-000000000003', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000002',
    'Navy linen by the metre', 'The atelier''s navy linen, sold by the metre.', 'fabric', 89.90, '{}', '{linen,fabric}',
    '{BR}', '00000000-0000-4000-9100-000000000001', null, '[]', 'published')
+
+-- Social (the social module): Bea, a customer account, follows the
+-- tailors; Maya has posted three of their pieces (published as the
+-- workspace, public); Bea and Victor like the first, and Bea comments.
+-- The posts' photos are objects of the media bucket in the workspace's
+-- folder (rows here; upload the files through Storage to see them).
+insert into auth.users (id, instance_id, aud, role, email, encrypted_password, email_confirmed_at,
+                        raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
+                        confirmation_token, recovery_token, email_change_token_new, email_change)
+values ('00000000-0000-4000-a000-000000000011', '00000000-0000-0000-0000-000000000000', 'authenticated', 'authenticated',
+        'bea@demo.threadline.dev', extensions.crypt('threadline-demo', extensions.gen_salt('bf')), now(),
+        '{"provider": "email", "providers": ["email"]}', '{"full_name": "Bea Buyer", "account_type": "customer"}',
+        now(), now(), '', '', '', '')
+on conflict (id) do nothing;
+insert into auth.identities (provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
+values ('00000000-0000-4000-a000-000000000011', '00000000-0000-4000-a000-000000000011',
+        '{"sub": "00000000-0000-4000-a000-000000000011", "email": "bea@demo.threadline.dev", "email_verified": true}',
+        'email', now(), now(), now())
+on conflict (provider_id, provider) do nothing;
+insert into storage.objects (bucket_id, name, metadata)
+select 'media', '00000000-0000-4000-b000-000000000001/uploads/' || f, jsonb_build_object('mimetype', 'image/jpeg', 'size', 120000)
+  from unnest(array['navy-linen-shirt.jpg', 'wedding-suit.jpg', 'summer-dress.jpg', 'dress-back.jpg']) f
+on conflict (bucket_id, name) do nothing;
+insert into public.feeds (id, user_id, workspace_id, feed_type, caption, media_paths, tags, location, visibility, status)
+values
+  ('00000000-0000-4000-9500-000000000001', '00000000-0000-4000-a000-000000000003', '00000000-0000-4000-b000-000000000001',
+   'image', 'A wedding suit, cut and sewn in the atelier', array['00000000-0000-4000-b000-000000000001/uploads/wedding-suit.jpg'],
+   array['bespoke', 'wedding'], '{"name": "Sao Paulo"}', 'public', 'published'),
+  ('00000000-0000-4000-9500-000000000002', '00000000-0000-4000-a000-000000000003', '00000000-0000-4000-b000-000000000001',
+   'carousel', 'Summer dress, front and back',
+   array['00000000-0000-4000-b000-000000000001/uploads/summer-dress.jpg', '00000000-0000-4000-b000-000000000001/uploads/dress-back.jpg'],
+   array['linen', 'summer'], null, 'public', 'published'),
+  ('00000000-0000-4000-9500-000000000003', '00000000-0000-4000-a000-000000000003', '00000000-0000-4000-b000-000000000001',
+   'image', 'Next week: the autumn line', array['00000000-0000-4000-b000-000000000001/uploads/navy-linen-shirt.jpg'],
+   array['autumn'], null, 'public', 'draft')
+on conflict (id) do nothing;
+insert into public.follows (follower_id, followed_workspace_id)
+values ('00000000-0000-4000-a000-000000000011', '00000000-0000-4000-b000-000000000001')
+on conflict do nothing;
+insert into public.feed_likes (feed_id, user_id)
+values ('00000000-0000-4000-9500-000000000001', '00000000-0000-4000-a000-000000000011'),
+       ('00000000-0000-4000-9500-000000000001', '00000000-0000-4000-a000-000000000004')
+on conflict do nothing;
+insert into public.feed_comments (id, feed_id, user_id, content)
+values ('00000000-0000-4000-9500-000000000011', '00000000-0000-4000-9500-000000000001', '00000000-0000-4000-a000-000000000011',
+        'Beautiful work! Do you make these to measure?')
 on conflict (id) do nothing;

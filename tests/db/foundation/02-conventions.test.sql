@@ -9,19 +9,22 @@ select is_empty($$
    where n.nspname = 'public' and c.relkind in ('r', 'p') and obj_description(c.oid, 'pg_class') is null
 $$, 'every public table has a comment for Studio');
 
--- The marketplace is public on purpose (issue 22): anyone, anon included,
--- reads published products, their reviews and counters, and counts a view.
--- These are the only relations anon reaches.
+-- The public side is public on purpose (issue 22): anyone, anon included,
+-- reads published public posts and what hangs on them (social), and
+-- published products, their reviews and counters, and counts a view
+-- (marketplace). These are the only relations anon reaches.
 create temp table anon_readable (relname name) on commit drop;
 insert into anon_readable values ('marketplace_products'), ('product_reviews'), ('product_counter_deltas'),
-  ('product_views'), ('marketplace_listings');
+  ('product_views'), ('marketplace_listings'), ('feeds'), ('feed_posts'), ('feed_likes'), ('feed_comments'),
+  ('feed_comment_threads'), ('public_profiles'), ('public_workspaces');
 
 select is_empty($$
   select tablename || '.' || policyname from pg_policies
    where schemaname = 'public' and (cmd = 'ALL' or roles <> '{authenticated}')
-     and not (tablename in (select relname from anon_readable) and cmd in ('SELECT', 'INSERT')
-              and roles <@ '{anon,authenticated}'::name[])
-$$, 'policies are per command and to authenticated only (never for all, never to public; anon only on the marketplace)');
+     and not (tablename in ('marketplace_products', 'product_reviews', 'product_counter_deltas', 'product_views')
+              and cmd in ('SELECT', 'INSERT') and roles <@ '{anon,authenticated}'::name[])
+     and not (cmd = 'SELECT' and policyname in ('feeds_select_anon', 'feed_likes_select', 'feed_comments_select'))
+$$, 'policies are per command and to authenticated only (never for all, never to public; anon only on the public side: published posts and products)');
 
 -- Every foreign key has an index whose leading columns are the key's (in
 -- any order), or one led by the key's first column when that column alone
@@ -65,7 +68,7 @@ select is_empty($$
    where n.nspname = 'public' and c.relkind in ('r', 'p', 'v')
      and has_table_privilege('anon', c.oid, 'select')
      and c.relname not in (select relname from anon_readable)
-$$, 'anon can read no public table but the marketplace''s');
+$$, 'anon can read no public table but the public side''s posts, reactions, faces and products');
 
 select ok('owner'::public.member_role > 'admin' and 'admin'::public.member_role > 'member'
           and 'member'::public.member_role > 'viewer', 'member roles are ordered viewer < member < admin < owner');

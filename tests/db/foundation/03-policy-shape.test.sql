@@ -57,7 +57,10 @@ select is_empty($$
      -- campaigns_delete: status narrows workspace_id = any (...), never alone.
      -- marketplace_products: published products are read through indexes
      -- partial on status = 'published' (browsing's order, search, tags).
-     and (c.relname, a.attname::text) not in (('campaigns', 'status'), ('marketplace_products', 'status'))
+     -- feeds: status and visibility narrow the timelines' (published_at, id)
+     -- walk of the partial indexes where status = 'published'.
+     and (c.relname, a.attname::text) not in (('campaigns', 'status'), ('marketplace_products', 'status'),
+                                              ('feeds', 'status'), ('feeds', 'visibility'))
 $$, 'every column a policy filters on leads an index');
 
 -- The planner's guess for `= any (<array of workspaces>)` is ten values;
