@@ -2442,6 +2442,7 @@ export type Database = {
           "overdue_at": string | null;
           "paid_at": string | null;
           "payment_status": Database["public"]["Enums"]["payment_status"];
+          "pdf_path": string | null;
           "recipient_email": string | null;
           "sent_at": string | null;
           "status": Database["public"]["Enums"]["invoice_status"];
@@ -2480,6 +2481,7 @@ export type Database = {
           "overdue_at"?: string | null;
           "paid_at"?: string | null;
           "payment_status"?: never;
+          "pdf_path"?: string | null;
           "recipient_email"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["invoice_status"];
@@ -2517,6 +2519,7 @@ export type Database = {
           "overdue_at"?: string | null;
           "paid_at"?: string | null;
           "payment_status"?: never;
+          "pdf_path"?: string | null;
           "recipient_email"?: string | null;
           "sent_at"?: string | null;
           "status"?: Database["public"]["Enums"]["invoice_status"];
@@ -2559,6 +2562,119 @@ export type Database = {
           },
           {
             foreignKeyName: "invoices_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "marketplace_products": {
+        Row: {
+          "archived_at": string | null;
+          "available_regions": (string)[];
+          "category": string;
+          "created_at": string;
+          "currency": string | null;
+          "customization_options": NonNullable<Json>;
+          "description": string | null;
+          "id": string;
+          "images": (string)[];
+          "inventory_item_id": string | null;
+          "is_customizable": boolean;
+          "likes_count": number;
+          "price": number;
+          "published_at": string | null;
+          "rating": number;
+          "rating_total": number;
+          "review_count": number;
+          "sales_count": number;
+          "search": unknown;
+          "seller_id": string | null;
+          "status": Database["public"]["Enums"]["product_status"];
+          "stock_quantity": number | null;
+          "tags": (string)[];
+          "title": string;
+          "updated_at": string;
+          "views_count": number;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "archived_at"?: string | null;
+          "available_regions"?: (string)[];
+          "category": string;
+          "created_at"?: string;
+          "currency"?: string | null;
+          "customization_options"?: NonNullable<Json>;
+          "description"?: string | null;
+          "id"?: string;
+          "images"?: (string)[];
+          "inventory_item_id"?: string | null;
+          "is_customizable"?: never;
+          "likes_count"?: number;
+          "price": number;
+          "published_at"?: string | null;
+          "rating"?: number;
+          "rating_total"?: number;
+          "review_count"?: number;
+          "sales_count"?: number;
+          "search"?: never;
+          "seller_id"?: string | null;
+          "status"?: Database["public"]["Enums"]["product_status"];
+          "stock_quantity"?: number | null;
+          "tags"?: (string)[];
+          "title": string;
+          "updated_at"?: string;
+          "views_count"?: number;
+          "workspace_id": string;
+        };
+        Update: {
+          "archived_at"?: string | null;
+          "available_regions"?: (string)[];
+          "category"?: string;
+          "created_at"?: string;
+          "currency"?: string | null;
+          "customization_options"?: NonNullable<Json>;
+          "description"?: string | null;
+          "id"?: string;
+          "images"?: (string)[];
+          "inventory_item_id"?: string | null;
+          "is_customizable"?: never;
+          "likes_count"?: number;
+          "price"?: number;
+          "published_at"?: string | null;
+          "rating"?: number;
+          "rating_total"?: number;
+          "review_count"?: number;
+          "sales_count"?: number;
+          "search"?: never;
+          "seller_id"?: string | null;
+          "status"?: Database["public"]["Enums"]["product_status"];
+          "stock_quantity"?: number | null;
+          "tags"?: (string)[];
+          "title"?: string;
+          "updated_at"?: string;
+          "views_count"?: number;
+          "workspace_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "marketplace_products_inventory_item_id_fkey";
+            columns: ["inventory_item_id"];
+            isOneToOne: false;
+            referencedRelation: "inventory_items";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "marketplace_products_seller_id_fkey";
+            columns: ["seller_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "marketplace_products_workspace_id_fkey";
             columns: ["workspace_id"];
             isOneToOne: false;
             referencedRelation: "workspaces";
@@ -3529,6 +3645,193 @@ export type Database = {
             referencedColumns: ["id"];
           },
         ];
+      };
+      "product_counter_deltas": {
+        Row: {
+          "id": number;
+          "likes": number;
+          "product_id": string;
+          "rating_total": number;
+          "reviews": number;
+          "sales": number;
+        };
+        ComputedFields: never;
+        Insert: {
+          "id"?: never;
+          "likes"?: number;
+          "product_id": string;
+          "rating_total"?: number;
+          "reviews"?: number;
+          "sales"?: number;
+        };
+        Update: {
+          "id"?: never;
+          "likes"?: number;
+          "product_id"?: string;
+          "rating_total"?: number;
+          "reviews"?: number;
+          "sales"?: number;
+        };
+        Relationships: [];
+      };
+      "product_likes": {
+        Row: {
+          "created_at": string;
+          "id": string;
+          "product_id": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "id"?: string;
+          "product_id": string;
+          "user_id"?: string;
+        };
+        Update: {
+          "created_at"?: string;
+          "id"?: string;
+          "product_id"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "product_likes_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
+            referencedRelation: "marketplace_listings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "product_likes_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
+            referencedRelation: "marketplace_products";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "product_likes_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "product_review_votes": {
+        Row: {
+          "created_at": string;
+          "review_id": string;
+          "user_id": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "review_id": string;
+          "user_id"?: string;
+        };
+        Update: {
+          "created_at"?: string;
+          "review_id"?: string;
+          "user_id"?: string;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "product_review_votes_review_id_fkey";
+            columns: ["review_id"];
+            isOneToOne: false;
+            referencedRelation: "product_reviews";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "product_review_votes_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "product_reviews": {
+        Row: {
+          "created_at": string;
+          "helpful_count": number;
+          "id": string;
+          "images": (string)[];
+          "product_id": string;
+          "rating": number;
+          "review_text": string | null;
+          "updated_at": string;
+          "user_id": string;
+          "verified_purchase": boolean;
+        };
+        ComputedFields: never;
+        Insert: {
+          "created_at"?: string;
+          "helpful_count"?: number;
+          "id"?: string;
+          "images"?: (string)[];
+          "product_id": string;
+          "rating": number;
+          "review_text"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "verified_purchase"?: boolean;
+        };
+        Update: {
+          "created_at"?: string;
+          "helpful_count"?: number;
+          "id"?: string;
+          "images"?: (string)[];
+          "product_id"?: string;
+          "rating"?: number;
+          "review_text"?: string | null;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "verified_purchase"?: boolean;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "product_reviews_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
+            referencedRelation: "marketplace_listings";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "product_reviews_product_id_fkey";
+            columns: ["product_id"];
+            isOneToOne: false;
+            referencedRelation: "marketplace_products";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "product_reviews_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
+      "product_views": {
+        Row: {
+          "id": number;
+          "product_id": string;
+          "viewed_at": string;
+        };
+        ComputedFields: never;
+        Insert: {
+          "id"?: never;
+          "product_id": string;
+          "viewed_at"?: string;
+        };
+        Update: {
+          "id"?: never;
+          "product_id"?: string;
+          "viewed_at"?: string;
+        };
+        Relationships: [];
       };
       "profiles": {
         Row: {
@@ -4524,6 +4827,59 @@ export type Database = {
           },
         ];
       };
+      "marketplace_listings": {
+        Row: {
+          "archived_at": string | null;
+          "available_regions": (string)[];
+          "category": string;
+          "created_at": string;
+          "currency": string | null;
+          "customization_options": NonNullable<Json>;
+          "description": string | null;
+          "id": string;
+          "images": (string)[];
+          "inventory_item_id": string | null;
+          "is_customizable": boolean;
+          "likes_count": number | null;
+          "price": number;
+          "published_at": string | null;
+          "rating": number | null;
+          "review_count": number | null;
+          "sales_count": number | null;
+          "seller_id": string | null;
+          "status": Database["public"]["Enums"]["product_status"];
+          "stock_quantity": number | null;
+          "tags": (string)[];
+          "title": string;
+          "updated_at": string;
+          "views_count": number;
+          "workspace_id": string;
+        };
+        ComputedFields: never;
+        Relationships: [
+          {
+            foreignKeyName: "marketplace_products_inventory_item_id_fkey";
+            columns: ["inventory_item_id"];
+            isOneToOne: false;
+            referencedRelation: "inventory_items";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "marketplace_products_seller_id_fkey";
+            columns: ["seller_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "marketplace_products_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "public_profiles": {
         Row: {
           "account_type": Database["public"]["Enums"]["account_type"];
@@ -4650,6 +5006,68 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      "browse_products": {
+        Args: {
+          "after_id"?: string;
+          "after_published_at"?: string;
+          "category"?: string;
+          "max_price"?: number;
+          "max_rows"?: number;
+          "min_price"?: number;
+          "region"?: string;
+          "search"?: string;
+          "tags"?: (string)[];
+          "workspace_id"?: string;
+        };
+        Returns: {
+          "archived_at": string | null;
+          "available_regions": (string)[];
+          "category": string;
+          "created_at": string;
+          "currency": string | null;
+          "customization_options": NonNullable<Json>;
+          "description": string | null;
+          "id": string;
+          "images": (string)[];
+          "inventory_item_id": string | null;
+          "is_customizable": boolean;
+          "likes_count": number | null;
+          "price": number;
+          "published_at": string | null;
+          "rating": number | null;
+          "review_count": number | null;
+          "sales_count": number | null;
+          "seller_id": string | null;
+          "status": Database["public"]["Enums"]["product_status"];
+          "stock_quantity": number | null;
+          "tags": (string)[];
+          "title": string;
+          "updated_at": string;
+          "views_count": number;
+          "workspace_id": string;
+        }[];
+        SetofOptions: {
+          from: "*";
+          to: "marketplace_listings";
+          isOneToOne: false;
+          isSetofReturn: true;
+        };
+      };
+      "buy_product": {
+        Args: {
+          "customisations"?: Json;
+          "product_id": string;
+          "quantity"?: number;
+          "region"?: string;
+        };
+        Returns: {
+          "currency": string;
+          "order_id": string;
+          "order_number": string;
+          "status": Database["public"]["Enums"]["work_order_status"];
+          "total_amount": number;
+        }[];
       };
       "cancel_campaign": {
         Args: { "campaign_id": string };
@@ -5028,6 +5446,25 @@ export type Database = {
         }[];
       };
       "mark_notifications_read": { Args: { "ids"?: (string)[] }; Returns: number };
+      "my_purchases": {
+        Args: { "before_at"?: string; "before_order_id"?: string; "max_rows"?: number };
+        Returns: {
+          "amount_paid": number;
+          "currency": string;
+          "customisations": Json;
+          "order_id": string;
+          "order_number": string;
+          "ordered_at": string;
+          "payment_status": Database["public"]["Enums"]["payment_status"];
+          "product_id": string;
+          "product_title": string;
+          "quantity": number;
+          "region": string;
+          "seller_name": string;
+          "status": Database["public"]["Enums"]["work_order_status"];
+          "total_amount": number;
+        }[];
+      };
       "pause_campaign": {
         Args: { "campaign_id": string };
         Returns: {
@@ -5607,6 +6044,7 @@ export type Database = {
       "payment_status": "unpaid" | "partial" | "paid";
       "platform_role": "user" | "admin" | "super_admin";
       "priority_level": "low" | "medium" | "high" | "urgent";
+      "product_status": "draft" | "published" | "archived";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
       "split_type": "percentage" | "fixed_amount";
       "subscription_status": "trialing" | "active" | "past_due" | "suspended" | "cancelled";
@@ -5853,6 +6291,7 @@ export const Constants = {
       "payment_status": ["unpaid", "partial", "paid"],
       "platform_role": ["user", "admin", "super_admin"],
       "priority_level": ["low", "medium", "high", "urgent"],
+      "product_status": ["draft", "published", "archived"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
       "split_type": ["percentage", "fixed_amount"],
       "subscription_status": ["trialing", "active", "past_due", "suspended", "cancelled"],

@@ -379,6 +379,7 @@ values
   ('00000000-0000-4000-9500-000000000003', '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000002',
    'Navy linen by the metre', 'The atelier''s navy linen, sold by the metre.', 'fabric', 89.90, '{}', '{linen,fabric}',
    '{BR}', '00000000-0000-4000-9100-000000000001', null, '[]', 'published')
+on conflict (id) do nothing;
 
 -- Social (the social module): Bea, a customer account, follows the
 -- tailors; Maya has posted three of their pieces (published as the
