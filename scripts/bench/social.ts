@@ -6,13 +6,15 @@
 // costs nothing extra: reactions never write the post row). Then reads at
 // BENCH_POSTS (100,000) posts and BENCH_LIKES_TOTAL (1,000,000) likes,
 // seeded in SQL with generate_series: a follower's home timeline (first
-// and later keyset pages) and a workspace's profile feed, under RLS.
+// and later keyset pages) and a workspace's profile feed, under RLS; then
+// product browsing at BENCH_PRODUCTS (100,000) products (browse.ts).
 // like_count_exact: the hot post reads exactly BENCH_LIKES before and after
 // the tick folds its deltas, and every spread post exactly 1.
 // Needs `npm start`. Ends with {"bench":"social","likes_per_s",
 // "like_p99_ms","like_count_exact","timeline_p50_ms","browse_p50_ms",
 // "ratio",...}.
 import postgres from "postgres";
+import { benchBrowse } from "./browse.ts";
 import {
   connect,
   createAuthUser,
@@ -213,13 +215,18 @@ try {
   console.log(
     `reads p50: home ${timeline} ms, following only ${following} ms, profile ${profile} ms, discover by tag ${discover} ms`,
   );
+  // Product browsing at BENCH_PRODUCTS (100,000) products, seeded while the
+  // posts and likes above are still there (scripts/bench/browse.ts).
+  const browse = await benchBrowse(sql, env);
+  console.log(`browse p50 ${browse.browse_p50_ms} ms, p99 ${browse.browse_p99_ms} ms`);
 
   figures = {
     likes_per_s: Math.round(onePerS),
     like_p99_ms: percentile(one.ms, 99),
     like_count_exact: exact,
     timeline_p50_ms: timeline,
-    browse_p50_ms: null, // lead: wire benchBrowse here
+    browse_p50_ms: browse.browse_p50_ms,
+    browse_p99_ms: browse.browse_p99_ms,
     ratio: Number((onePerS / manyPerS).toFixed(2)),
     spread_likes_per_s: Math.round(manyPerS),
     following_p50_ms: following,
