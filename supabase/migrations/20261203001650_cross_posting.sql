@@ -359,8 +359,8 @@ comment on function public.cross_post(uuid, uuid, timestamptz) is
 -- platform call needs (tokens included: this never reaches a client).
 create function private.claim_cross_posts(p_worker text, p_limit integer, p_lease_seconds integer)
 returns table (id uuid, platform public.social_platform, platform_user_id text, username text, access_token text,
-               feed_type public.feed_type, caption text, media_paths text[], tags text[], container_id text,
-               attempts integer)
+               feed_type public.feed_type, visibility public.feed_visibility, caption text, media_paths text[],
+               tags text[], container_id text, attempts integer)
 language plpgsql security definer set search_path = ''
 as $$
 begin
@@ -378,8 +378,8 @@ begin
       from due where x.id = due.id
     returning x.*
   )
-  select cl.id, cl.platform, c.platform_user_id, c.username, t.access_token, f.feed_type, f.caption, f.media_paths,
-         f.tags, cl.platform_container_id, cl.attempts
+  select cl.id, cl.platform, c.platform_user_id, c.username, t.access_token, f.feed_type, f.visibility, f.caption,
+         f.media_paths, f.tags, cl.platform_container_id, cl.attempts
     from claimed cl
     join public.social_media_connections c on c.id = cl.social_connection_id
     join public.feeds f on f.id = cl.feed_id
@@ -389,8 +389,8 @@ $$;
 
 -- Service only: what became of a claimed cross-post. p_outcome.kind:
 -- processing {container_id}: the platform holds it, look again later;
--- posted {post_id, url}; retry {error, code}: transient (backoff, fails at
--- the limit); failed {error, code, invalid_token?}: permanent.
+-- posted {post_id, url}; retry {error, code, container_id?}: transient
+-- (backoff, fails at the limit); failed {error, code, invalid_token?}: permanent.
 create function private.record_cross_post(p_id uuid, p_worker text, p_outcome jsonb)
 returns public.cross_post_status
 language plpgsql security definer set search_path = ''
@@ -421,13 +421,14 @@ begin
   elsif k = 'retry' and x.attempts + 1 < s.max_attempts then
     update public.feed_cross_posts p
        set attempts = p.attempts + 1, error_message = err, error_code = p_outcome ->> 'code',
+           platform_container_id = coalesce(p_outcome ->> 'container_id', p.platform_container_id),
            next_attempt_at = now() + make_interval(secs => s.retry_base_seconds * power(2, p.attempts)::integer),
            claimed_until = null
      where p.id = p_id;
     return x.status;
   end if;
   update public.feed_cross_posts p
-     set status = 'failed', attempts = p.attempts + (k = 'retry')::integer, error_message = coalesce(err, 'failed'),
+     set status = 'failed', attempts = p.attempts + coalesce(k = 'retry', false)::integer, error_message = coalesce(err, 'failed'),
          error_code = p_outcome ->> 'code', claimed_until = null
    where p.id = p_id;
   if coalesce((p_outcome ->> 'invalid_token')::boolean, false) then
