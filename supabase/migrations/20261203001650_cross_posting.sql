@@ -46,7 +46,6 @@ create table public.social_media_connections (
   metadata jsonb not null default '{}' check (jsonb_typeof(metadata) = 'object'),
   connected_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  refresh_claimed_until timestamptz,
   constraint social_media_connections_inactive_reason check (is_active or inactive_reason is not null)
 );
 comment on table public.social_media_connections is
@@ -68,7 +67,6 @@ comment on column public.social_media_connections.last_synced_at is 'When metric
 comment on column public.social_media_connections.metadata is 'What the platform said of the account (display name, avatar...); never tokens.';
 comment on column public.social_media_connections.connected_at is 'When it was (last) connected.';
 comment on column public.social_media_connections.updated_at is 'Last change.';
-comment on column public.social_media_connections.refresh_claimed_until is 'Lease of the social function refreshing the token, so two drains never refresh it twice.';
 
 create unique index social_media_connections_account on public.social_media_connections
   (coalesce(workspace_id, '00000000-0000-0000-0000-000000000000'::uuid), user_id, platform, platform_user_id)
@@ -84,12 +82,14 @@ alter table public.social_media_connections alter column workspace_id set (n_dis
 create table private.social_connection_tokens (
   connection_id uuid primary key references public.social_media_connections (id) on delete cascade,
   access_token_secret uuid not null,
-  refresh_token_secret uuid
+  refresh_token_secret uuid,
+  refresh_claimed_until timestamptz
 );
 comment on table private.social_connection_tokens is 'Which Vault secrets hold a connection''s access and refresh tokens.';
 comment on column private.social_connection_tokens.connection_id is 'The connection.';
 comment on column private.social_connection_tokens.access_token_secret is 'vault.secrets id of the access token.';
 comment on column private.social_connection_tokens.refresh_token_secret is 'vault.secrets id of the refresh token (TikTok), if any.';
+comment on column private.social_connection_tokens.refresh_claimed_until is 'Lease of the social function refreshing the token (or, after a transient failure, when to try again), so two drains never refresh it twice.';
 
 create table public.feed_cross_posts (
   id uuid primary key default gen_random_uuid(),
@@ -492,8 +492,9 @@ returns setof uuid
 language sql stable security definer set search_path = ''
 as $$
   select c.id from public.social_media_connections c
+    join private.social_connection_tokens t on t.connection_id = c.id
    where c.is_active and c.token_expires_at < now() + interval '7 days'
-     and (c.refresh_claimed_until is null or c.refresh_claimed_until < now())
+     and (t.refresh_claimed_until is null or t.refresh_claimed_until < now())
      and case c.platform
            when 'instagram' then c.token_refreshed_at <= now() - interval '24 hours'
            else c.token_expires_at < now() + interval '2 hours'
@@ -507,19 +508,20 @@ as $$
 begin
   return query
   with due as (
-    select c.id from public.social_media_connections c
-     where c.id in (select private.social_refresh_due())
-     order by c.token_expires_at
+    select t.connection_id from private.social_connection_tokens t
+     where t.connection_id in (select private.social_refresh_due())
      limit greatest(p_limit, 0)
        for update skip locked
   ), claimed as (
-    update public.social_media_connections c
+    update private.social_connection_tokens t
        set refresh_claimed_until = now() + make_interval(secs => p_lease_seconds)
-      from due where c.id = due.id
-    returning c.id, c.platform
+      from due where t.connection_id = due.connection_id
+    returning t.connection_id
   )
-  select cl.id, cl.platform, t.access_token, t.refresh_token
-    from claimed cl left join lateral private.social_tokens(cl.id) t on true;
+  select cl.connection_id, c.platform, k.access_token, k.refresh_token
+    from claimed cl
+    join public.social_media_connections c on c.id = cl.connection_id
+    left join lateral private.social_tokens(cl.connection_id) k on true;
 end
 $$;
 
@@ -533,8 +535,7 @@ declare
   c public.social_media_connections;
 begin
   update public.social_media_connections x
-     set is_active = false, inactive_reason = left(coalesce(p_reason, 'the platform refused the token'), 500),
-         refresh_claimed_until = null
+     set is_active = false, inactive_reason = left(coalesce(p_reason, 'the platform refused the token'), 500)
    where x.id = p_connection and x.is_active
   returning * into c;
   if c.id is null then
@@ -563,11 +564,12 @@ begin
            refresh_token_expires_at = case when p_result ? 'refresh_expires_in'
                                            then now() + make_interval(secs => (p_result ->> 'refresh_expires_in')::integer)
                                            else c.refresh_token_expires_at end,
-           token_refreshed_at = now(), refresh_claimed_until = null
+           token_refreshed_at = now()
      where c.id = p_connection;
+    update private.social_connection_tokens t set refresh_claimed_until = null where t.connection_id = p_connection;
   elsif coalesce((p_result ->> 'transient')::boolean, false) then
-    update public.social_media_connections c
-       set refresh_claimed_until = now() + interval '5 minutes' where c.id = p_connection;
+    update private.social_connection_tokens t
+       set refresh_claimed_until = now() + interval '5 minutes' where t.connection_id = p_connection;
   else
     perform private.deactivate_social_connection(p_connection, 'token refresh failed: ' || coalesce(p_result ->> 'error', 'unknown error'));
   end if;
@@ -618,16 +620,9 @@ alter table private.cross_post_settings enable row level security;
 
 revoke all on public.social_media_connections, public.feed_cross_posts from anon, authenticated;
 revoke all on private.social_connection_tokens, private.cross_post_settings from public, anon, authenticated;
-grant select (id, user_id, workspace_id, platform, platform_user_id, username, account_type, permissions, is_active,
-              inactive_reason, token_expires_at, refresh_token_expires_at, token_refreshed_at, last_synced_at,
-              metadata, connected_at, updated_at)
-  on public.social_media_connections to authenticated;
-grant delete on public.social_media_connections to authenticated;
-grant select (id, feed_id, platform, social_connection_id, workspace_id, requested_by, platform_post_id, platform_url,
-              status, scheduled_for, posted_at, error_message, error_code, platform_metrics, last_synced_at,
-              attempts, next_attempt_at, created_at, updated_at)
-  on public.feed_cross_posts to authenticated;
-grant delete on public.feed_cross_posts to authenticated;
+-- No client writes either table directly: connect_social_account and
+-- cross_post check what a row may say; removing one is a delete.
+grant select, delete on public.social_media_connections, public.feed_cross_posts to authenticated;
 
 -- Viewers see where the workspace's posts go; members use the accounts;
 -- admins connect and remove them. A personal connection is its owner's alone.
