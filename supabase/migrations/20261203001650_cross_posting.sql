@@ -238,6 +238,8 @@ as $$
 declare
   me uuid := private.require_user();
   conn uuid;
+  expires timestamptz;
+  refresh_expires timestamptz;
 begin
   if p_workspace is not null and not private.has_workspace_role(p_workspace, 'admin') then
     raise exception 'workspace not found' using errcode = 'P0002',
@@ -260,19 +262,24 @@ begin
     select c.id into conn from public.social_media_connections c
      where c.workspace_id = p_workspace and c.platform = p_platform and c.platform_user_id = p_platform_user_id;
   end if;
+  expires := now() + make_interval(secs => coalesce(p_expires_in, case p_platform when 'instagram' then 5184000 else 86400 end));
+  refresh_expires := case when p_refresh_token is not null
+                          then now() + make_interval(secs => coalesce(p_refresh_expires_in, 31536000)) end;
   if conn is null then
-    insert into public.social_media_connections (user_id, workspace_id, platform, platform_user_id)
-    values (me, p_workspace, p_platform, p_platform_user_id)
+    -- one statement, so the audit shows one connection
+    insert into public.social_media_connections (user_id, workspace_id, platform, platform_user_id, username, account_type,
+                                                 permissions, token_expires_at, refresh_token_expires_at)
+    values (me, p_workspace, p_platform, p_platform_user_id, p_username, p_account_type, coalesce(p_permissions, '{}'),
+            expires, refresh_expires)
     returning id into conn;
+  else
+    update public.social_media_connections c
+       set username = coalesce(p_username, c.username), account_type = coalesce(p_account_type, c.account_type),
+           permissions = coalesce(p_permissions, c.permissions), is_active = true, inactive_reason = null,
+           token_expires_at = expires, refresh_token_expires_at = refresh_expires,
+           token_refreshed_at = now(), connected_at = now(), user_id = me
+     where c.id = conn;
   end if;
-  update public.social_media_connections c
-     set username = coalesce(p_username, c.username), account_type = coalesce(p_account_type, c.account_type),
-         permissions = coalesce(p_permissions, c.permissions), is_active = true, inactive_reason = null,
-         token_expires_at = now() + make_interval(secs => coalesce(p_expires_in, case p_platform when 'instagram' then 5184000 else 86400 end)),
-         refresh_token_expires_at = case when p_refresh_token is null then null
-                                         else now() + make_interval(secs => coalesce(p_refresh_expires_in, 31536000)) end,
-         token_refreshed_at = now(), connected_at = now(), user_id = me
-   where c.id = conn;
   perform private.put_social_tokens(conn, p_access_token, p_refresh_token);
   return conn;
 end
