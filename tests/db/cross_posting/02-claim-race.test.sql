@@ -31,10 +31,11 @@ select extensions.dblink_exec('setup', $$
 \set claim 'select count(*) from private.claim_cross_posts(%L, 10, 60) x where x.id in (select p.id from public.feed_cross_posts p where p.feed_id = ''0d910000-0000-0000-0000-0000000000f1'')'
 select extensions.dblink_exec('one', 'begin');
 select extensions.dblink_exec('two', 'begin');
+-- One drain has claimed it and not committed yet when the other claims.
 select extensions.dblink_send_query('one', format(:'claim', 'drain-one'));
-select extensions.dblink_send_query('two', format(:'claim', 'drain-two'));
 select n as got_one from extensions.dblink_get_result('one') as r(n bigint) \gset
 select extensions.dblink_get_result('one', false);
+select extensions.dblink_send_query('two', format(:'claim', 'drain-two'));
 select n as got_two from extensions.dblink_get_result('two') as r(n bigint) \gset
 select extensions.dblink_get_result('two', false);
 select is((:got_one + :got_two)::bigint, 1::bigint, 'two drains claiming at once: exactly one gets the cross-post');
