@@ -386,40 +386,39 @@ comment on function private.guard_feed() is
 -- Reactions -----------------------------------------------------------------
 
 -- AFTER ... FOR EACH STATEMENT over the transition table `changed_rows`:
--- one delta row per post (or comment) the statement touched. Inserts
--- count +1, deletes -1; a comment counts while not deleted.
+-- one delta row per post (or comment) the statement touched, in the
+-- counter named by the trigger's argument (likes, comments, shares, or
+-- comment_likes). Inserts count +1, deletes -1; rows going with their post
+-- (or comment) leave nothing behind, and a comment deleted earlier (soft)
+-- has left its count already.
 create function private.count_reactions()
 returns trigger
 language plpgsql security definer set search_path = ''
 as $$
 declare
   sign integer := case tg_op when 'INSERT' then 1 else -1 end;
+  kind text := tg_argv[0];
 begin
-  -- Rows going with their post (or comment) leave no delta behind.
-  if tg_table_name = 'feed_likes' then
-    insert into private.feed_counter_deltas (feed_id, likes)
-    select r.feed_id, sign * count(*) from changed_rows r
-     where tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id) group by r.feed_id;
-  elsif tg_table_name = 'feed_shares' then
-    insert into private.feed_counter_deltas (feed_id, shares)
-    select r.feed_id, sign * count(*) from changed_rows r
-     where tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id) group by r.feed_id;
-  elsif tg_table_name = 'feed_comments' then
-    insert into private.feed_counter_deltas (feed_id, comments)
-    select r.feed_id, sign * count(*) from changed_rows r
-     where not r.is_deleted and (tg_op = 'INSERT' or exists (select 1 from public.feeds f where f.id = r.feed_id))
-     group by r.feed_id;
-  elsif tg_table_name = 'feed_comment_likes' then
+  if kind = 'comment_likes' then
     insert into private.comment_like_deltas (comment_id, likes)
     select r.comment_id, sign * count(*) from changed_rows r
      where tg_op = 'INSERT' or exists (select 1 from public.feed_comments c where c.id = r.comment_id)
      group by r.comment_id;
+    return null;
   end if;
+  insert into private.feed_counter_deltas (feed_id, likes, comments, shares)
+  select d.feed_id, case kind when 'likes' then d.n else 0 end, case kind when 'comments' then d.n else 0 end,
+         case kind when 'shares' then d.n else 0 end
+    from (select r.feed_id, sign * count(*) as n from changed_rows r
+           where tg_op = 'INSERT'
+              or (exists (select 1 from public.feeds f where f.id = r.feed_id)
+                  and not coalesce((to_jsonb(r) ->> 'is_deleted')::boolean, false))
+           group by r.feed_id) d;
   return null;
 end
 $$;
 comment on function private.count_reactions() is
-  'Statement-level AFTER INSERT/DELETE trigger of the reaction tables: one counter delta per post (comment) per statement.';
+  'Statement-level AFTER INSERT/DELETE trigger of the reaction tables: one counter delta per post (comment) per statement, in the counter its argument names.';
 
 -- A soft delete takes the comment out of its post's count.
 create function private.count_comment_deletions()
@@ -687,6 +686,11 @@ comment on view public.public_workspaces is 'What anyone sees of a workspace: na
 -- Timelines are security invoker: RLS on feeds is the one statement of who
 -- sees what, so they cannot drift from it. Keyset pagination on
 -- (published_at, id), newest first; pass the last row's pair to go on.
+-- The keyset is spelt as column comparisons, not a row comparison: RLS
+-- lets only leakproof operators run ahead of its policy, and the row
+-- comparison is not one, so it would filter every newer row instead of
+-- starting the index scan at the page. The bounds are computed once, in
+-- a subquery (a coalesce over the arguments would count as leaky too).
 create function public.home_timeline(before_published_at timestamptz default null, before_id uuid default null,
                                      max_rows integer default 20, following_only boolean default false)
 returns setof public.feed_posts
@@ -695,8 +699,9 @@ as $$
   select p.*
     from public.feed_posts p
    where p.status = 'published'
-     and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
-                                   coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+     and p.published_at <= (select coalesce(before_published_at, 'infinity'))
+     and (p.published_at < (select coalesce(before_published_at, 'infinity'))
+          or p.id < (select coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
      and (not following_only
           or p.user_id = (select auth.uid())
           or p.workspace_id = any (array(select private.workspaces_with_role('viewer')))
@@ -724,8 +729,9 @@ begin
      where p.status = 'published'
        and (case when profile_feed.workspace_id is not null then p.workspace_id = profile_feed.workspace_id
                  else p.workspace_id is null and p.user_id = profile_feed.user_id end)
-       and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
-                                     coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+       and p.published_at <= (select coalesce(before_published_at, 'infinity'))
+       and (p.published_at < (select coalesce(before_published_at, 'infinity'))
+            or p.id < (select coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
      order by p.published_at desc, p.id desc
      limit least(greatest(coalesce(max_rows, 20), 1), 100);
 end
@@ -742,8 +748,9 @@ as $$
     from public.feed_posts p
    where p.status = 'published' and p.visibility = 'public'
      and (tag is null or p.tags @> array[lower(regexp_replace(btrim(tag), '^#', ''))])
-     and (p.published_at, p.id) < (coalesce(before_published_at, 'infinity'),
-                                   coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'))
+     and p.published_at <= (select coalesce(before_published_at, 'infinity'))
+     and (p.published_at < (select coalesce(before_published_at, 'infinity'))
+          or p.id < (select coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
    order by p.published_at desc, p.id desc
    limit least(greatest(coalesce(max_rows, 20), 1), 100)
 $$;
@@ -766,23 +773,23 @@ create trigger feed_comments_updated_at before update of content, is_deleted on 
   for each row execute function private.set_updated_at();
 
 create trigger feed_likes_count_insert after insert on public.feed_likes
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('likes');
 create trigger feed_likes_count_delete after delete on public.feed_likes
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('likes');
 create trigger feed_shares_count_insert after insert on public.feed_shares
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('shares');
 create trigger feed_shares_count_delete after delete on public.feed_shares
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('shares');
 create trigger feed_comments_count_insert after insert on public.feed_comments
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('comments');
 create trigger feed_comments_count_delete after delete on public.feed_comments
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('comments');
 create trigger feed_comments_count_update after update on public.feed_comments
   referencing old table as old_rows new table as new_rows for each statement execute function private.count_comment_deletions();
 create trigger feed_comment_likes_count_insert after insert on public.feed_comment_likes
-  referencing new table as changed_rows for each statement execute function private.count_reactions();
+  referencing new table as changed_rows for each statement execute function private.count_reactions('comment_likes');
 create trigger feed_comment_likes_count_delete after delete on public.feed_comment_likes
-  referencing old table as changed_rows for each statement execute function private.count_reactions();
+  referencing old table as changed_rows for each statement execute function private.count_reactions('comment_likes');
 create trigger feed_comments_notify after insert on public.feed_comments
   referencing new table as new_rows for each statement execute function private.notify_comment();
 

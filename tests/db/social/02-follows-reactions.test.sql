@@ -3,7 +3,7 @@
 -- see, counters exact at commit and folded by the tick, notices to the
 -- author (comments one by one, likes batched).
 begin;
-select plan(39);
+select plan(40);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
@@ -153,6 +153,9 @@ select is((select (like_count, comment_count, share_count) from public.feeds whe
 select is((select (like_count, comment_count, share_count) from public.feed_posts where id = 'f0000000-0000-0000-0000-000000000001'),
   (2::bigint, 2::bigint, 1::bigint), 'and the counts read the same');
 select is((select count(*)::int from private.feed_counter_deltas), 0, 'nothing left pending');
+delete from public.feed_comments where id = 'c0000000-0000-0000-0000-000000000001';
+select is((select comment_count from public.feed_posts where id = 'f0000000-0000-0000-0000-000000000001'), 0::bigint,
+  'removing a deleted comment with its two replies takes the two live ones off the count, not three');
 
 -- Notices to the author
 select is((select array_agg(title order by title) from public.notifications where user_id = tests.get_supabase_uid('acme_member') and reference_id = 'f0000000-0000-0000-0000-000000000001'),

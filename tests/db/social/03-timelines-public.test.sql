@@ -20,16 +20,18 @@ insert into public.feeds (id, user_id, workspace_id, feed_type, caption, media_p
 select ('f0000000-0000-0000-0000-00000000000' || i)::uuid, tests.get_supabase_uid('acme_member'), :'ws', 'image', 'post ' || i,
        array[:'ws' || '/uploads/a.jpg'], array['linen'], 'public', 'published'
   from generate_series(1, 5) i;
-update public.feeds set published_at = now() - (10 - right(id::text, 1)::int) * interval '1 minute' where workspace_id = :'ws';
+-- A day ahead, so that whatever else the database holds (the demo's posts)
+-- comes after them.
+update public.feeds set published_at = now() + interval '1 day' - (10 - right(id::text, 1)::int) * interval '1 minute' where workspace_id = :'ws';
 insert into public.feeds (id, user_id, workspace_id, feed_type, caption, media_paths, visibility, status) values
   ('f0000000-0000-0000-0000-000000000006', tests.get_supabase_uid('acme_member'), :'ws', 'image', 'for followers', array[:'ws' || '/uploads/a.jpg'], 'followers', 'published'),
   ('f0000000-0000-0000-0000-000000000007', tests.get_supabase_uid('acme_member'), :'ws', 'image', 'private', array[:'ws' || '/uploads/private.jpg'], 'private', 'published');
 insert into public.feeds (user_id, feed_type, caption, media_paths, visibility, status)
 values (:'follower', 'image', 'my own', array[:'follower_ws' || '/uploads/me.jpg'], 'private', 'published');
 
-update public.feeds set published_at = now() - interval '3 minutes' where caption = 'for followers';
-update public.feeds set published_at = now() - interval '2 minutes' where caption = 'private';
-update public.feeds set published_at = now() - interval '1 minute' where caption = 'my own';
+update public.feeds set published_at = now() + interval '1 day' - interval '3 minutes' where caption = 'for followers';
+update public.feeds set published_at = now() + interval '1 day' - interval '2 minutes' where caption = 'private';
+update public.feeds set published_at = now() + interval '1 day' - interval '1 minute' where caption = 'my own';
 
 -- Home timeline: newest first, what the caller may read
 select tests.authenticate_as('x_follower');
