@@ -1,4 +1,5 @@
 import type { Sql } from "../../shared/db.ts";
+import { singleDrain } from "../../shared/single-drain.ts";
 import { describe } from "./http.ts";
 import type { createInstagram } from "./instagram.ts";
 import type { createTiktok } from "./tiktok.ts";
@@ -48,7 +49,6 @@ export function createSocialWorker(opts: WorkerOptions) {
   const { sql } = opts;
   const batch = opts.batch ?? 10;
   const log = opts.log ?? (() => {});
-  let running: Promise<DrainSummary> | null = null;
   let again = false;
 
   async function refreshes(s: DrainSummary): Promise<number> {
@@ -150,19 +150,7 @@ export function createSocialWorker(opts: WorkerOptions) {
     return s;
   }
 
-  return {
-    get running() {
-      return running !== null;
-    },
-    drain(): Promise<DrainSummary> {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = drainOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-  };
+  return singleDrain(drainOnce, () => {
+    again = true;
+  });
 }
