@@ -1,5 +1,11 @@
 import { call } from "./http.ts";
-import { type Fetch, type Metrics, PlatformError, type RefreshResult } from "./types.ts";
+import {
+  type Connected,
+  type Fetch,
+  type Metrics,
+  PlatformError,
+  type RefreshResult,
+} from "./types.ts";
 
 // Instagram API with Instagram Login (graph.instagram.com): content
 // publishing by media containers. An image or a reel is one container; a
@@ -8,7 +14,22 @@ import { type Fetch, type Metrics, PlatformError, type RefreshResult } from "./t
 // container is published with media_publish once its status_code is
 // FINISHED.
 
-export type InstagramOptions = { baseUrl: string; version: string; fetch?: Fetch };
+export type InstagramOptions = {
+  baseUrl: string;
+  version: string;
+  fetch?: Fetch;
+  // api.instagram.com, where authorization codes are exchanged; and the app's credentials
+  oauthUrl?: string;
+  appId?: string;
+  appSecret?: string;
+};
+
+const ACCOUNT_TYPES: Record<string, Connected["account_type"]> = {
+  BUSINESS: "business",
+  MEDIA_CREATOR: "creator",
+  CREATOR: "creator",
+  PERSONAL: "personal",
+};
 
 // Graph error codes worth another try: unknown/service errors, app, user
 // and per-call rate limits.
@@ -141,6 +162,60 @@ export function createInstagram(opts: InstagramOptions) {
       return out;
     },
 
+    // Instagram Login: the code for a short-lived token (api.instagram.com),
+    // that for a long-lived one (60 days), then who the account is.
+    async exchangeCode(code: string, redirectUri: string): Promise<Connected> {
+      const secret = opts.appSecret ?? "";
+      const oauth = (opts.oauthUrl ?? "https://api.instagram.com").replace(/\/+$/, "");
+      const b = await call(
+        fetch,
+        `${oauth}/oauth/access_token`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            client_id: opts.appId ?? "",
+            client_secret: secret,
+            grant_type: "authorization_code",
+            redirect_uri: redirectUri,
+            code,
+          }).toString(),
+        },
+        classifyOAuth,
+        [code, secret],
+      );
+      // answered as {data: [{...}]} or flat
+      const first = (Array.isArray(b.data) ? b.data[0] : b) as Record<string, unknown>;
+      const shortToken = String(first?.access_token ?? "");
+      if (!shortToken) throw new PlatformError("Instagram answered without a token", false);
+      const base = opts.baseUrl.replace(/\/+$/, "");
+      const long = await call(
+        fetch,
+        `${base}/access_token?${new URLSearchParams({
+          grant_type: "ig_exchange_token",
+          client_secret: secret,
+          access_token: shortToken,
+        })}`,
+        {},
+        classifyInstagram,
+        [shortToken, secret],
+      );
+      const token = String(long.access_token ?? "");
+      if (!token) throw new PlatformError("Instagram answered without a long-lived token", false);
+      const me = await get(token, "me", { fields: "user_id,username,account_type" });
+      const perms = first?.permissions;
+      return {
+        platform_user_id: String(me.user_id ?? me.id ?? first?.user_id),
+        username: typeof me.username === "string" ? me.username : null,
+        account_type: ACCOUNT_TYPES[String(me.account_type ?? "").toUpperCase()] ?? null,
+        permissions: Array.isArray(perms)
+          ? perms.map(String)
+          : String(perms ?? "").split(",").filter(Boolean),
+        access_token: token,
+        expires_in: Number(long.expires_in ?? 5184000),
+      };
+    },
+
     // Long-lived tokens are refreshed with themselves (at least 24 hours
     // old, not expired), for another 60 days.
     async refresh(token: string): Promise<RefreshResult> {
@@ -163,6 +238,18 @@ export function createInstagram(opts: InstagramOptions) {
       }
     },
   };
+}
+
+// api.instagram.com's OAuth errors: {"error_type", "code", "error_message"}.
+function classifyOAuth(status: number, body: unknown): PlatformError {
+  const b = body as { error_type?: unknown; error_message?: unknown } | null;
+  if (b && typeof b.error_message === "string") {
+    return new PlatformError(
+      `${b.error_message} (${String(b.error_type ?? status)})`,
+      status >= 500,
+    );
+  }
+  return classifyInstagram(status, body);
 }
 
 export function failure(err: unknown): RefreshResult {

@@ -1,6 +1,12 @@
 import { call } from "./http.ts";
 import { failure } from "./instagram.ts";
-import { type Fetch, type Metrics, PlatformError, type RefreshResult } from "./types.ts";
+import {
+  type Connected,
+  type Fetch,
+  type Metrics,
+  PlatformError,
+  type RefreshResult,
+} from "./types.ts";
 
 // TikTok (open.tiktokapis.com): Content Posting API direct posts, TikTok
 // pulling the media from our signed URLs (PULL_FROM_URL; on a real app the
@@ -141,6 +147,55 @@ export function createTiktok(opts: TiktokOptions) {
         comments: Number(v.comment_count ?? 0),
         shares: Number(v.share_count ?? 0),
         views: Number(v.view_count ?? 0),
+      };
+    },
+
+    // Login Kit: the code for tokens (access 24 hours, refresh 365 days),
+    // then the account's name.
+    async exchangeCode(code: string, redirectUri: string): Promise<Connected> {
+      const b = await call(
+        fetch,
+        `${root}/v2/oauth/token/`,
+        {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({
+            client_key: opts.clientKey,
+            client_secret: opts.clientSecret,
+            code,
+            grant_type: "authorization_code",
+            redirect_uri: redirectUri,
+          }).toString(),
+        },
+        classifyTiktok,
+        [code, opts.clientSecret],
+      );
+      if (typeof b.access_token !== "string" || typeof b.open_id !== "string") {
+        const e = classifyTiktok(400, b);
+        throw new PlatformError(e.message, false, e.code);
+      }
+      const token = b.access_token;
+      const info = await call(
+        fetch,
+        `${root}/v2/user/info/?fields=open_id,username,display_name`,
+        {
+          headers: { authorization: `Bearer ${token}` },
+        },
+        classifyTiktok,
+        [token],
+      );
+      const user = ((info.data ?? {}) as { user?: Record<string, unknown> }).user ?? {};
+      return {
+        platform_user_id: b.open_id,
+        username: typeof user.username === "string" ? user.username : null,
+        account_type: null,
+        permissions: String(b.scope ?? "").split(",").filter(Boolean),
+        access_token: token,
+        expires_in: Number(b.expires_in ?? 86400),
+        refresh_token: typeof b.refresh_token === "string" ? b.refresh_token : undefined,
+        refresh_expires_in: b.refresh_expires_in === undefined
+          ? undefined
+          : Number(b.refresh_expires_in),
       };
     },
 

@@ -52,3 +52,15 @@ export class PlatformError extends Error {
 
 export type Fetch = typeof globalThis.fetch;
 export type Log = (event: string, fields: Record<string, unknown>) => void;
+
+// What an OAuth code exchange yields, ready for connect_social_account.
+export type Connected = {
+  platform_user_id: string;
+  username: string | null;
+  account_type: "personal" | "business" | "creator" | null;
+  permissions: string[];
+  access_token: string;
+  expires_in: number;
+  refresh_token?: string;
+  refresh_expires_in?: number;
+};

@@ -291,12 +291,70 @@ export function createFakeInstagram(ctx: PlatformContext) {
     return json({ access_token: a.access_token, token_type: "bearer", expires_in: 5184000 });
   }
 
+  // api.instagram.com/oauth/access_token: a code for a short-lived token
+  const short = new Map<string, Account>();
+  function exchangeCode(body: unknown): Response {
+    const b = (body ?? {}) as Record<string, string>;
+    if (!b.client_id || !b.client_secret) {
+      return json({
+        error_type: "OAuthException",
+        code: 400,
+        error_message: "Invalid client_id or client_secret",
+      }, 400);
+    }
+    const a = b.grant_type === "authorization_code"
+      ? ctx.redeem(b.code ?? "", b.redirect_uri ?? "")
+      : undefined;
+    if (!a) {
+      return json({
+        error_type: "OAuthException",
+        code: 400,
+        error_message: "This authorization code has been used",
+      }, 400);
+    }
+    const token = `IGQshort${crypto.randomUUID().replaceAll("-", "")}`;
+    short.set(token, a);
+    return json({
+      data: [{
+        access_token: token,
+        user_id: a.user_id,
+        permissions: "instagram_business_basic,instagram_business_content_publish",
+      }],
+    });
+  }
+
+  // graph.instagram.com/access_token: a short-lived token for a long-lived one
+  function longLived(url: URL): Response {
+    const a = short.get(url.searchParams.get("access_token") ?? "");
+    if (
+      url.searchParams.get("grant_type") !== "ig_exchange_token" ||
+      !url.searchParams.get("client_secret") || !a
+    ) {
+      return graphError(400, "Invalid OAuth access token - Cannot parse access token", 190);
+    }
+    short.delete(url.searchParams.get("access_token")!);
+    ctx.issue(a, `IGQV${crypto.randomUUID().replaceAll("-", "")}`);
+    return json({ access_token: a.access_token, token_type: "bearer", expires_in: 5184000 });
+  }
+
   async function handle(req: Request, url: URL, body: unknown): Promise<Response> {
     const path = url.pathname.slice("/instagram".length);
     const f = ctx.fault(path);
     const injected = f ? faultResponse(f) : null;
     if (injected) return injected;
     if (path === "/refresh_access_token" && req.method === "GET") return refresh(url);
+    if (path === "/oauth/access_token" && req.method === "POST") return exchangeCode(body);
+    if (path === "/access_token" && req.method === "GET") return longLived(url);
+    if (path.match(/^\/v\d+\.\d+\/me$/) && req.method === "GET") {
+      const who = authorise(req, url, body);
+      if (who instanceof Response) return who;
+      return json({
+        id: who.user_id,
+        user_id: who.user_id,
+        username: who.username,
+        account_type: "BUSINESS",
+      });
+    }
     const m = path.match(/^\/v\d+\.\d+\/(\d+)(\/media|\/media_publish|\/insights)?$/);
     if (!m) return graphError(404, `Unknown path components: ${path}`, 2500);
     const who = authorise(req, url, body);

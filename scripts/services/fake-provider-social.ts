@@ -35,6 +35,16 @@ export type SocialFault = z.infer<typeof SocialFault>;
 
 export type Account = SocialAccount & { issued_at: number; expires_at: number };
 
+// An authorization code the platform's consent screen would hand back,
+// for an account registered before.
+export const SocialCode = z.object({
+  platform: z.enum(["instagram", "tiktok"]),
+  code: z.string().min(4),
+  user_id: z.string().min(1),
+  redirect_uri: z.string().url(),
+});
+export type SocialCode = z.infer<typeof SocialCode>;
+
 export type PlatformContext = {
   account(token: string | null): Account | "expired" | null;
   accountByRefresh(token: string): Account | undefined;
@@ -43,10 +53,13 @@ export type PlatformContext = {
   // fetches a media URL as the platform would; ok false when it cannot be had
   pull(url: string): Promise<{ ok: boolean; status: number }>;
   issue(account: Account, access: string, refresh?: string): void;
+  // an authorization code, used once
+  redeem(code: string, redirectUri: string): Account | undefined;
 };
 
 export function createFakeSocial(opts: { mediaFetch?: Fetch } = {}) {
   const accounts = new Map<string, Account>();
+  const codes = new Map<string, SocialCode>();
   let faults: SocialFault[] = [];
 
   function context(platform: "instagram" | "tiktok"): PlatformContext {
@@ -82,6 +95,12 @@ export function createFakeSocial(opts: { mediaFetch?: Fetch } = {}) {
           return { ok: false, status: 0 };
         }
       },
+      redeem(code, redirectUri) {
+        const c = codes.get(`${platform}:${code}`);
+        if (!c || c.redirect_uri !== redirectUri) return undefined;
+        codes.delete(`${platform}:${code}`);
+        return accounts.get(`${platform}:${c.user_id}`);
+      },
       issue(account, access, refresh) {
         account.access_token = access;
         if (refresh) account.refresh_token = refresh;
@@ -107,6 +126,12 @@ export function createFakeSocial(opts: { mediaFetch?: Fetch } = {}) {
           expires_at: Date.now() + ttl * 1000,
         });
         return json(a.data, 201);
+      }
+      case "POST /__fake/social/codes": {
+        const c = SocialCode.safeParse(await req.json().catch(() => null));
+        if (!c.success) return json({ error: z.prettifyError(c.error) }, 400);
+        codes.set(`${c.data.platform}:${c.data.code}`, c.data);
+        return json(c.data, 201);
       }
       case "GET /__fake/social/accounts":
         return json([...accounts.values()]);

@@ -183,7 +183,7 @@ export function createFakeTiktok(ctx: PlatformContext) {
     });
   }
 
-  function refresh(body: unknown): Response {
+  function token(body: unknown): Response {
     const b = (body ?? {}) as Record<string, string>;
     if (!b.client_key || !b.client_secret) {
       return json({
@@ -192,18 +192,26 @@ export function createFakeTiktok(ctx: PlatformContext) {
         log_id: logId(),
       }, 401);
     }
-    if (b.grant_type !== "refresh_token") {
+    if (b.grant_type !== "refresh_token" && b.grant_type !== "authorization_code") {
       return json({
         error: "unsupported_grant_type",
         error_description: "grant_type is not supported.",
         log_id: logId(),
       }, 400);
     }
-    const a = b.refresh_token ? ctx.accountByRefresh(b.refresh_token) : undefined;
+    // the token endpoint serves both the code exchange and refreshes
+    const byCode = b.grant_type === "authorization_code";
+    const a = byCode
+      ? ctx.redeem(b.code ?? "", b.redirect_uri ?? "")
+      : b.refresh_token
+      ? ctx.accountByRefresh(b.refresh_token)
+      : undefined;
     if (!a) {
       return json({
         error: "invalid_grant",
-        error_description: "Refresh token is invalid or expired.",
+        error_description: byCode
+          ? "Authorization code is expired."
+          : "Refresh token is invalid or expired.",
         log_id: logId(),
       }, 400);
     }
@@ -245,8 +253,15 @@ export function createFakeTiktok(ctx: PlatformContext) {
     const f = ctx.fault(path);
     const injected = f ? faultResponse(f) : null;
     if (injected) return injected;
+    if (path === "/v2/user/info/" && req.method === "GET") {
+      const who = authorise(req);
+      if (who instanceof Response) return who;
+      return answer(200, {
+        user: { open_id: who.user_id, username: who.username, display_name: who.username },
+      });
+    }
     if (req.method !== "POST") return answer(404, undefined, "not_found", "no such endpoint");
-    if (path === "/v2/oauth/token/") return refresh(body);
+    if (path === "/v2/oauth/token/") return token(body);
     const who = authorise(req);
     if (who instanceof Response) return who;
     switch (path) {

@@ -145,7 +145,8 @@ create index feed_cross_posts_feed on public.feed_cross_posts (feed_id);
 create index feed_cross_posts_connection on public.feed_cross_posts (social_connection_id);
 create index feed_cross_posts_workspace on public.feed_cross_posts (workspace_id);
 create index feed_cross_posts_requested_by on public.feed_cross_posts (requested_by);
-create index feed_cross_posts_due on public.feed_cross_posts (next_attempt_at) where status in ('pending', 'scheduled');
+-- status leads: the claim's filter, and the withdraw policy's
+create index feed_cross_posts_due on public.feed_cross_posts (status, next_attempt_at);
 create index feed_cross_posts_sync on public.feed_cross_posts (last_synced_at nulls first) where status = 'posted';
 alter table public.feed_cross_posts alter column workspace_id set (n_distinct = 500);
 
@@ -635,20 +636,20 @@ grant select, delete on public.social_media_connections, public.feed_cross_posts
 -- admins connect and remove them. A personal connection is its owner's alone.
 create policy social_media_connections_select on public.social_media_connections for select to authenticated
   using ((workspace_id is null and user_id = (select auth.uid()))
-         or workspace_id in (select private.workspaces_with_role('viewer')));
+         or workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 create policy social_media_connections_delete on public.social_media_connections for delete to authenticated
   using ((workspace_id is null and user_id = (select auth.uid()))
-         or workspace_id in (select private.workspaces_with_role('admin')));
+         or workspace_id = any (array(select private.workspaces_with_role('admin'))));
 
 -- A queued cross-post may be withdrawn by who asked for it or an admin.
 create policy feed_cross_posts_select on public.feed_cross_posts for select to authenticated
   using ((workspace_id is null and requested_by = (select auth.uid()))
-         or workspace_id in (select private.workspaces_with_role('viewer')));
+         or workspace_id = any (array(select private.workspaces_with_role('viewer'))));
 create policy feed_cross_posts_delete on public.feed_cross_posts for delete to authenticated
   using (status = 'pending'
          and ((workspace_id is null and requested_by = (select auth.uid()))
-              or (workspace_id in (select private.workspaces_with_role('member')) and requested_by = (select auth.uid()))
-              or workspace_id in (select private.workspaces_with_role('admin'))));
+              or (workspace_id = any (array(select private.workspaces_with_role('member'))) and requested_by = (select auth.uid()))
+              or workspace_id = any (array(select private.workspaces_with_role('admin')))));
 
 revoke execute on function
   private.social_secret_name(uuid, text), private.put_social_tokens(uuid, text, text), private.social_tokens(uuid),

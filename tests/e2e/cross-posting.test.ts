@@ -313,4 +313,53 @@ describe("cross-posting", () => {
     const notes = ok(await admin.from("notifications").select("type").eq("reference_id", tt.id));
     expect(notes).toHaveLength(1);
   });
+
+  it("connecting with an OAuth code: exchanged by the function, tokens to Vault, none in the answer", async () => {
+    for (const platform of ["instagram", "tiktok"] as const) {
+      const n = ++accounts;
+      const user_id = `oauth-${platform}-${run}-${n}`;
+      const access_token = `${platform}-pre-${run}-${n}`;
+      await fake("/__fake/social/accounts", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({
+          platform,
+          user_id,
+          username: `oauth${n}`,
+          access_token,
+          refresh_token: `rft-oauth-${run}-${n}`,
+        }),
+      });
+      const redirect_uri = "https://app.example.com/oauth/callback";
+      const code = `code-${platform}-${run}`;
+      await fake("/__fake/social/codes", {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ platform, code, user_id, redirect_uri }),
+      });
+      const { data: session } = await admin.auth.getSession();
+      const call = (body: unknown) =>
+        fetch(`${s.apiUrl}/functions/v1/social/connect`, {
+          method: "POST",
+          headers: {
+            authorization: `Bearer ${session.session!.access_token}`,
+            apikey: s.anonKey,
+            "content-type": "application/json",
+          },
+          body: JSON.stringify(body),
+        });
+      const res = await call({ platform, code, redirect_uri, workspace_id: ws });
+      const text = await res.text();
+      expect(res.status, text).toBe(201);
+      const now = await fakeAccount(platform, user_id);
+      expect(text).not.toContain(now.access_token);
+      const body = JSON.parse(text);
+      expect(body).toMatchObject({ platform, platform_user_id: user_id, username: `oauth${n}` });
+      expect((await stored(body.connection_id)).access_token).toBe(now.access_token);
+      // a code is good once
+      const again = await call({ platform, code, redirect_uri, workspace_id: ws });
+      expect(again.status).toBe(502);
+      expect(await again.text()).not.toContain(code);
+    }
+  });
 });
