@@ -89,6 +89,27 @@ export function createTiktok(opts: TiktokOptions) {
     return (b.data ?? {}) as Record<string, unknown>;
   }
 
+  // The OAuth token endpoint (code exchange and refresh alike), the app's
+  // credentials added; `secret` is what the answer must never echo.
+  function oauthToken(params: Record<string, string>, secret: string) {
+    return call(
+      fetch,
+      `${root}/v2/oauth/token/`,
+      {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({
+          client_key: opts.clientKey,
+          client_secret: opts.clientSecret,
+          ...params,
+        })
+          .toString(),
+      },
+      classifyTiktok,
+      [secret, opts.clientSecret],
+    );
+  }
+
   return {
     async init(
       token: string,
@@ -153,23 +174,11 @@ export function createTiktok(opts: TiktokOptions) {
     // Login Kit: the code for tokens (access 24 hours, refresh 365 days),
     // then the account's name.
     async exchangeCode(code: string, redirectUri: string): Promise<Connected> {
-      const b = await call(
-        fetch,
-        `${root}/v2/oauth/token/`,
-        {
-          method: "POST",
-          headers: { "content-type": "application/x-www-form-urlencoded" },
-          body: new URLSearchParams({
-            client_key: opts.clientKey,
-            client_secret: opts.clientSecret,
-            code,
-            grant_type: "authorization_code",
-            redirect_uri: redirectUri,
-          }).toString(),
-        },
-        classifyTiktok,
-        [code, opts.clientSecret],
-      );
+      const b = await oauthToken({
+        code,
+        grant_type: "authorization_code",
+        redirect_uri: redirectUri,
+      }, code);
       if (typeof b.access_token !== "string" || typeof b.open_id !== "string") {
         const e = classifyTiktok(400, b);
         throw new PlatformError(e.message, false, e.code);
@@ -202,21 +211,9 @@ export function createTiktok(opts: TiktokOptions) {
     async refresh(refreshToken: string | null): Promise<RefreshResult> {
       if (!refreshToken) return { ok: false, transient: false, error: "no refresh token stored" };
       try {
-        const b = await call(
-          fetch,
-          `${root}/v2/oauth/token/`,
-          {
-            method: "POST",
-            headers: { "content-type": "application/x-www-form-urlencoded" },
-            body: new URLSearchParams({
-              client_key: opts.clientKey,
-              client_secret: opts.clientSecret,
-              grant_type: "refresh_token",
-              refresh_token: refreshToken,
-            }).toString(),
-          },
-          classifyTiktok,
-          [refreshToken, opts.clientSecret],
+        const b = await oauthToken(
+          { grant_type: "refresh_token", refresh_token: refreshToken },
+          refreshToken,
         );
         if (typeof b.access_token !== "string") {
           const e = classifyTiktok(400, b);
