@@ -3,7 +3,7 @@
 -- every client's reach, cross_post's checks, and which tokens are due for
 -- refresh.
 begin;
-select plan(27);
+select plan(30);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
@@ -90,6 +90,13 @@ select is(tests.error_as('acme_member', format('select public.cross_post(''f1000
 select tests.run_as('acme_member', format('select public.cross_post(''f1000000-0000-0000-0000-000000000001'', %L)', :'conn'));
 select is(tests.error_as('acme_member', format('select public.cross_post(''f1000000-0000-0000-0000-000000000001'', %L)', :'conn')),
   '23505 this post is already cross-posted (or queued) to that account', 'once per account');
+select cmp_ok(private.sweep_social(), '>=', 1, 'the tick''s step sees it due and pokes the social function');
+select results_eq($$ select c.feed_type::text, c.access_token, c.container_id from private.claim_cross_posts('pgtap-drain', 10, 60) c
+                      join public.feed_cross_posts p on p.id = c.id where p.feed_id = 'f1000000-0000-0000-0000-000000000001' $$,
+  $$ values ('image', 'IGQV-secret-access-token', null::text) $$, 'the function claims it, with the token (service only)');
+select is((select count(*)::int from private.claim_cross_posts('pgtap-other', 10, 60) c
+            join public.feed_cross_posts p on p.id = c.id where p.feed_id = 'f1000000-0000-0000-0000-000000000001'),
+  0, 'leased: another drain does not get it');
 select results_eq(format(:'everyone', 'select 1 from public.feed_cross_posts'),
   $$ values ('anon', '42501'), ('x_customer', 'ok:0'), ('acme_outsider', 'ok:0'), ('beta_owner', 'ok:0'),
             ('acme_viewer', 'ok:1'), ('acme_member', 'ok:1'), ('acme_admin', 'ok:1'), ('acme_owner', 'ok:1') $$,
