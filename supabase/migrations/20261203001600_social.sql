@@ -739,6 +739,39 @@ $$;
 comment on function public.profile_feed(uuid, uuid, timestamptz, uuid, integer) is
   'A workspace''s (or a person''s personal) published posts the caller may read, newest first, keyset-paginated; anonymous visitors get the public ones.';
 
+-- Discovery reads public posts only, which anyone may read, so the page is
+-- chosen by a definer function that says so itself: under RLS the tag
+-- test (@>, not leakproof) could only filter the newest posts one by one,
+-- never use the tag index. The rows then come through feed_posts, under
+-- the caller's RLS as everywhere else.
+create function visitor.public_feed_page(p_tag text, p_before_at timestamptz, p_before_id uuid, p_max integer)
+returns setof uuid
+language plpgsql stable security definer set search_path = ''
+as $$
+declare
+  at_most timestamptz := coalesce(p_before_at, 'infinity');
+  below uuid := coalesce(p_before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff');
+begin
+  if p_tag is null then
+    return query
+      select f.id from public.feeds f
+       where f.status = 'published' and f.visibility = 'public'
+         and f.published_at <= at_most and (f.published_at < at_most or f.id < below)
+       order by f.published_at desc, f.id desc
+       limit p_max;
+  else
+    return query
+      select f.id from public.feeds f
+       where f.status = 'published' and f.visibility = 'public' and f.tags @> array[p_tag]
+         and f.published_at <= at_most and (f.published_at < at_most or f.id < below)
+       order by f.published_at desc, f.id desc
+       limit p_max;
+  end if;
+end
+$$;
+comment on function visitor.public_feed_page(text, timestamptz, uuid, integer) is
+  'Ids of a page of published public posts (optionally with a tag), newest first: what discover_feed shows.';
+
 create function public.discover_feed(tag text default null, before_published_at timestamptz default null,
                                      before_id uuid default null, max_rows integer default 20)
 returns setof public.feed_posts
@@ -746,13 +779,10 @@ language sql stable security invoker set search_path = ''
 as $$
   select p.*
     from public.feed_posts p
-   where p.status = 'published' and p.visibility = 'public'
-     and (tag is null or p.tags @> array[lower(regexp_replace(btrim(tag), '^#', ''))])
-     and p.published_at <= (select coalesce(before_published_at, 'infinity'))
-     and (p.published_at < (select coalesce(before_published_at, 'infinity'))
-          or p.id < (select coalesce(before_id, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)))
+   where p.id = any (array(select visitor.public_feed_page(lower(regexp_replace(btrim(tag), '^#', '')),
+                                                           before_published_at, before_id,
+                                                           least(greatest(coalesce(max_rows, 20), 1), 100))))
    order by p.published_at desc, p.id desc
-   limit least(greatest(coalesce(max_rows, 20), 1), 100)
 $$;
 comment on function public.discover_feed(text, timestamptz, uuid, integer) is
   'Public published posts of everyone, newest first (optionally with a tag), keyset-paginated; for visitors and discovery.';
@@ -934,11 +964,13 @@ revoke all on function private.followed_user_ids(), private.followed_workspace_i
   private.count_comment_deletions(), private.guard_comment(), private.notify_comment(),
   visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid), private.fold_social_counters(),
   visitor.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
-  visitor.follower_count(uuid, uuid), visitor.following_count(uuid) from public;
+  visitor.follower_count(uuid, uuid), visitor.following_count(uuid),
+  visitor.public_feed_page(text, timestamptz, uuid, integer) from public;
 grant execute on function private.followed_user_ids(), private.followed_workspace_ids()
   to authenticated, service_role;
 grant execute on function visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid),
-  visitor.buffer_feed_views(uuid[]), visitor.follower_count(uuid, uuid), visitor.following_count(uuid)
+  visitor.buffer_feed_views(uuid[]), visitor.follower_count(uuid, uuid), visitor.following_count(uuid),
+  visitor.public_feed_page(text, timestamptz, uuid, integer)
   to anon, authenticated, service_role;
 
 revoke all on function public.record_feed_views(uuid[]), public.home_timeline(timestamptz, uuid, integer, boolean),

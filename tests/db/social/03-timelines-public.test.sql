@@ -3,7 +3,7 @@
 -- (nothing else of a profile or workspace readable from outside), post
 -- media readable as the post is, and tenant isolation with public posts.
 begin;
-select plan(27);
+select plan(28);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
@@ -68,6 +68,8 @@ select tests.clear_authentication();
 select tests.authenticate_as('x_follower');
 select is(array(select caption from public.profile_feed(workspace_id => :'ws', max_rows => 2)),
   array['for followers', 'post 5']::text[], 'a follower''s view of the profile has the followers-only post');
+select is(array(select caption from public.discover_feed(max_rows => 2)),
+  array['post 5', 'post 4']::text[], 'discovery shows public posts only, to a follower too');
 select is(tests.error_as('x_follower', 'select * from public.profile_feed()'), '22023 name a workspace_id or a user_id', 'a profile is named');
 select tests.clear_authentication();
 
