@@ -1749,6 +1749,118 @@ export type Database = {
           },
         ];
       };
+      "feed_cross_posts": {
+        Row: {
+          "attempts": number;
+          "claimed_by": string | null;
+          "claimed_until": string | null;
+          "created_at": string;
+          "error_code": string | null;
+          "error_message": string | null;
+          "feed_id": string;
+          "id": string;
+          "last_synced_at": string | null;
+          "next_attempt_at": string;
+          "platform": Database["public"]["Enums"]["social_platform"];
+          "platform_container_id": string | null;
+          "platform_metrics": NonNullable<Json>;
+          "platform_post_id": string | null;
+          "platform_url": string | null;
+          "posted_at": string | null;
+          "requested_by": string;
+          "scheduled_for": string;
+          "social_connection_id": string;
+          "status": Database["public"]["Enums"]["cross_post_status"];
+          "updated_at": string;
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "attempts"?: number;
+          "claimed_by"?: string | null;
+          "claimed_until"?: string | null;
+          "created_at"?: string;
+          "error_code"?: string | null;
+          "error_message"?: string | null;
+          "feed_id": string;
+          "id"?: string;
+          "last_synced_at"?: string | null;
+          "next_attempt_at"?: string;
+          "platform": Database["public"]["Enums"]["social_platform"];
+          "platform_container_id"?: string | null;
+          "platform_metrics"?: NonNullable<Json>;
+          "platform_post_id"?: string | null;
+          "platform_url"?: string | null;
+          "posted_at"?: string | null;
+          "requested_by"?: string;
+          "scheduled_for"?: string;
+          "social_connection_id": string;
+          "status"?: Database["public"]["Enums"]["cross_post_status"];
+          "updated_at"?: string;
+          "workspace_id"?: string | null;
+        };
+        Update: {
+          "attempts"?: number;
+          "claimed_by"?: string | null;
+          "claimed_until"?: string | null;
+          "created_at"?: string;
+          "error_code"?: string | null;
+          "error_message"?: string | null;
+          "feed_id"?: string;
+          "id"?: string;
+          "last_synced_at"?: string | null;
+          "next_attempt_at"?: string;
+          "platform"?: Database["public"]["Enums"]["social_platform"];
+          "platform_container_id"?: string | null;
+          "platform_metrics"?: NonNullable<Json>;
+          "platform_post_id"?: string | null;
+          "platform_url"?: string | null;
+          "posted_at"?: string | null;
+          "requested_by"?: string;
+          "scheduled_for"?: string;
+          "social_connection_id"?: string;
+          "status"?: Database["public"]["Enums"]["cross_post_status"];
+          "updated_at"?: string;
+          "workspace_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "feed_cross_posts_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feed_posts";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_cross_posts_feed_id_fkey";
+            columns: ["feed_id"];
+            isOneToOne: false;
+            referencedRelation: "feeds";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_cross_posts_requested_by_fkey";
+            columns: ["requested_by"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_cross_posts_social_connection_id_fkey";
+            columns: ["social_connection_id"];
+            isOneToOne: false;
+            referencedRelation: "social_media_connections";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "feed_cross_posts_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "feed_likes": {
         Row: {
           "created_at": string;
@@ -3906,6 +4018,82 @@ export type Database = {
         };
         Relationships: [];
       };
+      "social_media_connections": {
+        Row: {
+          "account_type": string | null;
+          "connected_at": string;
+          "id": string;
+          "inactive_reason": string | null;
+          "is_active": boolean;
+          "last_synced_at": string | null;
+          "metadata": NonNullable<Json>;
+          "permissions": (string)[];
+          "platform": Database["public"]["Enums"]["social_platform"];
+          "platform_user_id": string;
+          "refresh_token_expires_at": string | null;
+          "token_expires_at": string | null;
+          "token_refreshed_at": string;
+          "updated_at": string;
+          "user_id": string;
+          "username": string | null;
+          "workspace_id": string | null;
+        };
+        ComputedFields: never;
+        Insert: {
+          "account_type"?: string | null;
+          "connected_at"?: string;
+          "id"?: string;
+          "inactive_reason"?: string | null;
+          "is_active"?: boolean;
+          "last_synced_at"?: string | null;
+          "metadata"?: NonNullable<Json>;
+          "permissions"?: (string)[];
+          "platform": Database["public"]["Enums"]["social_platform"];
+          "platform_user_id": string;
+          "refresh_token_expires_at"?: string | null;
+          "token_expires_at"?: string | null;
+          "token_refreshed_at"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "username"?: string | null;
+          "workspace_id"?: string | null;
+        };
+        Update: {
+          "account_type"?: string | null;
+          "connected_at"?: string;
+          "id"?: string;
+          "inactive_reason"?: string | null;
+          "is_active"?: boolean;
+          "last_synced_at"?: string | null;
+          "metadata"?: NonNullable<Json>;
+          "permissions"?: (string)[];
+          "platform"?: Database["public"]["Enums"]["social_platform"];
+          "platform_user_id"?: string;
+          "refresh_token_expires_at"?: string | null;
+          "token_expires_at"?: string | null;
+          "token_refreshed_at"?: string;
+          "updated_at"?: string;
+          "user_id"?: string;
+          "username"?: string | null;
+          "workspace_id"?: string | null;
+        };
+        Relationships: [
+          {
+            foreignKeyName: "social_media_connections_user_id_fkey";
+            columns: ["user_id"];
+            isOneToOne: false;
+            referencedRelation: "profiles";
+            referencedColumns: ["id"];
+          },
+          {
+            foreignKeyName: "social_media_connections_workspace_id_fkey";
+            columns: ["workspace_id"];
+            isOneToOne: false;
+            referencedRelation: "workspaces";
+            referencedColumns: ["id"];
+          },
+        ];
+      };
       "tasks": {
         Row: {
           "assignee_id": string | null;
@@ -5134,6 +5322,21 @@ export type Database = {
           isSetofReturn: false;
         };
       };
+      "connect_social_account": {
+        Args: {
+          "access_token": string;
+          "account_type"?: string;
+          "expires_in"?: number;
+          "permissions"?: (string)[];
+          "platform": Database["public"]["Enums"]["social_platform"];
+          "platform_user_id": string;
+          "refresh_expires_in"?: number;
+          "refresh_token"?: string;
+          "username"?: string;
+          "workspace_id"?: string;
+        };
+        Returns: string;
+      };
       "contact_timeline": {
         Args: {
           "before_at"?: string;
@@ -5300,6 +5503,10 @@ export type Database = {
           isOneToOne: true;
           isSetofReturn: false;
         };
+      };
+      "cross_post": {
+        Args: { "connection_id": string; "feed_id": string; "scheduled_for"?: string };
+        Returns: string;
       };
       "discover_feed": {
         Args: {
@@ -5990,6 +6197,7 @@ export type Database = {
       "contact_status": "active" | "prospect" | "inactive";
       "conversation_status": "open" | "pending" | "closed" | "expired";
       "conversation_type": "individual" | "group";
+      "cross_post_status": "pending" | "scheduled" | "posted" | "failed";
       "event_reminder_channel": "in_app" | "whatsapp";
       "event_reminder_kind": "reminder" | "cancellation";
       "event_reminder_status": "pending" | "sent" | "failed" | "cancelled";
@@ -6046,6 +6254,7 @@ export type Database = {
       "priority_level": "low" | "medium" | "high" | "urgent";
       "product_status": "draft" | "published" | "archived";
       "profile_status": "pending" | "active" | "suspended" | "deleted";
+      "social_platform": "instagram" | "tiktok";
       "split_type": "percentage" | "fixed_amount";
       "subscription_status": "trialing" | "active" | "past_due" | "suspended" | "cancelled";
       "task_status": "to_do" | "in_progress" | "done";
@@ -6235,6 +6444,7 @@ export const Constants = {
       "contact_status": ["active", "prospect", "inactive"],
       "conversation_status": ["open", "pending", "closed", "expired"],
       "conversation_type": ["individual", "group"],
+      "cross_post_status": ["pending", "scheduled", "posted", "failed"],
       "event_reminder_channel": ["in_app", "whatsapp"],
       "event_reminder_kind": ["reminder", "cancellation"],
       "event_reminder_status": ["pending", "sent", "failed", "cancelled"],
@@ -6293,6 +6503,7 @@ export const Constants = {
       "priority_level": ["low", "medium", "high", "urgent"],
       "product_status": ["draft", "published", "archived"],
       "profile_status": ["pending", "active", "suspended", "deleted"],
+      "social_platform": ["instagram", "tiktok"],
       "split_type": ["percentage", "fixed_amount"],
       "subscription_status": ["trialing", "active", "past_due", "suspended", "cancelled"],
       "task_status": ["to_do", "in_progress", "done"],

@@ -427,3 +427,16 @@ insert into public.feed_comments (id, feed_id, user_id, content)
 values ('00000000-0000-4000-9500-000000000011', '00000000-0000-4000-9500-000000000001', '00000000-0000-4000-a000-000000000011',
         'Beautiful work! Do you make these to measure?')
 on conflict (id) do nothing;
+
+-- The tailors' Instagram account, connected by Olivia (the owner); its
+-- long-lived token in Vault as connect_social_account would put it. The
+-- fake provider knows the account and token (npm start tells it).
+insert into public.social_media_connections (id, user_id, workspace_id, platform, platform_user_id, username, account_type,
+                                             permissions, token_expires_at, metadata)
+values ('00000000-0000-4000-9600-000000000001', '00000000-0000-4000-a000-000000000001', '00000000-0000-4000-b000-000000000001',
+        'instagram', '17841400000000001', 'demo.tailors', 'business',
+        array['instagram_business_basic', 'instagram_business_content_publish'], now() + interval '60 days',
+        '{"name": "Threadline Demo Tailors"}')
+on conflict (id) do nothing;
+select private.put_social_tokens('00000000-0000-4000-9600-000000000001', 'demo-instagram-token', null)
+ where not exists (select 1 from private.social_connection_tokens t where t.connection_id = '00000000-0000-4000-9600-000000000001');

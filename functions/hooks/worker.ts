@@ -1,4 +1,5 @@
 import type { Sql } from "../../shared/db.ts";
+import { singleDrain } from "../../shared/single-drain.ts";
 import type { HookJob, HookResult, Log } from "./types.ts";
 
 // Drains due hook deliveries: claims jobs, keeps up to `concurrency`
@@ -41,7 +42,6 @@ export function createHookWorker(opts: WorkerOptions) {
   const perHook = Math.max(1, opts.perHook ?? 50);
   const linger = opts.lingerMs ?? 30_000;
   const log = opts.log ?? (() => {});
-  let running: Promise<DrainSummary> | null = null;
   let again = false;
   let wake: () => void = () => {};
 
@@ -143,22 +143,10 @@ export function createHookWorker(opts: WorkerOptions) {
     return s;
   }
 
-  return {
-    get running() {
-      return running !== null;
-    },
-    drain(): Promise<DrainSummary> {
-      if (running) {
-        again = true;
-        wake();
-        return running;
-      }
-      running = drainOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-  };
+  return singleDrain(drainOnce, () => {
+    again = true;
+    wake();
+  });
 }
 
 function describe(err: unknown): string {

@@ -1,5 +1,6 @@
 import { createChannelCache } from "../../shared/channel-cache.ts";
 import type { Sql } from "../../shared/db.ts";
+import { singleDrain } from "../../shared/single-drain.ts";
 import type { ChannelTarget } from "../../shared/outbound/types.ts";
 import { contentPath, isDuplicate, objectUrl, type Storage } from "../../shared/storage.ts";
 import { fetchAvatar } from "./avatars.ts";
@@ -57,7 +58,6 @@ export function createMediaWorker(opts: WorkerOptions) {
   const concurrency = opts.concurrency ?? 16;
   const lease = opts.leaseSeconds ?? 180;
   const log = opts.log ?? (() => {});
-  let running: Promise<DrainSummary> | null = null;
   let again = false;
   // Credentials come from Vault once per channel and half-minute, not per file.
   const channel = createChannelCache({
@@ -266,21 +266,9 @@ export function createMediaWorker(opts: WorkerOptions) {
     return s;
   }
 
-  return {
-    get running() {
-      return running !== null;
-    },
-    drain(): Promise<DrainSummary> {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = drainOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-  };
+  return singleDrain(drainOnce, () => {
+    again = true;
+  });
 }
 
 function describe(err: unknown): string {

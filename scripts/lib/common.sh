@@ -235,6 +235,16 @@ stack_env() {
   export THREADLINE_FAKE_PROVIDER_URL="http://127.0.0.1:$fake"
   # Cloud API sends go to the fake provider locally (Graph on hosted).
   export THREADLINE_GRAPH_API_URL="${THREADLINE_GRAPH_API_URL:-$THREADLINE_FAKE_PROVIDER_URL}"
+  # Instagram and TikTok are the fake provider's too (graph.instagram.com
+  # and open.tiktokapis.com on hosted, the functions' defaults).
+  export THREADLINE_INSTAGRAM_API_URL="${THREADLINE_INSTAGRAM_API_URL:-$THREADLINE_FAKE_PROVIDER_URL/instagram}"
+  export THREADLINE_TIKTOK_API_URL="${THREADLINE_TIKTOK_API_URL:-$THREADLINE_FAKE_PROVIDER_URL/tiktok}"
+  export THREADLINE_INSTAGRAM_OAUTH_URL="${THREADLINE_INSTAGRAM_OAUTH_URL:-$THREADLINE_FAKE_PROVIDER_URL/instagram}"
+  export THREADLINE_INSTAGRAM_APP_ID="${THREADLINE_INSTAGRAM_APP_ID:-fake-app-id}"
+  export THREADLINE_INSTAGRAM_APP_SECRET="${THREADLINE_INSTAGRAM_APP_SECRET:-fake-app-secret}"
+  export THREADLINE_TIKTOK_CLIENT_KEY="${THREADLINE_TIKTOK_CLIENT_KEY:-fake-client-key}"
+  export THREADLINE_TIKTOK_CLIENT_SECRET="${THREADLINE_TIKTOK_CLIENT_SECRET:-fake-client-secret}"
+  export THREADLINE_SOCIAL_POLL_MS="${THREADLINE_SOCIAL_POLL_MS:-100}"
   # Provider URLs at loopback/private addresses (the fake provider) are allowed here only.
   export THREADLINE_ALLOW_PRIVATE_PROVIDER_URLS=1
   # Hook targets too: the hook receiver is in the fake provider.
@@ -259,6 +269,16 @@ setup_demo_fake() {
   curl -fsS -o /dev/null -X POST "$THREADLINE_FAKE_PROVIDER_URL/__fake/callbacks" -H 'content-type: application/json' \
     -d '{"phone_number_id":"100000000000001","app_secret":"demo-app-secret","delay_ms":500,
          "url":"'"$SUPABASE_URL"'/functions/v1/whatsapp-webhook/00000000-0000-4000-d000-000000000001"}'
+  # The tailors' Instagram account (seed.sql connects it with this token),
+  # and bytes behind the seed's post photos, which Instagram fetches.
+  curl -fsS -o /dev/null -X POST "$THREADLINE_FAKE_PROVIDER_URL/__fake/social/accounts" -H 'content-type: application/json' \
+    -d '{"platform":"instagram","user_id":"17841400000000001","username":"demo.tailors","access_token":"demo-instagram-token"}'
+  local f
+  for f in navy-linen-shirt.jpg wedding-suit.jpg summer-dress.jpg dress-back.jpg; do
+    printf '\xff\xd8\xff\xe0\x00\x10JFIF\x00demo photo %s\xff\xd9' "$f" | curl -fsS -o /dev/null -X POST \
+      "$SUPABASE_URL/storage/v1/object/media/00000000-0000-4000-b000-000000000001/uploads/$f" \
+      -H "Authorization: Bearer $SUPABASE_SERVICE_ROLE_KEY" -H "apikey: $SUPABASE_SERVICE_ROLE_KEY" -H "x-upsert: true" -H 'content-type: image/jpeg' --data-binary @-
+  done
 }
 
 write_env_file() {
@@ -268,6 +288,7 @@ write_env_file() {
       THREADLINE_API_PORT THREADLINE_DB_PORT THREADLINE_FAKE_PROVIDER_PORT THREADLINE_DB_URL \
       THREADLINE_REST_PORT THREADLINE_AUTH_PORT THREADLINE_SUPERUSER_DB_URL THREADLINE_AUTH_DB_URL \
       THREADLINE_FAKE_PROVIDER_URL THREADLINE_GRAPH_API_URL THREADLINE_JWT_SECRET \
+      THREADLINE_INSTAGRAM_API_URL THREADLINE_TIKTOK_API_URL \
       THREADLINE_STORAGE_PORT THREADLINE_STORAGE_DIR; do
       printf '%s=%s\n' "$v" "${!v}"
     done

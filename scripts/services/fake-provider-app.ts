@@ -28,6 +28,7 @@ import {
 import { createTemplateStore, TemplateSet } from "./fake-provider-templates.ts";
 import { createHookReceivers } from "./fake-provider-hooks.ts";
 import { createPhoneNumberStore, PhoneNumberSpec } from "./fake-provider-numbers.ts";
+import { createFakeSocial } from "./fake-provider-social.ts";
 
 export type LoggedRequest = {
   seq: number;
@@ -136,6 +137,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   const cloudMedia = createCloudMedia(media, numbers, signer);
   const bridgeMedia = createBridgeMedia(media, signer);
   const hooks = createHookReceivers();
+  const social = createFakeSocial({ mediaFetch: opts.mediaFetch });
 
   function takeFault(path: string): Fault | undefined {
     const f = faults.find((x) => !x.match || path.includes(x.match));
@@ -174,7 +176,7 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
   }
 
   async function admin(req: Request, url: URL): Promise<Response> {
-    const handled = await media.admin(req, url);
+    const handled = await media.admin(req, url) ?? await social.admin(req, url);
     if (handled) return handled;
     const route = `${req.method} ${url.pathname}`;
     const body = async () => req.method === "POST" ? await req.json().catch(() => null) : null;
@@ -329,7 +331,8 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
 
     const body = await readBody(req);
 
-    const fault = takeFault(path);
+    // Instagram and TikTok script their own failures (/__fake/social/faults).
+    const fault = social.owns(path) ? undefined : takeFault(path);
     if (fault?.delay_ms) await new Promise((r) => setTimeout(r, fault.delay_ms));
     const injected = fault ? faultResponse(fault) : null;
     // A dispatcher killed mid-request never learns an id: nothing may count as sent.
@@ -340,6 +343,8 @@ export function createFakeProvider(opts: FakeProviderOptions = {}) {
       ? { res: injected } as RouteResult
       : mediaRes
       ? { res: mediaRes } as RouteResult
+      : social.owns(path)
+      ? { res: await social.handle(req, url, body) } as RouteResult
       : route(req, url, body);
     let mediaLog: Pick<LoggedRequest, "media" | "media_fetch"> = {};
     if (sent) {

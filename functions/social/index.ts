@@ -1,0 +1,3 @@
+import { createHandler, defaultDeps } from "./handler.ts";
+
+Deno.serve(createHandler(defaultDeps()));
