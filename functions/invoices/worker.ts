@@ -1,4 +1,5 @@
 import type { Sql } from "../../shared/db.ts";
+import { singleDrain } from "../../shared/single-drain.ts";
 import type { Storage } from "../../shared/storage.ts";
 import { type Fonts, renderInvoice } from "./render.ts";
 import type { InvoiceDocument, Log } from "./types.ts";
@@ -27,7 +28,6 @@ export function invoicePath(doc: Pick<InvoiceDocument, "workspace_id" | "invoice
 export function createInvoiceWorker(opts: WorkerOptions) {
   const { sql, storage } = opts;
   const log = opts.log ?? (() => {});
-  let running: Promise<DrainSummary> | null = null;
   let again = false;
 
   async function one(doc: InvoiceDocument, s: DrainSummary) {
@@ -68,21 +68,9 @@ export function createInvoiceWorker(opts: WorkerOptions) {
     return s;
   }
 
-  return {
-    get running() {
-      return running !== null;
-    },
-    drain(): Promise<DrainSummary> {
-      if (running) {
-        again = true;
-        return running;
-      }
-      running = drainOnce().finally(() => {
-        running = null;
-      });
-      return running;
-    },
-  };
+  return singleDrain(drainOnce, () => {
+    again = true;
+  });
 }
 
 function describe(err: unknown): string {
