@@ -179,9 +179,11 @@ migrations_stamp() {
 }
 
 # stale_reason STAMP_FILE: why the database next to it must be rebuilt, or
-# nothing. Migrations added since are fine: db push applies them.
+# nothing. Migrations added after the last one applied are fine: db push
+# applies them; one added before it (a module merged from a branch) is not
+# (db push refuses it), so the database is rebuilt.
 stale_reason() {
-  local stamp="$1" line file
+  local stamp="$1" line file last="" path
   [ -f "$stamp" ] || { echo "it predates the check of its migrations"; return; }
   [ "$(head -n 1 "$stamp")" = "layout $STACK_LAYOUT" ] || { echo "an older local stack built it"; return; }
   while read -r line; do
@@ -189,7 +191,15 @@ stale_reason() {
     [ -f "$ROOT/supabase/migrations/$file" ] || { echo "supabase/migrations/$file is gone"; return; }
     [ "$(cd "$ROOT/supabase/migrations" && sha256sum -- "$file")" = "$line" ] \
       || { echo "supabase/migrations/$file changed since it was built"; return; }
+    [[ "$file" > "$last" ]] && last="$file"
   done < <(tail -n +2 "$stamp")
+  for path in "$ROOT"/supabase/migrations/*.sql; do
+    file="${path##*/}"
+    if [[ "$file" < "$last" ]] && ! grep -q " $file\$" <(tail -n +2 "$stamp"); then
+      echo "supabase/migrations/$file was added before $last, which it was built with"
+      return
+    fi
+  done
 }
 
 # A free port below Linux's ephemeral range (32768+): a port the kernel hands
