@@ -209,9 +209,11 @@ create table visitor.profile_cards (
   username text,
   avatar_url text,
   business_type public.business_type,
-  account_type public.account_type not null
+  account_type public.account_type not null,
+  listed boolean not null default false
 );
 comment on table visitor.profile_cards is 'Public fields of active profiles, kept by trigger; read through public.public_profiles.';
+comment on column visitor.profile_cards.listed is 'Shown to everyone once the person put something in public (a published public post, a comment; on the marketplace a published product or a review); until then the card is theirs alone, so nobody can list who uses Threadline.';
 
 create table visitor.workspace_cards (
   id uuid primary key references public.workspaces (id) on delete cascade,
@@ -219,9 +221,11 @@ create table visitor.workspace_cards (
   slug text not null,
   business_type public.business_type,
   logo_url text,
-  description text
+  description text,
+  listed boolean not null default false
 );
 comment on table visitor.workspace_cards is 'Public fields of workspaces, kept by trigger; read through public.public_workspaces.';
+comment on column visitor.workspace_cards.listed is 'Shown to everyone once the workspace put something in public (a published public post; on the marketplace a published product); until then nobody outside can list it.';
 create index workspace_cards_slug_idx on visitor.workspace_cards (slug);
 
 -- ==========================================================================
@@ -625,6 +629,39 @@ end
 $$;
 comment on function private.sync_workspace_card() is 'Keeps a workspace''s public card (name, slug, business type, logo, description).';
 
+-- A person or workspace gets a public face with the first thing they put in
+-- public (never taken back: what was public was seen). Already listed
+-- cards are not written again, so a burst of comments costs a read.
+create function private.list_cards(p_users uuid[], p_workspaces uuid[])
+returns void
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update visitor.profile_cards c set listed = true where c.id = any (p_users) and not c.listed;
+  update visitor.workspace_cards c set listed = true where c.id = any (p_workspaces) and not c.listed;
+end
+$$;
+
+create function private.list_post_authors()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.list_cards(array[new.user_id], array[new.workspace_id]);
+  return null;
+end
+$$;
+
+create function private.list_commenters()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.list_cards(array(select distinct n.user_id from new_rows n), null);
+  return null;
+end
+$$;
+
 create function visitor.follower_count(p_user uuid, p_workspace uuid)
 returns bigint
 language plpgsql stable security definer set search_path = ''
@@ -823,6 +860,10 @@ create trigger feed_comment_likes_count_delete after delete on public.feed_comme
 create trigger feed_comments_notify after insert on public.feed_comments
   referencing new table as new_rows for each statement execute function private.notify_comment();
 
+create trigger feeds_list_authors after insert or update of status, visibility on public.feeds
+  for each row when (new.status = 'published' and new.visibility = 'public') execute function private.list_post_authors();
+create trigger feed_comments_list_commenters after insert on public.feed_comments
+  referencing new table as new_rows for each statement execute function private.list_commenters();
 create trigger profiles_public_card after insert or update of full_name, username, avatar_url, business_type, account_type, status
   on public.profiles for each row execute function private.sync_profile_card();
 create trigger workspaces_public_card after insert or update of name, slug, business_type, logo_url, description
@@ -947,9 +988,11 @@ create policy feed_shares_insert on public.feed_shares for insert to authenticat
   with check (user_id = (select auth.uid())
               and exists (select 1 from public.feeds f where f.id = feed_id and f.status = 'published'));
 
--- The public cards are public; the views over them add nothing else.
-create policy profile_cards_select on visitor.profile_cards for select to anon, authenticated using (true);
-create policy workspace_cards_select on visitor.workspace_cards for select to anon, authenticated using (true);
+-- Listed cards are public (a person sees their own always); the views over
+-- them add nothing else. Unlisted ones are nobody's to enumerate.
+create policy profile_cards_select on visitor.profile_cards for select to anon, authenticated
+  using (listed or id = (select auth.uid()));
+create policy workspace_cards_select on visitor.workspace_cards for select to anon, authenticated using (listed);
 
 -- Storage: a file named by a post is readable by whoever may read the post
 -- (anonymous visitors for public ones); the workspace's own policies
@@ -964,6 +1007,7 @@ revoke all on function private.followed_user_ids(), private.followed_workspace_i
   private.count_comment_deletions(), private.guard_comment(), private.notify_comment(),
   visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid), private.fold_social_counters(),
   visitor.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
+  private.list_cards(uuid[], uuid[]), private.list_post_authors(), private.list_commenters(),
   visitor.follower_count(uuid, uuid), visitor.following_count(uuid),
   visitor.public_feed_page(text, timestamptz, uuid, integer) from public;
 grant execute on function private.followed_user_ids(), private.followed_workspace_ids()

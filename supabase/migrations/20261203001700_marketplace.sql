@@ -1023,6 +1023,28 @@ begin
 end
 $$;
 
+-- Public faces (the social module's cards) ----------------------------------------
+
+create function private.list_product_cards()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.list_cards(array[new.seller_id], array[new.workspace_id]);
+  return null;
+end
+$$;
+
+create function private.list_reviewer_card()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  perform private.list_cards(array[new.user_id], null);
+  return null;
+end
+$$;
+
 -- ==========================================================================
 -- Triggers
 -- ==========================================================================
@@ -1062,6 +1084,13 @@ create trigger count_likes_inserted after insert on public.product_likes
   referencing new table as new_rows for each statement execute function private.count_likes();
 create trigger count_likes_deleted after delete on public.product_likes
   referencing old table as old_rows for each statement execute function private.count_likes();
+
+-- A seller and its workspace get their public face with a published
+-- product, a reviewer with a review (their name shows beside it).
+create trigger marketplace_products_list_cards after insert or update of status on public.marketplace_products
+  for each row when (new.status = 'published') execute function private.list_product_cards();
+create trigger product_reviews_list_cards after insert on public.product_reviews
+  for each row execute function private.list_reviewer_card();
 
 -- ==========================================================================
 -- Row level security and grants
@@ -1166,7 +1195,7 @@ revoke all on function private.check_product_options(jsonb), private.check_custo
   private.marketplace_contact(uuid, public.profiles), private.buy_product(uuid, integer, jsonb, text),
   private.my_purchases(timestamptz, uuid, integer),
   private.marketplace_order_cancelled(), private.prepare_review(), private.check_review_vote(),
-  private.check_product_like() from public;
+  private.check_product_like(), private.list_product_cards(), private.list_reviewer_card() from public;
 grant execute on function private.buy_product(uuid, integer, jsonb, text), private.my_purchases(timestamptz, uuid, integer)
   to authenticated, service_role;
 revoke all on function public.buy_product(uuid, integer, jsonb, text), public.my_purchases(timestamptz, uuid, integer)

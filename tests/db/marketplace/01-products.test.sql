@@ -4,7 +4,7 @@
 -- mirrored from a linked inventory item, and published products being
 -- public without anything else leaking.
 begin;
-select plan(34);
+select plan(35);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('acme_customer', null, null, '{"account_type":"customer"}'::jsonb);
@@ -74,6 +74,8 @@ select results_eq('select * from pg_temp.m(''select 1 from public.marketplace_pr
 select tests.run_as('acme_member', 'update public.marketplace_products set status = ''published'' where id = ''9a000000-0000-0000-0000-000000000001''');
 select is((select (status, archived_at) from public.marketplace_products where id = '9a000000-0000-0000-0000-000000000001'),
   ('published'::public.product_status, null::timestamptz), 'relisted');
+select is(tests.try_as('anon', format('select 1 from public.public_workspaces w join public.public_profiles p on p.id = %L where w.id = %L',
+    tests.get_supabase_uid('acme_member'), :'ws')), 'ok:1', 'a published product gives its workspace and its seller a public face');
 select is(tests.error_as('acme_member', format(:'new_product', gen_random_uuid(), :'ws', 'x', 'archived')),
   '55000 a new product starts as draft or published, not archived', 'a new product is not archived');
 

@@ -2,7 +2,7 @@
 -- customer included), sellers refused, one per person, counters exact at
 -- commit through marketplace_listings and after the tick on the row.
 begin;
-select plan(28);
+select plan(29);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_supabase_user('acme_customer', null, null, '{"account_type":"customer"}'::jsonb);
 select tests.create_supabase_user('acme_fan', null, null, '{"account_type":"customer"}'::jsonb);
@@ -43,6 +43,8 @@ select is((select verified_purchase from public.product_reviews where review_tex
 select tests.run_as('acme_fan', 'select public.buy_product(''9c000000-0000-0000-0000-000000000001'')');
 select tests.run_as('acme_fan', format(:'review', '9c000000-0000-0000-0000-000000000001', 2, 'Too long'));
 select is((select verified_purchase from public.product_reviews where review_text = 'Too long'), true, 'a buyer''s review is a verified purchase');
+select is(tests.try_as('anon', format('select 1 from public.public_profiles where id = %L', tests.get_supabase_uid('acme_fan'))), 'ok:1',
+  'a reviewer''s name is public beside their review');
 select is((select (rating, review_count) from public.marketplace_listings where id = '9c000000-0000-0000-0000-000000000001'),
   (3.00::numeric(3, 2), 2), 'rating and review_count are exact at once');
 select tests.run_as('acme_customer', 'update public.product_reviews set rating = 5 where review_text = ''Good fit''');

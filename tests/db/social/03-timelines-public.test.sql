@@ -3,7 +3,7 @@
 -- (nothing else of a profile or workspace readable from outside), post
 -- media readable as the post is, and tenant isolation with public posts.
 begin;
-select plan(28);
+select plan(30);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
@@ -85,9 +85,17 @@ select is(tests.error_as('x_customer', format('select public.record_feed_views(a
   '22023 at most 100 posts a call, not 101', 'a batch is bounded');
 
 -- Public faces
+select results_eq(format('select who, tests.try_as(who, %L) from unnest(array[''anon'', ''x_customer'', ''beta_owner'', ''x_follower'']) who',
+    format('select 1 from public.public_profiles where id = %L', :'follower')),
+  $$ values ('anon', 'ok:0'), ('x_customer', 'ok:0'), ('beta_owner', 'ok:0'), ('x_follower', 'ok:1') $$,
+  'a person who put nothing in public has no card for others (nobody lists who uses Threadline), only for themselves');
+select results_eq(format('select who, tests.try_as(who, %L) from unnest(array[''anon'', ''beta_owner'']) who',
+    format('select 1 from public.public_workspaces where id = %L', :'follower_ws')),
+  $$ values ('anon', 'ok:0'), ('beta_owner', 'ok:0') $$, 'nor a workspace with only a private post');
+select tests.run_as('x_follower', $$insert into public.feed_comments (feed_id, content) values ('f0000000-0000-0000-0000-000000000005', 'Lovely')$$);
 select results_eq(format('select who, tests.try_as(who, %L) from unnest(array[''anon'', ''x_customer'', ''beta_owner'']) who',
     format('select 1 from public.public_profiles where id = %L and full_name = ''Fiona Follower'' and follower_count = 0', :'follower')),
-  $$ values ('anon', 'ok:1'), ('x_customer', 'ok:1'), ('beta_owner', 'ok:1') $$, 'anyone reads a person''s public card');
+  $$ values ('anon', 'ok:1'), ('x_customer', 'ok:1'), ('beta_owner', 'ok:1') $$, 'once they comment, anyone reads their public card');
 select results_eq(format('select who, tests.try_as(who, %L) from unnest(array[''anon'', ''x_customer'', ''beta_owner'']) who',
     format('select 1 from public.public_workspaces where id = %L and description = ''Bespoke suits'' and follower_count = 1', :'ws')),
   $$ values ('anon', 'ok:1'), ('x_customer', 'ok:1'), ('beta_owner', 'ok:1') $$, 'and a workspace''s, with its follower count');
