@@ -1,6 +1,7 @@
 import type { Sql } from "../../shared/db.ts";
 import { singleDrain } from "../../shared/single-drain.ts";
 import type { HookJob, HookResult, Log } from "./types.ts";
+import { describe } from "../../shared/errors.ts";
 
 // Drains due hook deliveries: claims jobs, keeps up to `concurrency`
 // requests in flight (more are claimed as slots free, so a receiver that
@@ -147,11 +148,6 @@ export function createHookWorker(opts: WorkerOptions) {
     again = true;
     wake();
   });
-}
-
-function describe(err: unknown): string {
-  const m = (err as { message?: unknown })?.message;
-  return typeof m === "string" ? m : String(err);
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

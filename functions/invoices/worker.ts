@@ -3,6 +3,7 @@ import { singleDrain } from "../../shared/single-drain.ts";
 import type { Storage } from "../../shared/storage.ts";
 import { type Fonts, renderInvoice } from "./render.ts";
 import type { InvoiceDocument, Log } from "./types.ts";
+import { describe } from "../../shared/errors.ts";
 
 // Drains private.invoice_documents: each issued invoice is rendered once,
 // stored in the media bucket under <workspace>/invoices/, and handed back
@@ -71,10 +72,4 @@ export function createInvoiceWorker(opts: WorkerOptions) {
   return singleDrain(drainOnce, () => {
     again = true;
   });
-}
-
-function describe(err: unknown): string {
-  if (err instanceof Error) return err.message;
-  const e = err as { message?: unknown } | null;
-  return String(e?.message ?? err);
 }

@@ -7,6 +7,7 @@ import { fetchAvatar } from "./avatars.ts";
 import { announcedHex, type Failure, isFailure } from "./download.ts";
 import { fetchFromProvider, type ProviderFetchOptions } from "./providers.ts";
 import type { AvatarJob, Log, MediaJob, Removal } from "./types.ts";
+import { describe } from "../../shared/errors.ts";
 
 // Drains the media queues: received files to fetch and store, profile
 // pictures to refresh, objects nothing uses to remove. Any number of
@@ -269,11 +270,6 @@ export function createMediaWorker(opts: WorkerOptions) {
   return singleDrain(drainOnce, () => {
     again = true;
   });
-}
-
-function describe(err: unknown): string {
-  const m = (err as { message?: unknown })?.message;
-  return typeof m === "string" ? m : String(err);
 }
 
 // storage-js errors carry Storage's own code in statusCode ("409", "413").

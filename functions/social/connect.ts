@@ -2,7 +2,7 @@ import { z } from "zod";
 import { decodeJwt } from "jose";
 import { json, jsonError } from "../../shared/http.ts";
 import { bearerToken } from "../../shared/jwt.ts";
-import { describe } from "./http.ts";
+import { describe } from "../../shared/errors.ts";
 import { type Connected, PlatformError } from "./types.ts";
 
 // POST /social/connect with a user's JWT: {platform, code, redirect_uri,

@@ -1,4 +1,5 @@
 import { type Fetch, PlatformError } from "./types.ts";
+import { describe } from "../../shared/errors.ts";
 
 // One platform request: JSON back, or a PlatformError from the platform's
 // envelope (classify) or the network. Tokens never reach a message: the
@@ -38,11 +39,6 @@ export function redact(message: string, secrets: (string | null | undefined)[]):
   let out = message;
   for (const s of secrets) if (s) out = out.split(s).join("[redacted]");
   return out.slice(0, 1000);
-}
-
-export function describe(err: unknown): string {
-  const m = (err as { message?: unknown })?.message;
-  return typeof m === "string" ? m : String(err);
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

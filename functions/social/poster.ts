@@ -1,5 +1,6 @@
 import type { createInstagram } from "./instagram.ts";
-import { describe, sleep } from "./http.ts";
+import { describe } from "../../shared/errors.ts";
+import { sleep } from "./http.ts";
 import type { createTiktok } from "./tiktok.ts";
 import { type ClaimedPost, PlatformError, type PostOutcome } from "./types.ts";
 

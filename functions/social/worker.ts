@@ -1,6 +1,6 @@
 import type { Sql } from "../../shared/db.ts";
 import { singleDrain } from "../../shared/single-drain.ts";
-import { describe } from "./http.ts";
+import { describe } from "../../shared/errors.ts";
 import type { createInstagram } from "./instagram.ts";
 import type { createTiktok } from "./tiktok.ts";
 import type { ClaimedPost, Log, Metrics, Platform, PostOutcome, RefreshResult } from "./types.ts";
