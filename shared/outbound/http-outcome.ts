@@ -1,4 +1,5 @@
 import type { Fetch, SendError, SendOutcome } from "./types.ts";
+import { describe } from "../errors.ts";
 
 // Turning a provider's HTTP answer into a SendOutcome, shared by every client
 // so the dispatcher's retry policy means the same thing whatever the provider.
@@ -90,11 +91,6 @@ function networkError(err: unknown): SendError {
     ? "request aborted"
     : `network error: ${describe(err)}`;
   return { code: null, title: name || null, message, http_status: null };
-}
-
-function describe(err: unknown): string {
-  const message = (err as { message?: unknown })?.message;
-  return typeof message === "string" ? message : String(err);
 }
 
 export function malformedSuccess(answer: Answer, issue: string): SendOutcome {
