@@ -53,12 +53,24 @@ export async function runSteps(dir: string, steps: Step[], timeoutMs = 60_000): 
     preamble.sh,
     ...steps.flatMap((s, i) => [`echo '${marker(i)}'`, s.sh]),
   ].join("\n");
-  const { stdout } = await run("bash", ["-c", script], {
-    cwd: dir,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" },
-    timeout: timeoutMs,
-  });
-  return stdout.split(/@@readme-step-\d+@@\n/).slice(1);
+  try {
+    const { stdout } = await run("bash", ["-c", script], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, LANG: "C.UTF-8" },
+      timeout: timeoutMs,
+    });
+    return stdout.split(/@@readme-step-\d+@@\n/).slice(1);
+  } catch (e) {
+    // execFile's message is the script alone: say which step stopped, with
+    // what exit status and what it printed, or a flake cannot be told apart.
+    const err = e as { code?: number; signal?: string; stdout?: string; stderr?: string };
+    const out = err.stdout ?? "";
+    const step = [...out.matchAll(/@@readme-step-(\d+)@@/g)].pop()?.[1] ?? "preamble";
+    throw new Error(
+      `README step ${step} stopped (exit ${err.code ?? err.signal})\n` +
+        `stdout (end):\n${out.slice(-2000)}\nstderr:\n${(err.stderr ?? "").slice(-2000)}`,
+    );
+  }
 }
 
 const normal = (s: string) => s.split("\n").map((l) => l.trimEnd()).join("\n").trimEnd();
