@@ -184,7 +184,7 @@ as $$
                'message.deleted', 'message.reaction', 'conversation.created', 'conversation.assigned',
                'conversation.closed', 'contact.created', 'contact.updated', 'contact.opted_out', 'channel.status',
                'campaign.completed', 'automation.disabled', 'inventory.low_stock', 'order.created',
-               'order.status_changed', 'order.payment']
+               'order.status_changed', 'order.payment', 'invoice.status_changed', 'invoice.payment']
 $$;
 
 create function public.hook_event_types()

@@ -820,6 +820,47 @@ begin
 end
 $$;
 
+-- Hook events -----------------------------------------------------------------------
+
+create function private.invoice_event_data(i public.invoices)
+returns jsonb
+language sql stable set search_path = ''
+as $$
+  select jsonb_build_object('invoice', jsonb_strip_nulls(jsonb_build_object(
+    'id', i.id, 'invoice_number', i.invoice_number, 'title', i.title, 'contact_id', i.contact_id, 'order_id', i.order_id,
+    'bills_to', i.bills_to, 'status', i.status, 'currency', i.currency, 'total_amount', i.total_amount,
+    'amount_paid', i.amount_paid, 'balance_due', i.balance_due, 'payment_status', i.payment_status,
+    'issued_date', i.issued_date, 'due_date', i.due_date, 'pdf_path', i.pdf_path)))
+$$;
+
+-- A status step, and money moved on an issued invoice. What an order had
+-- been paid when its invoice is issued is not a payment of the invoice:
+-- it came as order.payment already.
+create function private.invoice_hook_events()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  events private.new_hook_event[] := '{}';
+begin
+  if not private.workspace_has_hooks(new.workspace_id) then
+    return null;
+  end if;
+  if new.status <> old.status then
+    events := events || row(new.workspace_id, null, 'invoice.status_changed',
+      private.invoice_event_data(new) || jsonb_build_object('previous_status', old.status))::private.new_hook_event;
+  end if;
+  if new.amount_paid <> old.amount_paid and old.status <> 'draft' then
+    events := events || row(new.workspace_id, null, 'invoice.payment',
+      private.invoice_event_data(new) || jsonb_build_object('amount', new.amount_paid - old.amount_paid))::private.new_hook_event;
+  end if;
+  if cardinality(events) > 0 then
+    perform private.emit_hook_events(events);
+  end if;
+  return null;
+end
+$$;
+
 -- Documents -------------------------------------------------------------------------
 
 -- Every issued invoice gets its PDF (the invoices function renders it).
@@ -1248,6 +1289,9 @@ create trigger invoice_notice after update of status on public.invoices
 create trigger queue_invoice_document after update of status on public.invoices
   for each row when (old.number is null and new.number is not null)
   execute function private.queue_invoice_document();
+create trigger hook_events after update of status, amount_paid on public.invoices
+  for each row when (old.status <> new.status or old.amount_paid <> new.amount_paid)
+  execute function private.invoice_hook_events();
 create trigger audit after insert or update of status, title, items, discount, tax_rate, due_date, contact_id or delete
   on public.invoices for each row execute function private.audit_change('invoice');
 
@@ -1360,7 +1404,8 @@ revoke all on function private.lock_ledger(uuid, boolean), private.prepare_trans
   private.notify_goal_completed(), private.check_auto_split(), private.allocations_to_goals(),
   private.invoice_totals(public.invoices), private.invoice_next_statuses(public.invoice_status), private.prepare_invoice(),
   private.guard_invoice_delete(), private.invoice_template_params(jsonb, public.invoices), private.invoice_notice(),
-  private.send_invoice_notice(uuid, public.invoice_notice), private.queue_invoice_document(),
+  private.send_invoice_notice(uuid, public.invoice_notice), private.invoice_event_data(public.invoices),
+  private.invoice_hook_events(), private.queue_invoice_document(),
   private.claim_invoice_documents(integer, integer), private.invoice_document_stored(uuid, text),
   private.invoice_document_failed(uuid, text), private.sweep_invoice_documents(),
   private.check_invoice_template(), private.mark_overdue_invoices(),
