@@ -1,6 +1,6 @@
 // What the database hands the invoice function for one document
 // (private.claim_invoice_documents): amounts as numeric text, dates already
-// written as the WhatsApp notices write them (UTC days).
+// written as the WhatsApp notices write them (days in the workspace's time zone).
 
 export type InvoiceLine = { name: string; quantity: string; unit_price: string; total: string };
 

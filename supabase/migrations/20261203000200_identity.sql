@@ -151,7 +151,7 @@ comment on column public.workspaces.media_retention_days is 'Days stored media a
 comment on column public.workspaces.allow_backorders is 'Whether stock may go below zero (orders taken before the goods exist); otherwise a movement that would do it is refused.';
 comment on column public.workspaces.currency is 'ISO 4217 code of the workspace''s money (orders copy it when made); no conversion anywhere.';
 comment on column public.workspaces.order_number_format is 'How order numbers read: {number} or {number:N} (the gapless per-workspace counter, zero-padded to N digits) is required; {YYYY}, {YY} and {MM} give the order''s year and month; other characters letters, digits, space and ._/#-. Default ORD-{number:5}.';
-comment on column public.workspaces.timezone is 'The workspace''s IANA time zone (e.g. America/Sao_Paulo, default UTC): all-day events are dates in it, and reminders show times in it. Admins change it.';
+comment on column public.workspaces.timezone is 'The workspace''s IANA time zone (e.g. America/Sao_Paulo, default UTC), the calendar the business lives by: all-day events are dates in it; reminders and notices show times and dates in it; finance reports and goals count its months and years; order and invoice numbers take their {YYYY}/{MM} from it, and invoice numbering restarts with its new year. Admins change it (goals are counted afresh).';
 comment on column public.workspaces.default_tax_rate is 'Tax rate in percent a new order (or an invoice made by hand) starts with (0 to 100).';
 comment on column public.workspaces.invoice_number_format is 'How invoice numbers read: {number} or {number:N} (gapless per workspace and year, zero-padded to N digits) and the year ({YYYY} or {YY}, since numbering restarts each year) are required; {MM} gives the month; other characters letters, digits, space and ._/#-. Default INV-{YYYY}-{number:4}.';
 comment on column public.workspaces.raw_event_retention_days is 'Days raw webhook events are kept once processed (7 to 3650, default 30); events that failed stay until replayed. At least 7: Meta redelivers a webhook for up to 7 days, and a kept body is what recognises the retry.';
@@ -161,6 +161,16 @@ comment on column public.workspaces.max_channels is 'Channel limit of the plan (
 comment on column public.workspaces.max_members is 'Member limit of the plan (enforced on invitation and acceptance).';
 comment on column public.workspaces.max_agents is 'Agent limit of the plan (enforced by create_agent; each agent has four tables); set with the plan.';
 comment on column public.workspaces.settings is 'Workspace preferences (JSON object); admins edit it.';
+
+-- The time zone a workspace's dates are read in: what day, month and year
+-- something happened for the business (reports, goals, invoice years,
+-- numbers, notices, all-day events). UTC when there is no workspace.
+create function private.workspace_timezone(ws uuid)
+returns text
+language sql stable security definer set search_path = ''
+as $$
+  select coalesce((select w.timezone from public.workspaces w where w.id = ws), 'UTC')
+$$;
 
 create table public.workspace_members (
   id uuid primary key default gen_random_uuid(),
@@ -1394,6 +1404,8 @@ grant execute on function private.authenticate_api_key(text) to service_role;
 
 -- The workspaces check runs as whoever writes the row.
 grant execute on function private.check_time_zone(text) to authenticated, service_role;
+-- Called by the modules' security definer functions only.
+revoke all on function private.workspace_timezone(uuid) from public;
 
 alter table private.api_key_usage enable row level security;
 revoke all on private.api_key_usage from public, anon, authenticated;

@@ -124,8 +124,9 @@ begin
   )
   insert into public.notifications (user_id, workspace_id, type, title, body, action_url, reference_type, reference_id)
   select coalesce(d.assignee_id, d.created_by), d.workspace_id, 'task_due', 'Task due soon: ' || left(d.title, 80),
-         format('Due %s UTC.', to_char(d.due_date at time zone 'UTC', 'YYYY-MM-DD HH24:MI')), '/tasks/' || d.id, 'task', d.id
-    from due d;
+         format('Due %s (%s).', to_char(d.due_date at time zone tz.name, 'YYYY-MM-DD HH24:MI'), tz.name), '/tasks/' || d.id,
+         'task', d.id
+    from due d cross join lateral (select private.workspace_timezone(d.workspace_id) as name) tz;
   get diagnostics a = row_count;
 
   with overdue as (
@@ -136,8 +137,9 @@ begin
   )
   insert into public.notifications (user_id, workspace_id, type, title, body, action_url, reference_type, reference_id)
   select coalesce(o.assignee_id, o.created_by), o.workspace_id, 'task_overdue', 'Task overdue: ' || left(o.title, 80),
-         format('It was due %s UTC.', to_char(o.due_date at time zone 'UTC', 'YYYY-MM-DD HH24:MI')), '/tasks/' || o.id, 'task', o.id
-    from overdue o;
+         format('It was due %s (%s).', to_char(o.due_date at time zone tz.name, 'YYYY-MM-DD HH24:MI'), tz.name),
+         '/tasks/' || o.id, 'task', o.id
+    from overdue o cross join lateral (select private.workspace_timezone(o.workspace_id) as name) tz;
   get diagnostics b = row_count;
   return a + b;
 end

@@ -420,15 +420,17 @@ as $$
   returning c.last_value
 $$;
 
--- {number}, {number:N} (zero-padded, never cut), {YYYY}, {YY}, {MM} (UTC).
-create function private.format_order_number(fmt text, n bigint, at timestamptz)
+-- {number}, {number:N} (zero-padded, never cut), {YYYY}, {YY}, {MM}: the
+-- year and month of `at` in the workspace's time zone `tz`.
+create function private.format_order_number(fmt text, n bigint, at timestamptz, tz text)
 returns text
 language plpgsql immutable set search_path = ''
 as $$
 declare
   m text[];
-  out text := replace(replace(replace(fmt, '{YYYY}', to_char(at at time zone 'UTC', 'YYYY')),
-                              '{YY}', to_char(at at time zone 'UTC', 'YY')), '{MM}', to_char(at at time zone 'UTC', 'MM'));
+  local timestamp := at at time zone tz;
+  out text := replace(replace(replace(fmt, '{YYYY}', to_char(local, 'YYYY')), '{YY}', to_char(local, 'YY')),
+                      '{MM}', to_char(local, 'MM'));
 begin
   out := replace(out, '{number}', n::text);
   loop
@@ -558,7 +560,7 @@ begin
     -- Last: the counter stays locked until commit, so concurrent orders of
     -- the workspace wait from here on, not for the checks above.
     new.number := private.next_gapless_number(new.workspace_id, 'order');
-    new.order_number := private.format_order_number(ws.order_number_format, new.number, new.order_date);
+    new.order_number := private.format_order_number(ws.order_number_format, new.number, new.order_date, ws.timezone);
   end if;
   return new;
 end
@@ -851,7 +853,7 @@ as $$
   select private.fill_template_tokens(p, jsonb_build_object(
     'order_number', o.order_number, 'title', o.title, 'customer_name', o.customer_name, 'status', o.status::text,
     'total', o.total_amount::text, 'balance_due', o.balance_due::text, 'currency', o.currency,
-    'due_date', coalesce(to_char(o.due_date at time zone 'UTC', 'YYYY-MM-DD'), '-')))
+    'due_date', coalesce(to_char(o.due_date at time zone private.workspace_timezone(o.workspace_id), 'YYYY-MM-DD'), '-')))
 $$;
 
 create function private.order_event_data(o public.orders)
@@ -1329,7 +1331,7 @@ create policy order_status_templates_delete on public.order_status_templates for
 
 alter publication supabase_realtime add table public.orders;
 
-revoke all on function private.next_gapless_number(uuid, text), private.format_order_number(text, bigint, timestamptz),
+revoke all on function private.next_gapless_number(uuid, text), private.format_order_number(text, bigint, timestamptz, text),
   private.order_next_statuses(public.work_order_status), private.prepare_order(), private.guard_order_delete(),
   private.prepare_order_item(), private.order_items_changed(), private.move_order_stock(public.orders, public.work_order_status),
   private.send_order_notice(public.orders), private.order_template_params(jsonb, public.orders),

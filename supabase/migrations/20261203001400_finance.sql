@@ -97,7 +97,7 @@ comment on table public.invoices is 'Bills sent to clients (seed 004 invoices): 
 comment on column public.invoices.order_id is 'The order it was made from, if any: its payments count on that order too.';
 comment on column public.invoices.contact_id is 'The client (seed client_id): a contact of the workspace; the one messaged on WhatsApp.';
 comment on column public.invoices.number is 'Gapless per workspace and year (1, 2, 3 ...), given when the invoice is issued (sent); null while a draft.';
-comment on column public.invoices.invoice_year is 'The year (UTC) of issued_date, which numbering restarts with.';
+comment on column public.invoices.invoice_year is 'The year of issued_date in the workspace''s time zone, which numbering restarts with.';
 comment on column public.invoices.invoice_number is 'The number as people read it, from the workspace''s invoice_number_format; unique in the workspace; null while a draft.';
 comment on column public.invoices.bills_from is 'Who bills: the workspace''s name unless given.';
 comment on column public.invoices.bills_to is 'Who is billed: the order''s customer or the contact''s name unless given.';
@@ -156,7 +156,7 @@ comment on column public.transactions.order_id is 'The order a payment or refund
 comment on column public.transactions.invoice_id is 'The invoice a payment or refund was on.';
 comment on column public.transactions.contact_id is 'The client who paid (or was refunded).';
 comment on column public.transactions.payment_method is 'How: cash, card, transfer, pix ... free text; agent for a mirrored agent order''s payment.';
-comment on column public.transactions.date is 'When the money moved; reports and goals go by it (UTC months and years).';
+comment on column public.transactions.date is 'When the money moved; reports and goals go by it (months and years in the workspace''s time zone).';
 comment on column public.transactions.metadata is 'A JSON object: what the entry came from (payment, refund, ledger_adjustment) and, for an income whose split was not applied, why.';
 comment on column public.transactions.created_by is 'Who recorded it (null for the system).';
 
@@ -208,7 +208,9 @@ create table public.financial_goals (
   current_amount numeric(12, 2) not null default 0,
   category text not null check (char_length(category) between 1 and 100),
   currency text not null default '' check (currency ~ '^[A-Z]{3}$'),
-  period_start date not null default (now() at time zone 'UTC')::date,
+  -- -infinity stands for "today in the workspace's time zone", which a
+  -- column default cannot know (prepare_goal puts it in).
+  period_start date not null default '-infinity' check (isfinite(period_start)),
   period_end date not null generated always as (
     (period_start + case goal_type when 'monthly' then interval '1 month' else interval '1 year' end)::date) stored,
   status public.goal_status not null default 'active',
@@ -223,7 +225,7 @@ comment on column public.financial_goals.target_amount is 'What the category sho
 comment on column public.financial_goals.current_amount is 'Transactions of the category plus allocations into it, dated inside the period, in the goal''s currency; kept by the database.';
 comment on column public.financial_goals.category is 'The category followed (a transaction''s or a split''s).';
 comment on column public.financial_goals.currency is 'ISO 4217; the workspace''s when not given. Only money in it counts.';
-comment on column public.financial_goals.period_start is 'First day of the period (UTC), moved to the start of its month or year.';
+comment on column public.financial_goals.period_start is 'First day of the period (a date in the workspace''s time zone; default its today), moved to the start of its month or year.';
 comment on column public.financial_goals.period_end is 'The day after the period (seed deadline).';
 comment on column public.financial_goals.status is 'active, completed (set by the database when current_amount reaches the target; stays so) or archived (by an admin).';
 comment on column public.financial_goals.completed_at is 'When the target was reached.';
@@ -419,9 +421,11 @@ begin
   update public.financial_goals g set current_amount = g.current_amount + d.delta
     from (select g2.id, sum(c.amount) as delta
             from unnest(changes) c
+            join public.workspaces w on w.id = c.workspace_id
             join public.financial_goals g2
               on g2.workspace_id = c.workspace_id and g2.category = c.category and g2.currency = c.currency
-             and (c.at at time zone 'UTC')::date >= g2.period_start and (c.at at time zone 'UTC')::date < g2.period_end
+             and (c.at at time zone w.timezone)::date >= g2.period_start
+             and (c.at at time zone w.timezone)::date < g2.period_end
            group by g2.id) d
    where g.id = d.id and d.delta <> 0;
   perform set_config('threadline.goal_tally', 'off', true);
@@ -443,14 +447,17 @@ $$;
 
 -- What a goal's category received in its period, counted afresh (from
 -- period_start: a BEFORE trigger sees the generated period_end as null).
+-- The period's days are the workspace's: they start at its local midnight.
 create function private.goal_amount(g public.financial_goals)
 returns numeric
 language sql stable set search_path = ''
 as $$
-  with p as (
-    select g.period_start::timestamp at time zone 'UTC' as starts,
+  with tz as (select private.workspace_timezone(g.workspace_id) as name),
+  p as (
+    select g.period_start::timestamp at time zone tz.name as starts,
            (g.period_start + case g.goal_type when 'monthly' then interval '1 month' else interval '1 year' end)
-             at time zone 'UTC' as ends)
+             at time zone tz.name as ends
+      from tz)
   select coalesce((select sum(t.amount) from public.transactions t, p
                     where t.workspace_id = g.workspace_id and t.category = g.category and t.currency = g.currency
                       and t.date >= p.starts and t.date < p.ends), 0)
@@ -473,6 +480,12 @@ begin
     perform private.require_writer(new.workspace_id, 'admin', 'financial_goals');
     if new.currency = '' then
       new.currency := (select w.currency from public.workspaces w where w.id = new.workspace_id);
+    end if;
+    if tg_op = 'INSERT' and new.period_start = '-infinity' then
+      new.period_start := (now() at time zone private.workspace_timezone(new.workspace_id))::date;
+    end if;
+    if not isfinite(new.period_start) then
+      raise exception 'a goal''s period starts on a date, not %', new.period_start using errcode = '22023';
     end if;
     new.period_start := date_trunc(case new.goal_type when 'monthly' then 'month' else 'year' end, new.period_start)::date;
     if new.status = 'completed' and (tg_op = 'INSERT' or old.status <> 'completed') then
@@ -513,6 +526,26 @@ begin
          '/finance/goals/' || new.id, 'financial_goal', new.id
     from public.workspace_members m
    where m.workspace_id = new.workspace_id and m.status = 'active';
+  return null;
+end
+$$;
+
+-- A new time zone moves every period's edges by hours: the goals are
+-- counted afresh under the ledger's lock, as when a goal's period changes.
+-- A completed goal stays completed (it was reached).
+create function private.recount_goals()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if not exists (select 1 from public.financial_goals g where g.workspace_id = new.id) then
+    return null;
+  end if;
+  perform private.lock_ledger(new.id, true);
+  perform set_config('threadline.goal_tally', 'on', true);
+  update public.financial_goals g set current_amount = private.goal_amount(g)
+   where g.workspace_id = new.id and g.current_amount is distinct from private.goal_amount(g);
+  perform set_config('threadline.goal_tally', 'off', true);
   return null;
 end
 $$;
@@ -726,14 +759,14 @@ begin
       select x.amount_paid into paid_so_far from public.orders x where x.id = new.order_id for no key update;
       new.amount_paid := least(new.total_amount, coalesce(paid_so_far, 0));
     end if;
+    select * into ws from public.workspaces w where w.id = new.workspace_id;
     new.issued_date := now();
     new.sent_at := now();
-    new.invoice_year := extract(year from new.issued_date at time zone 'UTC')::integer;
+    new.invoice_year := extract(year from new.issued_date at time zone ws.timezone)::integer;
     -- Last: the counter stays locked until commit, so concurrent issues of
     -- the workspace wait from here on, and a rollback gives the number back.
     new.number := private.next_gapless_number(new.workspace_id, 'invoice:' || new.invoice_year);
-    new.invoice_number := private.format_order_number(
-      (select w.invoice_number_format from public.workspaces w where w.id = new.workspace_id), new.number, new.issued_date);
+    new.invoice_number := private.format_order_number(ws.invoice_number_format, new.number, new.issued_date, ws.timezone);
     if new.amount_paid >= new.total_amount then
       new.status := 'paid';
       new.paid_at := now();
@@ -765,8 +798,8 @@ as $$
   select private.fill_template_tokens(p, jsonb_build_object(
     'invoice_number', i.invoice_number, 'title', coalesce(i.title, i.invoice_number), 'bills_to', i.bills_to,
     'total', i.total_amount::text, 'balance_due', i.balance_due::text, 'currency', i.currency,
-    'issued_date', coalesce(to_char(i.issued_date at time zone 'UTC', 'YYYY-MM-DD'), '-'),
-    'due_date', coalesce(to_char(i.due_date at time zone 'UTC', 'YYYY-MM-DD'), '-')))
+    'issued_date', coalesce(to_char(i.issued_date at time zone private.workspace_timezone(i.workspace_id), 'YYYY-MM-DD'), '-'),
+    'due_date', coalesce(to_char(i.due_date at time zone private.workspace_timezone(i.workspace_id), 'YYYY-MM-DD'), '-')))
 $$;
 
 -- Issued or overdue: the client hears of it when the workspace maps the
@@ -910,11 +943,12 @@ begin
            'tax', i.tax::text, 'total_amount', i.total_amount::text, 'amount_paid', i.amount_paid::text,
            'balance_due', i.balance_due::text,
            'issued_at', i.issued_date,
-           'issued_on', to_char(i.issued_date at time zone 'UTC', 'YYYY-MM-DD'),
-           'due_on', to_char(i.due_date at time zone 'UTC', 'YYYY-MM-DD'),
+           'issued_on', to_char(i.issued_date at time zone w.timezone, 'YYYY-MM-DD'),
+           'due_on', to_char(i.due_date at time zone w.timezone, 'YYYY-MM-DD'),
            'attempts', c.attempts)
     from claimed c
-    join public.invoices i on i.id = c.invoice_id;
+    join public.invoices i on i.id = c.invoice_id
+    join public.workspaces w on w.id = i.workspace_id;
 end
 $$;
 
@@ -1191,36 +1225,39 @@ $$;
 -- Reports -----------------------------------------------------------------------------
 
 create view public.finance_monthly with (security_invoker = true) as
-  select t.workspace_id, t.currency, date_trunc('month', t.date at time zone 'UTC')::date as month, t.transaction_type,
+  select t.workspace_id, t.currency, date_trunc('month', t.date at time zone w.timezone)::date as month, t.transaction_type,
          t.category, sum(t.amount) as total, count(*)::integer as entries
     from public.transactions t
+    join public.workspaces w on w.id = t.workspace_id
    group by 1, 2, 3, 4, 5;
-comment on view public.finance_monthly is 'Income and expense per UTC month, category and currency (no conversion), under the caller''s RLS.';
-comment on column public.finance_monthly.month is 'First day of the month (UTC).';
+comment on view public.finance_monthly is 'Income and expense per month (in the workspace''s time zone), category and currency (no conversion), under the caller''s RLS.';
+comment on column public.finance_monthly.month is 'First day of the month, in the workspace''s time zone.';
 comment on column public.finance_monthly.total is 'Sum of the amounts (refunds and reversals subtract).';
 comment on column public.finance_monthly.entries is 'How many transactions.';
 
 create view public.finance_profit with (security_invoker = true) as
-  select t.workspace_id, t.currency, date_trunc('month', t.date at time zone 'UTC')::date as month,
+  select t.workspace_id, t.currency, date_trunc('month', t.date at time zone w.timezone)::date as month,
          coalesce(sum(t.amount) filter (where t.transaction_type = 'income'), 0) as income,
          coalesce(sum(t.amount) filter (where t.transaction_type = 'expense'), 0) as expense,
          coalesce(sum(t.amount) filter (where t.transaction_type = 'income'), 0)
            - coalesce(sum(t.amount) filter (where t.transaction_type = 'expense'), 0) as profit
     from public.transactions t
+    join public.workspaces w on w.id = t.workspace_id
    group by 1, 2, 3;
-comment on view public.finance_profit is 'Income, expense and profit (income - expense) per UTC month and currency, under the caller''s RLS.';
-comment on column public.finance_profit.month is 'First day of the month (UTC).';
+comment on view public.finance_profit is 'Income, expense and profit (income - expense) per month (in the workspace''s time zone) and currency, under the caller''s RLS.';
+comment on column public.finance_profit.month is 'First day of the month, in the workspace''s time zone.';
 comment on column public.finance_profit.income is 'Income of the month (net of refunds).';
 comment on column public.finance_profit.expense is 'Expenses of the month.';
 comment on column public.finance_profit.profit is 'income - expense.';
 
 create view public.finance_allocations with (security_invoker = true) as
-  select a.workspace_id, a.currency, date_trunc('month', a.date at time zone 'UTC')::date as month, a.category,
+  select a.workspace_id, a.currency, date_trunc('month', a.date at time zone w.timezone)::date as month, a.category,
          sum(a.amount) as total, count(*)::integer as entries
     from public.transaction_allocations a
+    join public.workspaces w on w.id = a.workspace_id
    group by 1, 2, 3, 4;
-comment on view public.finance_allocations is 'What the auto-splits set aside per UTC month, split category and currency, under the caller''s RLS.';
-comment on column public.finance_allocations.month is 'First day of the month (UTC).';
+comment on view public.finance_allocations is 'What the auto-splits set aside per month (in the workspace''s time zone), split category and currency, under the caller''s RLS.';
+comment on column public.finance_allocations.month is 'First day of the month, in the workspace''s time zone.';
 comment on column public.finance_allocations.total is 'Sum of the allocations.';
 comment on column public.finance_allocations.entries is 'How many allocations.';
 
@@ -1272,6 +1309,8 @@ create trigger prepare_goal before insert or update on public.financial_goals
 create trigger set_updated_at before update on public.financial_goals
   for each row execute function private.set_updated_at();
 -- Not "update of status": the tally completes a goal without naming it.
+create trigger recount_goals after update of timezone on public.workspaces
+  for each row when (old.timezone is distinct from new.timezone) execute function private.recount_goals();
 create trigger goal_completed_insert after insert on public.financial_goals
   for each row when (new.status = 'completed') execute function private.notify_goal_completed();
 create trigger goal_completed after update on public.financial_goals
@@ -1401,7 +1440,7 @@ create policy invoice_templates_delete on public.invoice_templates for delete to
 revoke all on function private.lock_ledger(uuid, boolean), private.prepare_transaction(), private.refuse_transaction_change(),
   private.split_income(), private.allocations_for(uuid, numeric), private.add_to_goals(private.goal_change[]),
   private.transactions_to_goals(), private.goal_amount(public.financial_goals), private.prepare_goal(),
-  private.notify_goal_completed(), private.check_auto_split(), private.allocations_to_goals(),
+  private.notify_goal_completed(), private.recount_goals(), private.check_auto_split(), private.allocations_to_goals(),
   private.invoice_totals(public.invoices), private.invoice_next_statuses(public.invoice_status), private.prepare_invoice(),
   private.guard_invoice_delete(), private.invoice_template_params(jsonb, public.invoices), private.invoice_notice(),
   private.send_invoice_notice(uuid, public.invoice_notice), private.invoice_event_data(public.invoices),

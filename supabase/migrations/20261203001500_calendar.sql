@@ -200,14 +200,6 @@ create index messages_event_conversation_idx on public.messages (conversation_id
 
 -- Settings -------------------------------------------------------------------------------
 
--- The time zone events of a workspace are read in (UTC for personal ones).
-create function private.event_time_zone(ws uuid)
-returns text
-language sql stable security definer set search_path = ''
-as $$
-  select coalesce((select w.timezone from public.workspaces w where w.id = ws), 'UTC')
-$$;
-
 create function private.attendee_exclusive(kind public.event_type, st public.event_status, ws uuid)
 returns boolean
 language sql stable security definer set search_path = ''
@@ -223,7 +215,7 @@ returns jsonb
 language plpgsql stable security definer set search_path = ''
 as $$
 declare
-  tz text := private.event_time_zone(e.workspace_id);
+  tz text := private.workspace_timezone(e.workspace_id);
   local timestamp := e.start_time at time zone tz;
   vals jsonb := jsonb_build_object(
     'first_name', coalesce(split_part(btrim(ct.name), ' ', 1), ''), 'client_name', coalesce(ct.name, ''),
@@ -328,7 +320,7 @@ returns void
 language plpgsql stable security definer set search_path = ''
 as $$
 declare
-  tz text := private.event_time_zone(ws);
+  tz text := private.workspace_timezone(ws);
   who text;
   title text;
   starts timestamptz;
@@ -433,7 +425,7 @@ begin
   -- Whole days in the workspace's zone: midnight of the first day to
   -- midnight after the last (an end at midnight closes the day before).
   if new.all_day then
-    tz := private.event_time_zone(new.workspace_id);
+    tz := private.workspace_timezone(new.workspace_id);
     first_day := (new.start_time at time zone tz)::date;
     last_day := greatest(first_day, (coalesce(greatest(new.end_time - interval '1 microsecond', new.start_time), new.start_time)
                                      at time zone tz)::date);
@@ -730,7 +722,7 @@ begin
          '/calendar/' || e.id, 'event', e.id
     from due d
     join public.events e on e.id = d.event_id
-    cross join lateral (select private.event_time_zone(e.workspace_id) as name) tz;
+    cross join lateral (select private.workspace_timezone(e.workspace_id) as name) tz;
 
   -- WhatsApp: what may not go is recorded as failed with the reason.
   with checked as (
@@ -965,7 +957,7 @@ create policy event_reminders_select on public.event_reminders for select to aut
 
 alter publication supabase_realtime add table public.events;
 
-revoke all on function private.event_time_zone(uuid), private.attendee_exclusive(public.event_type, public.event_status, uuid),
+revoke all on function private.attendee_exclusive(public.event_type, public.event_status, uuid),
   private.event_template_params(jsonb, public.events, public.contacts, integer),
   private.check_calendar_template(uuid, uuid, jsonb, text), private.check_calendar_settings(),
   private.calendar_settings_changed(), private.raise_booking_clash(uuid, uuid, uuid[], tstzrange),

@@ -52,7 +52,7 @@ describe("an invoice on WhatsApp", () => {
     const [inv] = await asUser(sql, maya, async (tx) => {
       const [made] = await tx<{ id: string }[]>`
         insert into public.invoices (workspace_id, contact_id, items, due_date)
-        values (${demo}, ${diego}, '[{"name": "Hem, e2e", "unit_price": 12.34}]', '2026-01-15')
+        values (${demo}, ${diego}, '[{"name": "Hem, e2e", "unit_price": 12.34}]', '2026-01-15 23:59:59-03')
         returning id`;
       return tx<{ id: string; invoice_number: string }[]>`
         update public.invoices set status = 'sent' where id = ${made.id} returning id, invoice_number`;
@@ -67,7 +67,7 @@ describe("an invoice on WhatsApp", () => {
       inv.invoice_number,
       "BRL",
       "12.34",
-      "2026-01-15",
+      "2026-01-15", // the day in São Paulo, the demo workspace's time zone (in UTC, the 16th)
     ]);
     const msg = await until("the message marked sent", async () => {
       const [m] = await sql<{ invoice_id: string; provider_message_id: string | null }[]>`

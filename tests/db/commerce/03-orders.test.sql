@@ -78,7 +78,7 @@ select tests.run_as('acme_member', format(:'new_order', '0d000000-0000-0000-0000
 select is((select order_number from public.orders where id = '0d000000-0000-0000-0000-000000000002'),
   'TL/' || to_char(now() at time zone 'UTC', 'YYYY') || '/' || lpad((select number from public.orders where id = '0d000000-0000-0000-0000-000000000002')::text, 3, '0'),
   'the workspace''s format');
-select is(private.format_order_number('#{number:2}', 12345, now()), '#12345', 'padding never cuts a number');
+select is(private.format_order_number('#{number:2}', 12345, now(), 'UTC'), '#12345', 'padding never cuts a number');
 select is(tests.try_as('acme_admin', format('update public.workspaces set order_number_format = ''ORD-{YYYY}'' where id = %L', :'ws')), '23514',
   'a format without {number} is refused');
 select is(tests.error_as('acme_member', format('insert into public.orders (workspace_id, title) values (%L, ''Nameless'')', :'ws')),

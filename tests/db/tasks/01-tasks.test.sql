@@ -1,7 +1,7 @@
 -- Tasks: access, links kept inside the workspace, subtasks, and reminders
 -- from the tick that go out once.
 begin;
-select plan(23);
+select plan(24);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.open_cloud_conversation(:'ws', 'c7000000-0000-0000-0000-000000000001', 'PN-T7', '5511900000001') as conv \gset
@@ -57,6 +57,14 @@ select results_eq($$ select user_id, type, reference_id from public.notification
          tests.get_supabase_uid('acme_member'), tests.get_supabase_uid('acme_owner')),
   'due soon to the assignee; overdue and unassigned to the creator; next week''s not yet');
 select is(private.task_reminders(), 0, 'and never twice');
+update public.workspaces set timezone = 'Asia/Kolkata' where id = :'ws';
+update public.tasks set reminded_at = null, due_date = date_trunc('minute', now()) + interval '20 minutes'
+ where id = '7a000000-0000-0000-0000-000000000004';
+select private.task_reminders();
+select is((select body from public.notifications where reference_id = '7a000000-0000-0000-0000-000000000004'),
+  format('Due %s (Asia/Kolkata).', to_char((date_trunc('minute', now()) + interval '20 minutes') at time zone 'Asia/Kolkata', 'YYYY-MM-DD HH24:MI')),
+  'the reminder tells the time in the workspace''s time zone, and names it');
+update public.workspaces set timezone = 'UTC' where id = :'ws';
 select tests.run_as('acme_member', 'update public.tasks set due_date = now() - interval ''1 minute'' where id = ''7a000000-0000-0000-0000-000000000001''');
 select is(private.task_reminders(), 1, 'a task that slipped past its due date is reported overdue');
 select tests.run_as('acme_member', 'update public.tasks set due_date = now() + interval ''10 minutes'' where id = ''7a000000-0000-0000-0000-000000000001''');
