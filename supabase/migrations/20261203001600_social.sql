@@ -452,10 +452,6 @@ begin
     if private.is_client() and new.user_id is distinct from (select auth.uid()) then
       raise exception 'new row violates row-level security policy for table "feed_comments"' using errcode = '42501';
     end if;
-    if new.parent_comment_id is not null
-       and exists (select 1 from public.feed_comments c where c.id = new.parent_comment_id and c.is_deleted) then
-      raise exception 'comment % is deleted; it takes no replies', new.parent_comment_id using errcode = '55000';
-    end if;
     new.is_edited := false;
     new.is_deleted := false;
     new.deleted_at := null;
@@ -477,7 +473,26 @@ begin
   return new;
 end
 $$;
-comment on function private.guard_comment() is 'BEFORE INSERT/UPDATE on feed_comments: replies to live comments, is_edited, soft delete.';
+comment on function private.guard_comment() is 'BEFORE INSERT/UPDATE on feed_comments: author, is_edited, soft delete.';
+
+-- A reply goes to a live comment. Security invoker, unlike the guard: it
+-- runs ahead of the insert policy, so it looks at the parent through the
+-- caller's RLS. A comment the caller cannot see is then unknown rather
+-- than "deleted", and the insert meets RLS (or the same-post foreign key)
+-- exactly as for an id that does not exist.
+create function private.check_reply_parent()
+returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  if exists (select 1 from public.feed_comments c where c.id = new.parent_comment_id and c.is_deleted) then
+    raise exception 'comment % is deleted; it takes no replies', new.parent_comment_id using errcode = '55000';
+  end if;
+  return new;
+end
+$$;
+comment on function private.check_reply_parent() is
+  'BEFORE INSERT on feed_comments (replies): the parent is not deleted, as far as the caller can see it.';
 
 -- The post's author (not the one acting) hears of each comment; likes are
 -- told in batches by the fold.
@@ -836,6 +851,8 @@ create trigger feeds_audit after insert or update of caption, media_paths, thumb
   or delete on public.feeds for each row execute function private.audit_change('feed');
 create trigger feed_comments_guard before insert or update on public.feed_comments
   for each row execute function private.guard_comment();
+create trigger feed_comments_reply_parent before insert on public.feed_comments
+  for each row when (new.parent_comment_id is not null) execute function private.check_reply_parent();
 create trigger feed_comments_updated_at before update of content, is_deleted on public.feed_comments
   for each row execute function private.set_updated_at();
 
@@ -1004,7 +1021,7 @@ create policy feed_media_read on storage.objects for select to anon, authenticat
 
 revoke all on function private.followed_user_ids(), private.followed_workspace_ids(),
   private.check_feed_media_path(text, uuid, uuid, text), private.guard_feed(), private.count_reactions(),
-  private.count_comment_deletions(), private.guard_comment(), private.notify_comment(),
+  private.count_comment_deletions(), private.guard_comment(), private.check_reply_parent(), private.notify_comment(),
   visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid), private.fold_social_counters(),
   visitor.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
   private.list_cards(uuid[], uuid[]), private.list_post_authors(), private.list_commenters(),

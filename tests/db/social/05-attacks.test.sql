@@ -1,0 +1,65 @@
+-- A hostile client against the social tables (anon, a customer, another
+-- workspace): what its errors may not tell it about posts it cannot see,
+-- and what it may not write. The holes closed here each have a test that
+-- failed before the fix.
+begin;
+select plan(12);
+select tests.create_workspace_with_roles('acme') as ws \gset
+select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
+insert into storage.objects (bucket_id, name) values ('media', :'ws' || '/uploads/dress.jpg');
+select tests.run_as('acme_member', format($$
+  insert into public.feeds (id, workspace_id, feed_type, caption, media_paths, visibility, status) values
+    ('f5000000-0000-0000-0000-000000000001', %1$L, 'image', 'public', array[%2$L], 'public', 'published'),
+    ('f5000000-0000-0000-0000-000000000002', %1$L, 'image', 'private', array[%2$L], 'private', 'published') $$,
+  :'ws', :'ws' || '/uploads/dress.jpg'));
+-- A comment on the private post, deleted, and a live one: ids an attacker
+-- may have got hold of, of rows it cannot see.
+select tests.run_as('acme_member', $$
+  insert into public.feed_comments (id, feed_id, content) values
+    ('c5000000-0000-0000-0000-000000000001', 'f5000000-0000-0000-0000-000000000002', 'internal note'),
+    ('c5000000-0000-0000-0000-000000000002', 'f5000000-0000-0000-0000-000000000002', 'still here') $$);
+select tests.run_as('acme_member', $$
+  update public.feed_comments set is_deleted = true where id = 'c5000000-0000-0000-0000-000000000001' $$);
+\set reply 'insert into public.feed_comments (feed_id, parent_comment_id, content) values (%L, %L, ''hi'')'
+
+-- Replies naming a comment one cannot see: the same answer whether it
+-- exists, is deleted or is made up (the deleted-parent check ran as the
+-- table owner, ahead of RLS, and said "deleted").
+select is(tests.error_as('x_customer', format(:'reply', 'f5000000-0000-0000-0000-000000000001', 'c5000000-0000-0000-0000-000000000001')),
+  tests.error_as('x_customer', format(:'reply', 'f5000000-0000-0000-0000-000000000001', gen_random_uuid())),
+  'a reply on a public post to a deleted comment of a private post: as for an unknown comment');
+select is(tests.error_as('x_customer', format(:'reply', 'f5000000-0000-0000-0000-000000000001', 'c5000000-0000-0000-0000-000000000002')),
+  tests.error_as('x_customer', format(:'reply', 'f5000000-0000-0000-0000-000000000001', gen_random_uuid())),
+  'to a live comment of a private post: the same');
+select is(tests.error_as('x_customer', format(:'reply', 'f5000000-0000-0000-0000-000000000002', 'c5000000-0000-0000-0000-000000000001')),
+  '42501 new row violates row-level security policy for table "feed_comments"',
+  'a reply on the private post itself is refused as RLS refuses it, not as "deleted"');
+select is(tests.error_as('acme_viewer', format(:'reply', 'f5000000-0000-0000-0000-000000000002', 'c5000000-0000-0000-0000-000000000001')),
+  '55000 comment c5000000-0000-0000-0000-000000000001 is deleted; it takes no replies',
+  'whoever sees the post is still told why');
+
+-- Writes a client may not make, whoever it is.
+select is(tests.error_as('x_customer', $$ update public.feed_comments set is_edited = false $$),
+  '42501 permission denied for table feed_comments', 'is_edited is the database''s');
+select is(tests.error_as('acme_owner', $$ update public.feeds set like_count = 1000, view_count = 1000 $$),
+  '42501 permission denied for table feeds', 'counters are the database''s, even for the workspace''s owner');
+select is(tests.error_as('acme_owner', $$ update public.feeds set published_at = now() - interval '1 year' $$),
+  '42501 permission denied for table feeds', 'so is published_at');
+select is(tests.try_as('acme_member', $$ update public.feed_comments set content = 'edited by the seller'
+                                          where id = 'c5000000-0000-0000-0000-000000000002' $$),
+  'ok:1', '(the author edits their comment)');
+select is(tests.try_as('x_customer', $$ update public.feed_comments set is_deleted = true
+                                         where id = 'c5000000-0000-0000-0000-000000000002' $$),
+  'ok:0', 'a comment on a post one cannot see is not deleted by a stranger');
+select is(tests.error_as('x_customer', format($$ insert into public.feed_likes (feed_id, user_id) values (%L, %L) $$,
+                                              'f5000000-0000-0000-0000-000000000001', tests.get_supabase_uid('acme_owner'))),
+  '42501 new row violates row-level security policy for table "feed_likes"', 'nobody likes in another''s name');
+
+-- Reads: anon reaches no private post, not through a function either.
+select is(tests.try_as('anon', $$ select 1 from public.feed_comment_threads where feed_id = 'f5000000-0000-0000-0000-000000000002' $$),
+  'ok:0', 'anon reads no comment of a private post');
+select is(tests.error_as('anon', $$ select public.home_timeline() $$),
+  '42501 permission denied for function home_timeline', 'nor runs the home timeline');
+
+select * from finish();
+rollback;
