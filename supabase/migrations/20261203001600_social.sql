@@ -424,6 +424,39 @@ $$;
 comment on function private.count_reactions() is
   'Statement-level AFTER INSERT/DELETE trigger of the reaction tables: one counter delta per post (comment) per statement, in the counter its argument names.';
 
+-- A client's statement adds a counted row (a share, a view) once per
+-- target: AFTER INSERT ... FOR EACH STATEMENT over `new_rows`, the target
+-- column and the most rows a statement may hold as arguments. One request
+-- then cannot add thousands to a counter (bulk inserts are a single
+-- PostgREST call). The service and the database's own jobs are not held.
+create function private.limit_counted_batch()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  col text := tg_argv[0];
+  at_most integer := tg_argv[1]::integer;
+  n bigint;
+  dup record;
+begin
+  if not private.is_client() then
+    return null;
+  end if;
+  select count(*) into n from new_rows;
+  if n > at_most then
+    raise exception '%: at most % rows a statement, not %', tg_table_name, at_most, n using errcode = '22023';
+  end if;
+  select to_jsonb(r) ->> col as target, count(*) as n into dup from new_rows r group by 1 having count(*) > 1 limit 1;
+  if found then
+    raise exception '%: a statement counts each % once (% rows for %)', tg_table_name, col, dup.n, dup.target
+      using errcode = '22023';
+  end if;
+  return null;
+end
+$$;
+comment on function private.limit_counted_batch() is
+  'Statement-level AFTER INSERT trigger: a client statement names each target (argument 1) once and holds at most argument 2 rows.';
+
 -- A soft delete takes the comment out of its post's count.
 create function private.count_comment_deletions()
 returns trigger
@@ -860,6 +893,8 @@ create trigger feed_likes_count_insert after insert on public.feed_likes
   referencing new table as changed_rows for each statement execute function private.count_reactions('likes');
 create trigger feed_likes_count_delete after delete on public.feed_likes
   referencing old table as changed_rows for each statement execute function private.count_reactions('likes');
+create trigger feed_shares_limit after insert on public.feed_shares
+  referencing new table as new_rows for each statement execute function private.limit_counted_batch('feed_id', '100');
 create trigger feed_shares_count_insert after insert on public.feed_shares
   referencing new table as changed_rows for each statement execute function private.count_reactions('shares');
 create trigger feed_shares_count_delete after delete on public.feed_shares
@@ -1021,7 +1056,7 @@ create policy feed_media_read on storage.objects for select to anon, authenticat
 
 revoke all on function private.followed_user_ids(), private.followed_workspace_ids(),
   private.check_feed_media_path(text, uuid, uuid, text), private.guard_feed(), private.count_reactions(),
-  private.count_comment_deletions(), private.guard_comment(), private.check_reply_parent(), private.notify_comment(),
+  private.count_comment_deletions(), private.guard_comment(), private.check_reply_parent(), private.notify_comment(), private.limit_counted_batch(),
   visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid), private.fold_social_counters(),
   visitor.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
   private.list_cards(uuid[], uuid[]), private.list_post_authors(), private.list_commenters(),

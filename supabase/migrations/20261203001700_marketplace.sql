@@ -593,34 +593,6 @@ begin
 end
 $$;
 
--- A client's statement counts what one page showed: each product once, at
--- most 100 (browse_products' largest page), so a single request cannot
--- add thousands of views (or rows) at once. The service is not limited.
-create function private.limit_product_views()
-returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-declare
-  n bigint;
-  dup record;
-begin
-  if not private.is_client() then
-    return null;
-  end if;
-  select count(*) into n from new_rows;
-  if n > 100 then
-    raise exception 'product_views: at most 100 views a statement, not %', n using errcode = '22023',
-      hint = 'count one view of each product a page showed';
-  end if;
-  select r.product_id, count(*) as views into dup from new_rows r group by r.product_id having count(*) > 1 limit 1;
-  if found then
-    raise exception 'product_views: a statement counts each product once (% views of %)', dup.views, dup.product_id
-      using errcode = '22023';
-  end if;
-  return null;
-end
-$$;
-
 -- Every minute: pending deltas and buffered views into their products.
 -- The deletes see only committed rows, and a concurrent fold waits for
 -- this one and then finds them gone, so nothing is counted twice.
@@ -1106,8 +1078,10 @@ create trigger count_review_votes_inserted after insert on public.product_review
 create trigger count_review_votes_deleted after delete on public.product_review_votes
   referencing old table as old_rows for each statement execute function private.count_review_votes();
 
+-- A client's statement counts what one page showed (browse_products'
+-- largest page is 100).
 create trigger limit_product_views after insert on public.product_views
-  referencing new table as new_rows for each statement execute function private.limit_product_views();
+  referencing new table as new_rows for each statement execute function private.limit_counted_batch('product_id', '100');
 create trigger check_product_like before insert on public.product_likes
   for each row execute function private.check_product_like();
 create trigger count_likes_inserted after insert on public.product_likes
@@ -1221,7 +1195,7 @@ alter publication supabase_realtime add table public.marketplace_products;
 revoke all on function private.check_product_options(jsonb), private.check_customisations(jsonb, jsonb),
   private.check_stored_images(text[], uuid[], text), private.product_next_statuses(public.product_status),
   private.prepare_product(), private.mirror_product_stock(), private.forget_product_counters(), private.count_likes(), private.count_reviews(),
-  private.count_review_votes(), private.limit_product_views(), private.fold_product_counters(),
+  private.count_review_votes(), private.fold_product_counters(),
   private.marketplace_contact(uuid, public.profiles), private.buy_product(uuid, integer, jsonb, text),
   private.my_purchases(timestamptz, uuid, integer),
   private.marketplace_order_cancelled(), private.prepare_review(), private.check_review_vote(),

@@ -14,9 +14,9 @@ insert into public.marketplace_products (id, workspace_id, title, category, pric
 
 -- Views: one request, one view of each product it showed.
 select is(tests.error_as('anon', format(:'views', '9e000000-0000-0000-0000-000000000001', 5000)),
-  '22023 product_views: at most 100 views a statement, not 5000', 'anon does not add 5,000 views in one request');
+  '22023 product_views: at most 100 rows a statement, not 5000', 'anon does not add 5,000 views in one request');
 select is(tests.error_as('acme_customer', format(:'views', '9e000000-0000-0000-0000-000000000001', 2)),
-  '22023 product_views: a statement counts each product once (2 views of 9e000000-0000-0000-0000-000000000001)',
+  '22023 product_views: a statement counts each product_id once (2 rows for 9e000000-0000-0000-0000-000000000001)',
   'nor a customer two');
 select is(tests.try_as('anon', $$ insert into public.product_views (product_id) values
                                    ('9e000000-0000-0000-0000-000000000001'), ('9e000000-0000-0000-0000-000000000002') $$),
@@ -24,7 +24,7 @@ select is(tests.try_as('anon', $$ insert into public.product_views (product_id) 
 select is(tests.error_as('anon', format($$ insert into public.product_views (product_id)
                                            select p.id from public.marketplace_products p cross join generate_series(1, 51)
                                             where p.workspace_id = %L and p.status = 'published' $$, :'ws')),
-  '22023 product_views: at most 100 views a statement, not 102', 'a page is at most 100 products, as browse_products gives');
+  '22023 product_views: at most 100 rows a statement, not 102', 'a page is at most 100 products, as browse_products gives');
 select is(tests.try_as('anon', $$ insert into public.product_views (product_id) values ('9e000000-0000-0000-0000-000000000003') $$),
   '42501', 'a draft is not viewed');
 

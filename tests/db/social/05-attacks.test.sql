@@ -3,7 +3,7 @@
 -- and what it may not write. The holes closed here each have a test that
 -- failed before the fix.
 begin;
-select plan(12);
+select plan(14);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
 insert into storage.objects (bucket_id, name) values ('media', :'ws' || '/uploads/dress.jpg');
@@ -54,6 +54,15 @@ select is(tests.try_as('x_customer', $$ update public.feed_comments set is_delet
 select is(tests.error_as('x_customer', format($$ insert into public.feed_likes (feed_id, user_id) values (%L, %L) $$,
                                               'f5000000-0000-0000-0000-000000000001', tests.get_supabase_uid('acme_owner'))),
   '42501 new row violates row-level security policy for table "feed_likes"', 'nobody likes in another''s name');
+
+-- Shares are counted one a row: one request does not add a thousand.
+select is(tests.error_as('x_customer', $$ insert into public.feed_shares (feed_id)
+                                          select 'f5000000-0000-0000-0000-000000000001'::uuid from generate_series(1, 1000) $$),
+  '22023 feed_shares: at most 100 rows a statement, not 1000', 'a thousand shares in one request are refused');
+select is(tests.error_as('x_customer', $$ insert into public.feed_shares (feed_id, shared_to) values
+                                          ('f5000000-0000-0000-0000-000000000001', 'internal'), ('f5000000-0000-0000-0000-000000000001', 'tiktok') $$),
+  '22023 feed_shares: a statement counts each feed_id once (2 rows for f5000000-0000-0000-0000-000000000001)',
+  'so is sharing one post twice in one statement');
 
 -- Reads: anon reaches no private post, not through a function either.
 select is(tests.try_as('anon', $$ select 1 from public.feed_comment_threads where feed_id = 'f5000000-0000-0000-0000-000000000002' $$),
