@@ -387,6 +387,44 @@ $$;
 comment on function private.guard_feed() is
   'BEFORE INSERT/UPDATE on feeds: writer role, media paths, tags, status transitions; sets published_at.';
 
+-- A follow names someone the follower may know of: a person or workspace
+-- with a public face (a listed card), or one they see already (a
+-- co-member, their own workspace, themselves). Anything else is "not
+-- found" exactly as an id that does not exist, so following is no oracle
+-- of who uses Threadline (the foreign keys, which run ahead of nothing
+-- else here, told the two apart). Security invoker: the look goes through
+-- the caller's RLS on the cards, profiles and workspaces, so it cannot
+-- say more than those do. Runs ahead of the insert policy, hence its own
+-- follower check first, worded as RLS words it.
+create function private.check_follow_target()
+returns trigger
+language plpgsql set search_path = ''
+as $$
+declare
+  uid uuid := (select auth.uid());
+begin
+  if uid is null then
+    return new;  -- the service and the database's own jobs
+  end if;
+  if new.follower_id is distinct from uid then
+    raise exception 'new row violates row-level security policy for table "follows"' using errcode = '42501';
+  end if;
+  if new.followed_user_id is not null
+     and not exists (select 1 from visitor.profile_cards c where c.id = new.followed_user_id)
+     and not exists (select 1 from public.profiles p where p.id = new.followed_user_id) then
+    raise exception 'person not found' using errcode = 'P0002';
+  end if;
+  if new.followed_workspace_id is not null
+     and not exists (select 1 from visitor.workspace_cards c where c.id = new.followed_workspace_id)
+     and not exists (select 1 from public.workspaces w where w.id = new.followed_workspace_id) then
+    raise exception 'workspace not found' using errcode = 'P0002';
+  end if;
+  return new;
+end
+$$;
+comment on function private.check_follow_target() is
+  'BEFORE INSERT on follows (clients): the target is one the follower may see (a public face, a co-member, their own workspace); anything else is not found, as an unknown id.';
+
 -- Reactions -----------------------------------------------------------------
 
 -- AFTER ... FOR EACH STATEMENT over the transition table `changed_rows`:
@@ -882,6 +920,8 @@ create trigger feeds_updated_at before update of caption, media_paths, thumbnail
   on public.feeds for each row execute function private.set_updated_at();
 create trigger feeds_audit after insert or update of caption, media_paths, thumbnail_path, tags, location, visibility, status
   or delete on public.feeds for each row execute function private.audit_change('feed');
+create trigger follows_target before insert on public.follows
+  for each row execute function private.check_follow_target();
 create trigger feed_comments_guard before insert or update on public.feed_comments
   for each row execute function private.guard_comment();
 create trigger feed_comments_reply_parent before insert on public.feed_comments
@@ -1056,7 +1096,8 @@ create policy feed_media_read on storage.objects for select to anon, authenticat
 
 revoke all on function private.followed_user_ids(), private.followed_workspace_ids(),
   private.check_feed_media_path(text, uuid, uuid, text), private.guard_feed(), private.count_reactions(),
-  private.count_comment_deletions(), private.guard_comment(), private.check_reply_parent(), private.notify_comment(), private.limit_counted_batch(),
+  private.count_comment_deletions(), private.guard_comment(), private.check_reply_parent(), private.notify_comment(),
+  private.limit_counted_batch(), private.check_follow_target(),
   visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid), private.fold_social_counters(),
   visitor.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
   private.list_cards(uuid[], uuid[]), private.list_post_authors(), private.list_commenters(),

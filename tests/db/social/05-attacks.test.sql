@@ -3,8 +3,9 @@
 -- and what it may not write. The holes closed here each have a test that
 -- failed before the fix.
 begin;
-select plan(14);
+select plan(20);
 select tests.create_workspace_with_roles('acme') as ws \gset
+select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
 insert into storage.objects (bucket_id, name) values ('media', :'ws' || '/uploads/dress.jpg');
 select tests.run_as('acme_member', format($$
@@ -54,6 +55,27 @@ select is(tests.try_as('x_customer', $$ update public.feed_comments set is_delet
 select is(tests.error_as('x_customer', format($$ insert into public.feed_likes (feed_id, user_id) values (%L, %L) $$,
                                               'f5000000-0000-0000-0000-000000000001', tests.get_supabase_uid('acme_owner'))),
   '42501 new row violates row-level security policy for table "feed_likes"', 'nobody likes in another''s name');
+
+-- Following is no oracle of who uses Threadline: a person or a workspace
+-- with no public face is "not found" to a stranger, as an id that does
+-- not exist (the foreign key used to tell them apart).
+\set follow_user 'insert into public.follows (followed_user_id) values (%L)'
+\set follow_ws 'insert into public.follows (followed_workspace_id) values (%L)'
+select is(tests.error_as('x_customer', format(:'follow_user', gen_random_uuid())), 'P0002 person not found',
+  'following an unknown person id: not found');
+select is(tests.error_as('x_customer', format(:'follow_user', tests.get_supabase_uid('beta_viewer'))), 'P0002 person not found',
+  'nor is someone with no public face told apart from it');
+select is(tests.error_as('x_customer', format(:'follow_ws', :'beta')), tests.error_as('x_customer', format(:'follow_ws', gen_random_uuid())),
+  'a workspace with no public face answers as an unknown one');
+select is(tests.error_as('x_customer', format(:'follow_ws', :'beta')), 'P0002 workspace not found', 'which is "not found"');
+select results_eq(format('select who, tests.try_as(who, %L) from unnest(array[''x_customer'', ''beta_owner'', ''beta_viewer'']) who',
+                         format(:'follow_ws', :'ws')),
+  $$ values ('x_customer', 'ok:1'), ('beta_owner', 'ok:1'), ('beta_viewer', 'ok:1') $$,
+  'a workspace with a public post is followed by anyone signed in');
+select results_eq(format('select who, tests.try_as(who, %L) from unnest(array[''beta_owner'', ''beta_member'']) who',
+                         format(:'follow_user', tests.get_supabase_uid('beta_viewer'))),
+  $$ values ('beta_owner', 'ok:1'), ('beta_member', 'ok:1') $$,
+  'a person without a public face is followed by those who know them (co-members)');
 
 -- Shares are counted one a row: one request does not add a thousand.
 select is(tests.error_as('x_customer', $$ insert into public.feed_shares (feed_id)
