@@ -285,8 +285,10 @@ comment on function private.followed_workspace_ids() is 'Workspaces the caller f
 
 -- A media path a post may name: an object of the media bucket in the
 -- folder of the post's workspace, or for a personal post of a workspace
--- where the author is a member (a member may read it already, so posting
--- it tells nobody anything new). Said as for outbound media.
+-- where the author is a member or above: one who may publish as the
+-- workspace anyway. A viewer reads the workspace's files but does not
+-- publish them (a public post makes them anon's). Said as for outbound
+-- media.
 create function private.check_feed_media_path(p_path text, p_workspace uuid, p_author uuid, p_column text)
 returns void
 language plpgsql stable security definer set search_path = ''
@@ -305,7 +307,7 @@ begin
   end if;
   if p_workspace is null and not exists (select 1 from public.workspace_members m
                                           where m.workspace_id = folder and m.user_id = p_author
-                                            and m.status = 'active') then
+                                            and m.status = 'active' and m.role >= 'member') then
     raise exception '% of a personal post must be in the folder of one of your workspaces', p_column
       using errcode = '22023';
   end if;

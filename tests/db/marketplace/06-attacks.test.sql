@@ -3,8 +3,9 @@
 -- may not write, drafts it may not learn of, and views it may not inflate
 -- by the thousand in one request.
 begin;
-select plan(12);
+select plan(14);
 select tests.create_workspace_with_roles('acme') as ws \gset
+select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('acme_customer', null, null, '{"account_type":"customer"}'::jsonb);
 insert into public.marketplace_products (id, workspace_id, title, category, price, status) values
   ('9e000000-0000-0000-0000-000000000001', :'ws', 'Ankara dress', 'dresses', 100, 'published'),
@@ -40,6 +41,18 @@ select is(tests.error_as('acme_customer', $$ update public.product_reviews set r
   '23514 new row for relation "product_reviews" violates check constraint "product_reviews_rating_check"', 'an edit keeps 1 to 5 stars');
 select is(tests.error_as('acme_customer', $$ update public.product_reviews set verified_purchase = true $$),
   '42501 permission denied for table product_reviews', 'and does not make the review a verified purchase');
+
+-- A viewer of one workspace reviewing another's product does not publish
+-- the files of the workspace it only reads.
+insert into public.marketplace_products (id, workspace_id, title, category, price, status) values
+  ('9e000000-0000-0000-0000-0000000000b1', :'beta', 'Beta bag', 'bags', 40, 'published');
+insert into storage.objects (bucket_id, name) values ('media', :'ws' || '/invoices/INV-0001.pdf'), ('media', :'ws' || '/uploads/bag.jpg');
+\set photo_review 'insert into public.product_reviews (product_id, rating, images) values (''9e000000-0000-0000-0000-0000000000b1'', 4, array[%L])'
+select matches(tests.error_as('acme_viewer', format(:'photo_review', :'ws' || '/invoices/INV-0001.pdf')),
+  format('^22023 images: %s/invoices/INV-0001\.pdf is not a file in ', :'ws'),
+  'a viewer''s review does not make its workspace''s files public');
+select is(tests.try_as('acme_member', format(:'photo_review', :'ws' || '/uploads/bag.jpg')), 'ok:1',
+  '(a member''s review carries their workspace''s photo)');
 
 -- Drafts stay unknown, whatever path is tried.
 select is(tests.error_as('acme_customer', $$ insert into public.product_likes (product_id) values ('9e000000-0000-0000-0000-000000000003') $$),

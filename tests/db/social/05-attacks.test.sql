@@ -3,7 +3,7 @@
 -- and what it may not write. The holes closed here each have a test that
 -- failed before the fix.
 begin;
-select plan(20);
+select plan(22);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
@@ -76,6 +76,17 @@ select results_eq(format('select who, tests.try_as(who, %L) from unnest(array[''
                          format(:'follow_user', tests.get_supabase_uid('beta_viewer'))),
   $$ values ('beta_owner', 'ok:1'), ('beta_member', 'ok:1') $$,
   'a person without a public face is followed by those who know them (co-members)');
+
+-- A viewer reads the workspace's files but does not publish them: not as
+-- the media of a personal post (public, files and all, to anon).
+insert into storage.objects (bucket_id, name) values ('media', :'ws' || '/invoices/INV-0001.pdf');
+select is(tests.error_as('acme_viewer', format($$ insert into public.feeds (feed_type, media_paths, visibility, status)
+                                                  values ('image', array[%L], 'public', 'published') $$, :'ws' || '/invoices/INV-0001.pdf')),
+  '22023 media_paths of a personal post must be in the folder of one of your workspaces',
+  'a viewer does not publish the workspace''s files in a personal post');
+select is(tests.try_as('acme_member', format($$ insert into public.feeds (feed_type, media_paths, visibility, status)
+                                                values ('image', array[%L], 'public', 'published') $$, :'ws' || '/uploads/dress.jpg')),
+  'ok:1', '(a member, who may publish as the workspace, may)');
 
 -- Shares are counted one a row: one request does not add a thousand.
 select is(tests.error_as('x_customer', $$ insert into public.feed_shares (feed_id)
