@@ -285,8 +285,10 @@ comment on function private.followed_workspace_ids() is 'Workspaces the caller f
 
 -- A media path a post may name: an object of the media bucket in the
 -- folder of the post's workspace, or for a personal post of a workspace
--- where the author is a member (a member may read it already, so posting
--- it tells nobody anything new). Said as for outbound media.
+-- where the author is a member or above: one who may publish as the
+-- workspace anyway. A viewer reads the workspace's files but does not
+-- publish them (a public post makes them anon's). Said as for outbound
+-- media.
 create function private.check_feed_media_path(p_path text, p_workspace uuid, p_author uuid, p_column text)
 returns void
 language plpgsql stable security definer set search_path = ''
@@ -305,7 +307,7 @@ begin
   end if;
   if p_workspace is null and not exists (select 1 from public.workspace_members m
                                           where m.workspace_id = folder and m.user_id = p_author
-                                            and m.status = 'active') then
+                                            and m.status = 'active' and m.role >= 'member') then
     raise exception '% of a personal post must be in the folder of one of your workspaces', p_column
       using errcode = '22023';
   end if;
@@ -387,6 +389,44 @@ $$;
 comment on function private.guard_feed() is
   'BEFORE INSERT/UPDATE on feeds: writer role, media paths, tags, status transitions; sets published_at.';
 
+-- A follow names someone the follower may know of: a person or workspace
+-- with a public face (a listed card), or one they see already (a
+-- co-member, their own workspace, themselves). Anything else is "not
+-- found" exactly as an id that does not exist, so following is no oracle
+-- of who uses Threadline (the foreign keys, which run ahead of nothing
+-- else here, told the two apart). Security invoker: the look goes through
+-- the caller's RLS on the cards, profiles and workspaces, so it cannot
+-- say more than those do. Runs ahead of the insert policy, hence its own
+-- follower check first, worded as RLS words it.
+create function private.check_follow_target()
+returns trigger
+language plpgsql set search_path = ''
+as $$
+declare
+  uid uuid := (select auth.uid());
+begin
+  if uid is null then
+    return new;  -- the service and the database's own jobs
+  end if;
+  if new.follower_id is distinct from uid then
+    raise exception 'new row violates row-level security policy for table "follows"' using errcode = '42501';
+  end if;
+  if new.followed_user_id is not null
+     and not exists (select 1 from visitor.profile_cards c where c.id = new.followed_user_id)
+     and not exists (select 1 from public.profiles p where p.id = new.followed_user_id) then
+    raise exception 'person not found' using errcode = 'P0002';
+  end if;
+  if new.followed_workspace_id is not null
+     and not exists (select 1 from visitor.workspace_cards c where c.id = new.followed_workspace_id)
+     and not exists (select 1 from public.workspaces w where w.id = new.followed_workspace_id) then
+    raise exception 'workspace not found' using errcode = 'P0002';
+  end if;
+  return new;
+end
+$$;
+comment on function private.check_follow_target() is
+  'BEFORE INSERT on follows (clients): the target is one the follower may see (a public face, a co-member, their own workspace); anything else is not found, as an unknown id.';
+
 -- Reactions -----------------------------------------------------------------
 
 -- AFTER ... FOR EACH STATEMENT over the transition table `changed_rows`:
@@ -424,6 +464,39 @@ $$;
 comment on function private.count_reactions() is
   'Statement-level AFTER INSERT/DELETE trigger of the reaction tables: one counter delta per post (comment) per statement, in the counter its argument names.';
 
+-- A client's statement adds a counted row (a share, a view) once per
+-- target: AFTER INSERT ... FOR EACH STATEMENT over `new_rows`, the target
+-- column and the most rows a statement may hold as arguments. One request
+-- then cannot add thousands to a counter (bulk inserts are a single
+-- PostgREST call). The service and the database's own jobs are not held.
+create function private.limit_counted_batch()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+declare
+  col text := tg_argv[0];
+  at_most integer := tg_argv[1]::integer;
+  n bigint;
+  dup record;
+begin
+  if not private.is_client() then
+    return null;
+  end if;
+  select count(*) into n from new_rows;
+  if n > at_most then
+    raise exception '%: at most % rows a statement, not %', tg_table_name, at_most, n using errcode = '22023';
+  end if;
+  select to_jsonb(r) ->> col as target, count(*) as n into dup from new_rows r group by 1 having count(*) > 1 limit 1;
+  if found then
+    raise exception '%: a statement counts each % once (% rows for %)', tg_table_name, col, dup.n, dup.target
+      using errcode = '22023';
+  end if;
+  return null;
+end
+$$;
+comment on function private.limit_counted_batch() is
+  'Statement-level AFTER INSERT trigger: a client statement names each target (argument 1) once and holds at most argument 2 rows.';
+
 -- A soft delete takes the comment out of its post's count.
 create function private.count_comment_deletions()
 returns trigger
@@ -452,10 +525,6 @@ begin
     if private.is_client() and new.user_id is distinct from (select auth.uid()) then
       raise exception 'new row violates row-level security policy for table "feed_comments"' using errcode = '42501';
     end if;
-    if new.parent_comment_id is not null
-       and exists (select 1 from public.feed_comments c where c.id = new.parent_comment_id and c.is_deleted) then
-      raise exception 'comment % is deleted; it takes no replies', new.parent_comment_id using errcode = '55000';
-    end if;
     new.is_edited := false;
     new.is_deleted := false;
     new.deleted_at := null;
@@ -477,7 +546,26 @@ begin
   return new;
 end
 $$;
-comment on function private.guard_comment() is 'BEFORE INSERT/UPDATE on feed_comments: replies to live comments, is_edited, soft delete.';
+comment on function private.guard_comment() is 'BEFORE INSERT/UPDATE on feed_comments: author, is_edited, soft delete.';
+
+-- A reply goes to a live comment. Security invoker, unlike the guard: it
+-- runs ahead of the insert policy, so it looks at the parent through the
+-- caller's RLS. A comment the caller cannot see is then unknown rather
+-- than "deleted", and the insert meets RLS (or the same-post foreign key)
+-- exactly as for an id that does not exist.
+create function private.check_reply_parent()
+returns trigger
+language plpgsql set search_path = ''
+as $$
+begin
+  if exists (select 1 from public.feed_comments c where c.id = new.parent_comment_id and c.is_deleted) then
+    raise exception 'comment % is deleted; it takes no replies', new.parent_comment_id using errcode = '55000';
+  end if;
+  return new;
+end
+$$;
+comment on function private.check_reply_parent() is
+  'BEFORE INSERT on feed_comments (replies): the parent is not deleted, as far as the caller can see it.';
 
 -- The post's author (not the one acting) hears of each comment; likes are
 -- told in batches by the fold.
@@ -834,8 +922,12 @@ create trigger feeds_updated_at before update of caption, media_paths, thumbnail
   on public.feeds for each row execute function private.set_updated_at();
 create trigger feeds_audit after insert or update of caption, media_paths, thumbnail_path, tags, location, visibility, status
   or delete on public.feeds for each row execute function private.audit_change('feed');
+create trigger follows_target before insert on public.follows
+  for each row execute function private.check_follow_target();
 create trigger feed_comments_guard before insert or update on public.feed_comments
   for each row execute function private.guard_comment();
+create trigger feed_comments_reply_parent before insert on public.feed_comments
+  for each row when (new.parent_comment_id is not null) execute function private.check_reply_parent();
 create trigger feed_comments_updated_at before update of content, is_deleted on public.feed_comments
   for each row execute function private.set_updated_at();
 
@@ -843,6 +935,8 @@ create trigger feed_likes_count_insert after insert on public.feed_likes
   referencing new table as changed_rows for each statement execute function private.count_reactions('likes');
 create trigger feed_likes_count_delete after delete on public.feed_likes
   referencing old table as changed_rows for each statement execute function private.count_reactions('likes');
+create trigger feed_shares_limit after insert on public.feed_shares
+  referencing new table as new_rows for each statement execute function private.limit_counted_batch('feed_id', '100');
 create trigger feed_shares_count_insert after insert on public.feed_shares
   referencing new table as changed_rows for each statement execute function private.count_reactions('shares');
 create trigger feed_shares_count_delete after delete on public.feed_shares
@@ -1004,7 +1098,8 @@ create policy feed_media_read on storage.objects for select to anon, authenticat
 
 revoke all on function private.followed_user_ids(), private.followed_workspace_ids(),
   private.check_feed_media_path(text, uuid, uuid, text), private.guard_feed(), private.count_reactions(),
-  private.count_comment_deletions(), private.guard_comment(), private.notify_comment(),
+  private.count_comment_deletions(), private.guard_comment(), private.check_reply_parent(), private.notify_comment(),
+  private.limit_counted_batch(), private.check_follow_target(),
   visitor.pending_feed_counts(uuid), visitor.pending_comment_likes(uuid), private.fold_social_counters(),
   visitor.buffer_feed_views(uuid[]), private.sync_profile_card(), private.sync_workspace_card(),
   private.list_cards(uuid[], uuid[]), private.list_post_authors(), private.list_commenters(),

@@ -363,6 +363,25 @@ as $$ select private.cross_post(feed_id, connection_id, scheduled_for) $$;
 comment on function public.cross_post(uuid, uuid, timestamptz) is
   'Publishes a published post to a connected Instagram or TikTok account, now or at scheduled_for. The post must be the connection''s owner''s (a workspace''s post to its connections, a personal post to its author''s); members use workspace connections. Returns the feed_cross_posts id; follow its status.';
 
+-- A post taken back from Threadline (deleted, archived, or anything but
+-- published) takes back what has not gone out yet: its pending and
+-- scheduled cross-posts fail, so the social function never publishes on
+-- Instagram or TikTok what Threadline no longer shows. One being posted
+-- at this moment (leased) may still land; publishing again does not
+-- revive them (cross_post again).
+create function private.withdraw_cross_posts()
+returns trigger
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  update public.feed_cross_posts x
+     set status = 'failed', error_message = format('the post was %s before it went out', new.status),
+         error_code = null, claimed_until = null
+   where x.feed_id = new.id and x.status in ('pending', 'scheduled');
+  return null;
+end
+$$;
+
 -- Service only: due cross-posts, leased to one worker; with what the
 -- platform call needs (tokens included: this never reaches a client).
 create function private.claim_cross_posts(p_worker text, p_limit integer, p_lease_seconds integer)
@@ -659,7 +678,7 @@ revoke execute on function
   private.record_cross_post(uuid, text, jsonb), private.claim_cross_post_metrics(text, integer, integer),
   private.record_cross_post_metrics(uuid, text, jsonb), private.social_refresh_due(),
   private.claim_social_refreshes(text, integer, integer), private.deactivate_social_connection(uuid, text),
-  private.record_social_refresh(uuid, jsonb), private.sweep_social()
+  private.record_social_refresh(uuid, jsonb), private.sweep_social(), private.withdraw_cross_posts()
   from public;
 grant execute on function
   private.connect_social_account(public.social_platform, text, text, text, integer, integer, uuid, text, text, text[]),
@@ -689,6 +708,9 @@ create trigger set_updated_at before update on public.feed_cross_posts
   for each row execute function private.set_updated_at();
 create trigger drop_social_tokens after delete on public.social_media_connections
   for each row execute function private.drop_social_tokens();
+create trigger withdraw_cross_posts after update of status on public.feeds
+  for each row when (old.status = 'published' and new.status <> 'published')
+  execute function private.withdraw_cross_posts();
 create trigger audit after insert or update of user_id, username, account_type, permissions, is_active, inactive_reason,
   connected_at or delete on public.social_media_connections
   for each row execute function private.audit_change('social');

@@ -132,7 +132,7 @@ comment on column public.product_reviews.product_id is 'The product reviewed (pu
 comment on column public.product_reviews.user_id is 'Who wrote it (the signed-in user).';
 comment on column public.product_reviews.rating is '1 to 5 stars.';
 comment on column public.product_reviews.review_text is 'What they say, up to 4,000 characters.';
-comment on column public.product_reviews.images is 'Up to 5 photos: files the reviewer uploaded to the media bucket under one of their own workspaces (<workspace id>/uploads/...); public with the review.';
+comment on column public.product_reviews.images is 'Up to 5 photos: files the reviewer uploaded to the media bucket under one of their own workspaces where they are a member or above (<workspace id>/uploads/...); public with the review.';
 comment on column public.product_reviews.verified_purchase is 'Set by the database: the reviewer bought the product on the marketplace.';
 comment on column public.product_reviews.helpful_count is 'Helpful votes (product_review_votes), kept by the database.';
 
@@ -975,8 +975,11 @@ begin
     new.updated_at := now();
   end if;
   if tg_op = 'INSERT' or new.images is distinct from old.images then
+    -- Their own uploads: a workspace where they are a member or above (a
+    -- viewer reads its files, and does not make them public).
     perform private.check_stored_images(new.images, array(select m.workspace_id from public.workspace_members m
-                                                         where m.user_id = new.user_id and m.status = 'active'),
+                                                         where m.user_id = new.user_id and m.status = 'active'
+                                                           and m.role >= 'member'),
                                         'images');
   end if;
   return new;
@@ -1078,6 +1081,10 @@ create trigger count_review_votes_inserted after insert on public.product_review
 create trigger count_review_votes_deleted after delete on public.product_review_votes
   referencing old table as old_rows for each statement execute function private.count_review_votes();
 
+-- A client's statement counts what one page showed (browse_products'
+-- largest page is 100).
+create trigger limit_product_views after insert on public.product_views
+  referencing new table as new_rows for each statement execute function private.limit_counted_batch('product_id', '100');
 create trigger check_product_like before insert on public.product_likes
   for each row execute function private.check_product_like();
 create trigger count_likes_inserted after insert on public.product_likes

@@ -8,6 +8,9 @@ select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 select tests.create_supabase_user('x_customer', null, null, '{"account_type":"customer"}'::jsonb) as customer \gset
 select tests.create_supabase_user('x_follower') as follower \gset
+-- The customer has a public face (as after a comment): strangers may follow
+-- only people who have one (05-attacks).
+update visitor.profile_cards set listed = true where id = :'customer';
 insert into storage.objects (bucket_id, name) values ('media', :'ws' || '/uploads/dress.jpg');
 select tests.run_as('acme_member', format($$
   insert into public.feeds (id, workspace_id, feed_type, caption, media_paths, visibility, status) values
