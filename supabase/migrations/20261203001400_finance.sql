@@ -62,7 +62,9 @@ create table public.invoices (
   currency text not null default 'XXX' check (currency ~ '^[A-Z]{3}$'),
   items jsonb not null default '[]'::jsonb check (jsonb_typeof(items) = 'array'),
   subtotal numeric(12, 2) not null default 0,
-  discount numeric(12, 2) not null default 0 check (discount >= 0),
+  -- Amounts clients write refuse 'NaN' (numeric takes it and it compares
+  -- above every number, see inventory_items' prices).
+  discount numeric(12, 2) not null default 0 check (discount >= 0 and discount <> 'NaN'),
   tax_rate numeric(5, 2) check (tax_rate is not null and tax_rate between 0 and 100),
   tax numeric(12, 2) not null default 0,
   total_amount numeric(12, 2) not null default 0,
@@ -132,7 +134,7 @@ create table public.transactions (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   transaction_type public.transaction_type not null,
   category text not null check (char_length(category) between 1 and 100),
-  amount numeric(12, 2) not null check (amount <> 0),
+  amount numeric(12, 2) not null check (amount <> 0 and amount <> 'NaN'),
   -- '' on the way in means the workspace's currency.
   currency text not null default '' check (currency ~ '^[A-Z]{3}$'),
   description text check (char_length(description) <= 1000),
@@ -165,7 +167,7 @@ create table public.auto_splits (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   name text not null check (char_length(name) between 1 and 100),
   split_type public.split_type not null,
-  value numeric(12, 2) not null check (value > 0),
+  value numeric(12, 2) not null check (value > 0 and value <> 'NaN'),
   category text not null check (char_length(category) between 1 and 100),
   is_active boolean not null default true,
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
@@ -204,7 +206,7 @@ create table public.financial_goals (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   title text not null check (char_length(title) between 1 and 200),
   goal_type public.goal_period not null default 'monthly',
-  target_amount numeric(12, 2) not null check (target_amount > 0),
+  target_amount numeric(12, 2) not null check (target_amount > 0 and target_amount <> 'NaN'),
   current_amount numeric(12, 2) not null default 0,
   category text not null check (char_length(category) between 1 and 100),
   currency text not null default '' check (currency ~ '^[A-Z]{3}$'),
@@ -332,6 +334,16 @@ begin
   end if;
   if private.is_client() then
     new.created_by := (select auth.uid());
+  end if;
+  -- metadata.kind says an entry came from a payment, a refund or the
+  -- ledger's own adjustment, and split_error leaves an income unsplit: the
+  -- database's to write (record_money under threadline.ledger, the mirror),
+  -- never a client's entry.
+  if private.is_client() and new.metadata ?| array['kind', 'split_error']
+     and current_setting('threadline.ledger', true) is distinct from 'on'
+     and current_setting('threadline.order_mirror', true) is distinct from 'on' then
+    raise exception 'metadata keys kind and split_error are written by the database' using errcode = '42501',
+      hint = 'payments and refunds go through record_payment and record_refund; every income is split by the auto_splits';
   end if;
   new.created_at := now();
   perform private.lock_ledger(new.workspace_id, false);
@@ -575,7 +587,7 @@ begin
     end if;
     q := coalesce((line ->> 'quantity')::numeric, 1);
     p := (line ->> 'unit_price')::numeric;
-    if q <= 0 or p is null or p < 0 then
+    if q <= 0 or p is null or p < 0 or q = 'NaN' or p = 'NaN' then
       raise exception 'invoice line "%" needs a positive quantity and a unit_price of 0 or more', line ->> 'name'
         using errcode = '22023';
     end if;
@@ -583,6 +595,11 @@ begin
                                          'total', round(q * round(p, 2), 2));
   end loop;
   inv.items := lines;
+  -- Said plainly, not as numeric(12,2)'s "numeric field overflow".
+  if (select sum((e ->> 'total')::numeric) from jsonb_array_elements(lines) e) > 9999999999.99 then
+    raise exception 'the invoice lines add up to %, more than an amount can be (9999999999.99)',
+      (select sum((e ->> 'total')::numeric) from jsonb_array_elements(lines) e) using errcode = '22003';
+  end if;
   inv.subtotal := coalesce((select sum((e ->> 'total')::numeric) from jsonb_array_elements(lines) e), 0);
   if inv.discount > inv.subtotal then
     raise exception 'the discount % is more than the subtotal %', inv.discount, inv.subtotal using errcode = '23514';
@@ -1005,7 +1022,7 @@ begin
   if (p_order is null) = (p_invoice is null) then
     raise exception 'a % is on an order or an invoice: give order_id or invoice_id (one of them)', word using errcode = '22023';
   end if;
-  if amount is null or amount <= 0 or amount <> round(amount, 2) then
+  if amount is null or amount <= 0 or amount = 'NaN' or amount <> round(amount, 2) then
     raise exception 'a % amount is positive, in cents at most (got %)', word, amount using errcode = '22023';
   end if;
   -- Who may, before anything is locked: an outsider's call neither waits
