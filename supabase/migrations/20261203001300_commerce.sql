@@ -557,6 +557,10 @@ begin
       coalesce(new.order_number, '(new)') using errcode = '23514', hint = 'add the items first';
   end if;
   new.tax := round((new.subtotal - new.discount) * new.tax_rate / 100, 2);
+  if new.subtotal - new.discount + new.tax > 9999999999.99 then
+    raise exception 'order % would total % with its tax, more than an amount can be (9999999999.99)',
+      coalesce(new.order_number, '(new)'), new.subtotal - new.discount + new.tax using errcode = '22003';
+  end if;
   new.total_amount := new.subtotal - new.discount + new.tax;
   if new.amount_paid > new.total_amount then
     raise exception 'order % would be overpaid: % paid, total %', coalesce(new.order_number, '(new)'), new.amount_paid,
@@ -694,11 +698,26 @@ $$;
 
 create function private.add_to_subtotals(changes private.amount_change[])
 returns void
-language sql security definer set search_path = ''
+language plpgsql security definer set search_path = ''
 as $$
+declare
+  over record;
+begin
+  -- Said plainly, not as numeric(12,2)'s "numeric field overflow" (the
+  -- items' orders are locked: prepare_order_item).
+  select o.order_number, o.subtotal + d.delta as subtotal into over
+    from public.orders o
+    join (select c.id, sum(c.amount) as delta from unnest(changes) c group by c.id) d on d.id = o.id
+   where o.subtotal + d.delta > 9999999999.99
+   limit 1;
+  if found then
+    raise exception 'the items of order % would add up to %, more than an amount can be (9999999999.99)', over.order_number,
+      over.subtotal using errcode = '22003';
+  end if;
   update public.orders o set subtotal = o.subtotal + d.delta
     from (select c.id, sum(c.amount) as delta from unnest(changes) c group by c.id) d
-   where o.id = d.id and d.delta <> 0
+   where o.id = d.id and d.delta <> 0;
+end
 $$;
 
 -- Stock follows the status: in-progress takes the items out (one

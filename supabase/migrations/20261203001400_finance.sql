@@ -605,6 +605,10 @@ begin
     raise exception 'the discount % is more than the subtotal %', inv.discount, inv.subtotal using errcode = '23514';
   end if;
   inv.tax := round((inv.subtotal - inv.discount) * inv.tax_rate / 100, 2);
+  if inv.subtotal - inv.discount + inv.tax > 9999999999.99 then
+    raise exception 'the invoice would total % with its tax, more than an amount can be (9999999999.99)',
+      inv.subtotal - inv.discount + inv.tax using errcode = '22003';
+  end if;
   inv.total_amount := inv.subtotal - inv.discount + inv.tax;
   return inv;
 end

@@ -5,7 +5,7 @@
 -- an order past pending unlinked from its stock, and totals too large for
 -- numeric(12,2) said plainly.
 begin;
-select plan(16);
+select plan(18);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 insert into public.inventory_items (id, workspace_id, name, sku, current_stock, selling_price) values
@@ -68,6 +68,13 @@ select is(tests.error_as('acme_member', $$insert into public.order_items (order_
   'a line larger than an amount holds is said plainly');
 select is((select (subtotal, total_amount)::text from public.orders where id = '0d000000-0000-0000-0000-000000000002'), '(0.00,0.00)',
   'and the order is untouched');
+insert into public.order_items (order_id, item_name, quantity, unit_price) values ('0d000000-0000-0000-0000-000000000002', 'Gold', 1, 6000000000);
+select is(tests.error_as('acme_member', $$insert into public.order_items (order_id, item_name, quantity, unit_price) values ('0d000000-0000-0000-0000-000000000002', 'More gold', 1, 6000000000)$$),
+  '22003 the items of order ORD-00002 would add up to 12000000000.00, more than an amount can be (9999999999.99)',
+  'so are items adding up to more');
+select is(tests.error_as('acme_member', $$update public.orders set tax_rate = 70 where id = '0d000000-0000-0000-0000-000000000002'$$),
+  '22003 order ORD-00002 would total 10200000000.00 with its tax, more than an amount can be (9999999999.99)',
+  'and a tax taking the total over');
 
 select * from finish();
 rollback;

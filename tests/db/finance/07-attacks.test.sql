@@ -5,7 +5,7 @@
 -- payment or left unsplit through the database's metadata keys, and totals
 -- too large for numeric(12,2) said plainly.
 begin;
-select plan(13);
+select plan(14);
 select tests.create_workspace_with_roles('acme') as ws \gset
 insert into public.auto_splits (workspace_id, name, split_type, value, category) values (:'ws', 'Tax', 'percentage', 10, 'tax');
 insert into public.financial_goals (id, workspace_id, title, target_amount, category) values ('60000000-0000-0000-0000-000000000001', :'ws', 'Rent', 1000, 'rent');
@@ -49,6 +49,9 @@ select is(tests.error_as('acme_member', format(:'invoice', :'ws', '[{"name": "Bo
   'lines larger than an amount holds are said plainly');
 select is(tests.error_as('acme_member', format(:'invoice', :'ws', '[{"name": "Bolts", "unit_price": 9999999999.99}]')),
   'ok:1', 'the largest amount is taken');
+select is(tests.error_as('acme_member', format($$insert into public.invoices (workspace_id, bills_to, items, tax_rate) values (%L, 'Walk-in', '[{"name": "Bolts", "unit_price": 9000000000}]', 20)$$, :'ws')),
+  '22003 the invoice would total 10800000000.00 with its tax, more than an amount can be (9999999999.99)',
+  'and a tax taking the total over is said plainly too');
 
 select * from finish();
 rollback;
