@@ -107,7 +107,7 @@ comment on column public.invoices.recipient_email is 'The client''s email (the o
 comment on column public.invoices.title is 'What it is for (Order <number> for one made from an order, unless given).';
 comment on column public.invoices.description is 'Free text shown on the invoice.';
 comment on column public.invoices.currency is 'ISO 4217: the order''s currency, or the workspace''s for an invoice by hand. Payments must be in it.';
-comment on column public.invoices.items is 'Lines: [{"name", "quantity", "unit_price", "total"}]; copied from the order''s items, or given by hand (total is computed).';
+comment on column public.invoices.items is 'Lines: [{"name", "quantity", "unit_price", "total"}], at most 500, names of 1 to 200 characters; copied from the order''s items, or given by hand (total is computed).';
 comment on column public.invoices.subtotal is 'Sum of the lines'' totals, kept by the database.';
 comment on column public.invoices.discount is 'An amount off the subtotal (at most the subtotal); the order''s when made from one.';
 comment on column public.invoices.tax_rate is 'Tax in percent of subtotal - discount: the order''s, or the workspace''s default_tax_rate.';
@@ -576,14 +576,26 @@ language plpgsql stable set search_path = ''
 as $$
 declare
   line jsonb;
-  lines jsonb := '[]'::jsonb;
+  -- An array appended in place, where a jsonb array is copied whole at each
+  -- line (5,000 lines took 8 s).
+  lines jsonb[] := '{}';
   q numeric;
   p numeric;
+  subtotal numeric := 0;
 begin
+  -- Bounded: a draft is totalled at each edit and the invoices function
+  -- renders every issued one.
+  if jsonb_array_length(inv.items) > 500 then
+    raise exception 'an invoice has at most 500 lines, not %', jsonb_array_length(inv.items) using errcode = '22023';
+  end if;
   for line in select e from jsonb_array_elements(inv.items) e loop
     if jsonb_typeof(line) <> 'object' or coalesce(btrim(line ->> 'name'), '') = '' then
       raise exception 'each invoice line needs a name' using errcode = '22023',
         hint = '[{"name": "...", "quantity": 1, "unit_price": 10.00}]';
+    end if;
+    if char_length(line ->> 'name') > 200 then
+      raise exception 'invoice line "%..." has a name of % characters; at most 200', left(line ->> 'name', 40),
+        char_length(line ->> 'name') using errcode = '22023';
     end if;
     q := coalesce((line ->> 'quantity')::numeric, 1);
     p := (line ->> 'unit_price')::numeric;
@@ -593,14 +605,15 @@ begin
     end if;
     lines := lines || jsonb_build_object('name', line ->> 'name', 'quantity', q, 'unit_price', round(p, 2),
                                          'total', round(q * round(p, 2), 2));
+    subtotal := subtotal + round(q * round(p, 2), 2);
   end loop;
-  inv.items := lines;
+  inv.items := to_jsonb(lines);
   -- Said plainly, not as numeric(12,2)'s "numeric field overflow".
-  if (select sum((e ->> 'total')::numeric) from jsonb_array_elements(lines) e) > 9999999999.99 then
-    raise exception 'the invoice lines add up to %, more than an amount can be (9999999999.99)',
-      (select sum((e ->> 'total')::numeric) from jsonb_array_elements(lines) e) using errcode = '22003';
+  if subtotal > 9999999999.99 then
+    raise exception 'the invoice lines add up to %, more than an amount can be (9999999999.99)', subtotal
+      using errcode = '22003';
   end if;
-  inv.subtotal := coalesce((select sum((e ->> 'total')::numeric) from jsonb_array_elements(lines) e), 0);
+  inv.subtotal := subtotal;
   if inv.discount > inv.subtotal then
     raise exception 'the discount % is more than the subtotal %', inv.discount, inv.subtotal using errcode = '23514';
   end if;
