@@ -143,7 +143,8 @@ create table public.transactions (
   contact_id uuid references public.contacts (id) on delete set null,
   payment_method text check (char_length(payment_method) <= 50),
   date timestamptz not null default now(),
-  metadata jsonb not null default '{}'::jsonb check (jsonb_typeof(metadata) = 'object'),
+  metadata jsonb not null default '{}'::jsonb
+    check (jsonb_typeof(metadata) = 'object' and octet_length(metadata::text) <= 16384),
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   unique (id, workspace_id)
@@ -159,7 +160,7 @@ comment on column public.transactions.invoice_id is 'The invoice a payment or re
 comment on column public.transactions.contact_id is 'The client who paid (or was refunded).';
 comment on column public.transactions.payment_method is 'How: cash, card, transfer, pix ... free text; agent for a mirrored agent order''s payment.';
 comment on column public.transactions.date is 'When the money moved; reports and goals go by it (UTC months and years).';
-comment on column public.transactions.metadata is 'A JSON object: what the entry came from (payment, refund, ledger_adjustment) and, for an income whose split was not applied, why.';
+comment on column public.transactions.metadata is 'A JSON object of at most 16 KB: what the entry came from (kind: payment, refund, ledger_adjustment) and, for an income whose split was not applied, why (split_error); those two keys are the database''s, the rest a member''s.';
 comment on column public.transactions.created_by is 'Who recorded it (null for the system).';
 
 create table public.auto_splits (

@@ -5,7 +5,7 @@
 -- payment or left unsplit through the database's metadata keys, and totals
 -- too large for numeric(12,2) said plainly.
 begin;
-select plan(17);
+select plan(18);
 select tests.create_workspace_with_roles('acme') as ws \gset
 insert into public.auto_splits (workspace_id, name, split_type, value, category) values (:'ws', 'Tax', 'percentage', 10, 'tax');
 insert into public.financial_goals (id, workspace_id, title, target_amount, category) values ('60000000-0000-0000-0000-000000000001', :'ws', 'Rent', 1000, 'rent');
@@ -35,6 +35,8 @@ select is(tests.error_as('acme_member', format(:'entry', :'ws', 'income', 'sales
   '42501 metadata keys kind and split_error are written by the database', 'a member''s income is split like any other');
 select is(tests.error_as('acme_member', format(:'entry', :'ws', 'income', 'sales', 100, '{"kind": "payment"}')),
   '42501 metadata keys kind and split_error are written by the database', 'and is not dressed as a payment');
+select is(tests.error_as('acme_member', format(:'entry', :'ws', 'expense', 'rent', 10, jsonb_build_object('note', repeat('x', 20000)))),
+  '23514 new row for relation "transactions" violates check constraint "transactions_metadata_check"', 'and its metadata is bounded, as a timeline entry''s is');
 select tests.run_as('acme_member', format(:'entry', :'ws', 'income', 'other', 100, '{"source": "market stall"}'));
 select is((select array_agg((a.category, a.amount)::text) from public.transaction_allocations a
              join public.transactions t on t.id = a.transaction_id where t.metadata ->> 'source' = 'market stall'),
