@@ -296,7 +296,7 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   item public.inventory_items;
-  delta integer;
+  delta bigint;  -- item + delta never overflows before it is checked
   backorders boolean;
 begin
   -- An order's own movements were authorised with the order's update.
@@ -338,6 +338,10 @@ begin
     raise exception 'not enough stock of % (%): % % on hand, % requested', item.sku, item.name, item.current_stock,
       item.unit, -delta using errcode = '23514',
       hint = 'record a stock-in first, or let the workspace allow backorders';
+  end if;
+  if item.current_stock + delta not between -2147483648 and 2147483647 then
+    raise exception 'stock of % (%) would be % %, more than an item counts (2147483647)', item.sku, item.name,
+      item.current_stock + delta, item.unit using errcode = '22003';
   end if;
   new.previous_stock := item.current_stock;
   new.new_stock := item.current_stock + delta;

@@ -5,7 +5,7 @@
 -- an order past pending unlinked from its stock, and totals too large for
 -- numeric(12,2) said plainly.
 begin;
-select plan(18);
+select plan(19);
 select tests.create_workspace_with_roles('acme') as ws \gset
 select tests.create_workspace_with_roles('beta') as beta \gset
 insert into public.inventory_items (id, workspace_id, name, sku, current_stock, selling_price) values
@@ -56,7 +56,7 @@ select is(tests.error_as('acme_member', $$update public.orders set deposit_amoun
   '23514 new row for relation "orders" violates check constraint "orders_deposit_amount_check"', 'so is a deposit');
 select is(tests.error_as('acme_admin', $$update public.inventory_items set selling_price = 'NaN' where sku = 'SILK-1'$$),
   'ok:0', '(another workspace''s item is not reached)');
-insert into public.inventory_items (id, workspace_id, name, sku, selling_price) values ('1e000000-0000-0000-0000-0000000000a2', :'ws', 'Lace', 'LACE-1', 5);
+insert into public.inventory_items (id, workspace_id, name, sku, selling_price, current_stock) values ('1e000000-0000-0000-0000-0000000000a2', :'ws', 'Lace', 'LACE-1', 5, 5);
 select is(tests.error_as('acme_admin', $$update public.inventory_items set selling_price = 'NaN' where sku = 'LACE-1'$$),
   '23514 new row for relation "inventory_items" violates check constraint "inventory_items_selling_price_check"', 'and a selling price');
 select is(tests.error_as('acme_admin', $$update public.inventory_items set cost_price = 'NaN' where sku = 'LACE-1'$$),
@@ -75,6 +75,10 @@ select is(tests.error_as('acme_member', $$insert into public.order_items (order_
 select is(tests.error_as('acme_member', $$update public.orders set tax_rate = 70 where id = '0d000000-0000-0000-0000-000000000002'$$),
   '22003 order ORD-00002 would total 10200000000.00 with its tax, more than an amount can be (9999999999.99)',
   'and a tax taking the total over');
+
+select is(tests.error_as('acme_member', format($$insert into public.inventory_movements (inventory_item_id, workspace_id, movement_type, quantity) values ('1e000000-0000-0000-0000-0000000000a2', %L, 'stock-in', 2147483647)$$, :'ws')),
+  '22003 stock of LACE-1 (Lace) would be 2147483652 pcs, more than an item counts (2147483647)',
+  'so is a stock-in past what an item counts');
 
 select * from finish();
 rollback;
