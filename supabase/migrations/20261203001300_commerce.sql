@@ -45,8 +45,11 @@ create table public.inventory_items (
   current_stock integer not null default 0,
   min_stock_level integer not null default 0 check (min_stock_level >= 0),
   max_stock_level integer check (max_stock_level >= min_stock_level),
-  cost_price numeric(12, 2) check (cost_price >= 0),
-  selling_price numeric(12, 2) check (selling_price >= 0),
+  -- numeric takes 'NaN', which compares above every number: a NaN price
+  -- would pass >= 0 and make every total it reaches NaN (and any payment
+  -- fit a NaN balance). Each amount a client writes refuses it.
+  cost_price numeric(12, 2) check (cost_price >= 0 and cost_price <> 'NaN'),
+  selling_price numeric(12, 2) check (selling_price >= 0 and selling_price <> 'NaN'),
   unit text not null default 'pcs' check (char_length(unit) between 1 and 20),
   status public.inventory_status not null generated always as (
     case when current_stock <= 0 then 'out-of-stock'::public.inventory_status
@@ -125,7 +128,7 @@ create table public.orders (
   status public.work_order_status not null default 'pending',
   currency text not null default 'XXX' check (currency ~ '^[A-Z]{3}$'),
   subtotal numeric(12, 2) not null default 0,
-  discount numeric(12, 2) not null default 0 check (discount >= 0),
+  discount numeric(12, 2) not null default 0 check (discount >= 0 and discount <> 'NaN'),
   -- Null on the way in means the workspace's default_tax_rate; never null
   -- once stored.
   tax_rate numeric(5, 2) check (tax_rate is not null and tax_rate between 0 and 100),
@@ -133,7 +136,7 @@ create table public.orders (
   total_amount numeric(12, 2) not null default 0,
   amount_paid numeric(12, 2) not null default 0 check (amount_paid >= 0),
   balance_due numeric(12, 2) not null generated always as (total_amount - amount_paid) stored,
-  deposit_amount numeric(12, 2) check (deposit_amount >= 0),
+  deposit_amount numeric(12, 2) check (deposit_amount >= 0 and deposit_amount <> 'NaN'),
   payment_status public.payment_status not null generated always as (
     case when total_amount > 0 and amount_paid >= total_amount then 'paid'::public.payment_status
          when amount_paid > 0 then 'partial'::public.payment_status
@@ -197,7 +200,7 @@ create table public.order_items (
   quantity integer not null default 1 check (quantity between 1 and 1000000),
   -- Null on the way in means the inventory item's selling_price; never
   -- null once stored.
-  unit_price numeric(12, 2) check (unit_price is not null and unit_price >= 0),
+  unit_price numeric(12, 2) check (unit_price is not null and unit_price >= 0 and unit_price <> 'NaN'),
   total_price numeric(12, 2) not null default 0,
   created_at timestamptz not null default now(),
   foreign key (order_id, workspace_id) references public.orders (id, workspace_id) on delete cascade
@@ -293,12 +296,20 @@ language plpgsql security definer set search_path = ''
 as $$
 declare
   item public.inventory_items;
-  delta integer;
+  delta bigint;  -- item + delta never overflows before it is checked
   backorders boolean;
 begin
   -- An order's own movements were authorised with the order's update.
   if current_setting('threadline.order_stock', true) is distinct from 'on' then
     perform private.require_writer(new.workspace_id, 'member', 'inventory_movements');
+    -- Cancelling an order returns what its movements took, found by its
+    -- id: a movement names an order of its own workspace, or another
+    -- workspace could make that order's cancellation fail.
+    if new.reference_type = 'order' and new.reference_id is not null and not exists (
+         select 1 from public.orders o where o.id = new.reference_id and o.workspace_id = new.workspace_id) then
+      raise exception 'order not found in this workspace' using errcode = 'P0002',
+        hint = 'reference_id of an order movement is an order of the movement''s workspace';
+    end if;
   end if;
   -- Inserted while the stock is being moved: an order's stock-out, whose
   -- items move_order_stock locked and moved itself, levels computed.
@@ -327,6 +338,10 @@ begin
     raise exception 'not enough stock of % (%): % % on hand, % requested', item.sku, item.name, item.current_stock,
       item.unit, -delta using errcode = '23514',
       hint = 'record a stock-in first, or let the workspace allow backorders';
+  end if;
+  if item.current_stock + delta not between -2147483648 and 2147483647 then
+    raise exception 'stock of % (%) would be % %, more than an item counts (2147483647)', item.sku, item.name,
+      item.current_stock + delta, item.unit using errcode = '22003';
   end if;
   new.previous_stock := item.current_stock;
   new.new_stock := item.current_stock + delta;
@@ -548,6 +563,10 @@ begin
       coalesce(new.order_number, '(new)') using errcode = '23514', hint = 'add the items first';
   end if;
   new.tax := round((new.subtotal - new.discount) * new.tax_rate / 100, 2);
+  if new.subtotal - new.discount + new.tax > 9999999999.99 then
+    raise exception 'order % would total % with its tax, more than an amount can be (9999999999.99)',
+      coalesce(new.order_number, '(new)'), new.subtotal - new.discount + new.tax using errcode = '22003';
+  end if;
   new.total_amount := new.subtotal - new.discount + new.tax;
   if new.amount_paid > new.total_amount then
     raise exception 'order % would be overpaid: % paid, total %', coalesce(new.order_number, '(new)'), new.amount_paid,
@@ -583,7 +602,8 @@ $$;
 
 -- An item: its order (locked, so a concurrent status change waits and
 -- then sees it), defaults from the inventory item, its total. An order
--- the caller cannot see is "not found", whether it exists or not.
+-- the caller cannot see is "not found", whether it exists or not, and is
+-- neither locked nor waited for.
 create function private.prepare_order_item()
 returns trigger
 language plpgsql security definer set search_path = ''
@@ -591,29 +611,32 @@ as $$
 declare
   r public.order_items := case when tg_op = 'DELETE' then old else new end;
   o public.orders;
+  ws uuid;
   inv public.inventory_items;
   role public.member_role;
   mirror boolean := coalesce(current_setting('threadline.order_mirror', true) = 'on', false);
 begin
   -- An inventory item deleted (alone, or with its workspace) unlinks its
-  -- lines, whatever their order's state: history keeps name and price.
+  -- lines, whatever their order's state: history keeps name and price. A
+  -- client unlinking an item that still exists is an edit like any other.
   if tg_op = 'UPDATE' and new.inventory_item_id is null and old.inventory_item_id is not null
-     and (to_jsonb(new) - 'inventory_item_id') = (to_jsonb(old) - 'inventory_item_id') then
+     and (to_jsonb(new) - 'inventory_item_id') = (to_jsonb(old) - 'inventory_item_id')
+     and not exists (select 1 from public.inventory_items i where i.id = old.inventory_item_id) then
     return new;
   end if;
-  select * into o from public.orders x
-   where x.id = r.order_id and x.workspace_id = coalesce(r.workspace_id, x.workspace_id)
-     for no key update;
-  if tg_op = 'DELETE' and not found then
-    return old;  -- the order is being deleted
-  end if;
-  if not mirror and private.is_client() then
-    role := case when found then private.workspace_role(o.workspace_id) end;
+  ws := (select x.workspace_id from public.orders x
+          where x.id = r.order_id and x.workspace_id = coalesce(r.workspace_id, x.workspace_id));
+  if not mirror and private.is_client() and ws is not null then
+    role := private.workspace_role(ws);
     if role is null then
       raise exception 'order not found' using errcode = 'P0002';
     elsif role < 'member' then
       raise exception 'new row violates row-level security policy for table "order_items"' using errcode = '42501';
     end if;
+  end if;
+  select * into o from public.orders x where x.id = r.order_id and x.workspace_id = ws for no key update;
+  if tg_op = 'DELETE' and not found then
+    return old;  -- the order is being deleted
   elsif not found then
     raise exception 'order not found' using errcode = 'P0002';
   end if;
@@ -644,6 +667,14 @@ begin
     raise exception 'item "%" needs a unit_price', new.item_name using errcode = '23502',
       hint = case when new.inventory_item_id is not null then 'the inventory item has no selling_price' end;
   end if;
+  if new.unit_price = 'NaN' then
+    raise exception 'item "%": unit_price must be a number, not NaN', new.item_name using errcode = '22023';
+  end if;
+  -- Said plainly, not as numeric(12,2)'s "numeric field overflow".
+  if new.quantity * new.unit_price > 9999999999.99 then
+    raise exception 'item "%" totals % (% x %), more than an amount can be (9999999999.99)', new.item_name,
+      new.quantity * new.unit_price, new.quantity, new.unit_price using errcode = '22003';
+  end if;
   new.total_price := new.quantity * new.unit_price;
   new.created_at := case when tg_op = 'INSERT' then now() else old.created_at end;
   return new;
@@ -673,11 +704,26 @@ $$;
 
 create function private.add_to_subtotals(changes private.amount_change[])
 returns void
-language sql security definer set search_path = ''
+language plpgsql security definer set search_path = ''
 as $$
+declare
+  over record;
+begin
+  -- Said plainly, not as numeric(12,2)'s "numeric field overflow" (the
+  -- items' orders are locked: prepare_order_item).
+  select o.order_number, o.subtotal + d.delta as subtotal into over
+    from public.orders o
+    join (select c.id, sum(c.amount) as delta from unnest(changes) c group by c.id) d on d.id = o.id
+   where o.subtotal + d.delta > 9999999999.99
+   limit 1;
+  if found then
+    raise exception 'the items of order % would add up to %, more than an amount can be (9999999999.99)', over.order_number,
+      over.subtotal using errcode = '22003';
+  end if;
   update public.orders o set subtotal = o.subtotal + d.delta
     from (select c.id, sum(c.amount) as delta from unnest(changes) c group by c.id) d
-   where o.id = d.id and d.delta <> 0
+   where o.id = d.id and d.delta <> 0;
+end
 $$;
 
 -- Stock follows the status: in-progress takes the items out (one
@@ -740,7 +786,7 @@ begin
       from (select m.inventory_item_id,
                    sum(case m.movement_type when 'stock-out' then m.quantity when 'return' then -m.quantity else 0 end) as taken
               from public.inventory_movements m
-             where m.reference_type = 'order' and m.reference_id = o.id
+             where m.reference_type = 'order' and m.reference_id = o.id and m.workspace_id = o.workspace_id
              group by m.inventory_item_id) t
      where t.taken > 0
      order by t.inventory_item_id;

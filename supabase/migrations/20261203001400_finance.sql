@@ -62,7 +62,9 @@ create table public.invoices (
   currency text not null default 'XXX' check (currency ~ '^[A-Z]{3}$'),
   items jsonb not null default '[]'::jsonb check (jsonb_typeof(items) = 'array'),
   subtotal numeric(12, 2) not null default 0,
-  discount numeric(12, 2) not null default 0 check (discount >= 0),
+  -- Amounts clients write refuse 'NaN' (numeric takes it and it compares
+  -- above every number, see inventory_items' prices).
+  discount numeric(12, 2) not null default 0 check (discount >= 0 and discount <> 'NaN'),
   tax_rate numeric(5, 2) check (tax_rate is not null and tax_rate between 0 and 100),
   tax numeric(12, 2) not null default 0,
   total_amount numeric(12, 2) not null default 0,
@@ -105,7 +107,7 @@ comment on column public.invoices.recipient_email is 'The client''s email (the o
 comment on column public.invoices.title is 'What it is for (Order <number> for one made from an order, unless given).';
 comment on column public.invoices.description is 'Free text shown on the invoice.';
 comment on column public.invoices.currency is 'ISO 4217: the order''s currency, or the workspace''s for an invoice by hand. Payments must be in it.';
-comment on column public.invoices.items is 'Lines: [{"name", "quantity", "unit_price", "total"}]; copied from the order''s items, or given by hand (total is computed).';
+comment on column public.invoices.items is 'Lines: [{"name", "quantity", "unit_price", "total"}], at most 500, names of 1 to 200 characters; copied from the order''s items, or given by hand (total is computed).';
 comment on column public.invoices.subtotal is 'Sum of the lines'' totals, kept by the database.';
 comment on column public.invoices.discount is 'An amount off the subtotal (at most the subtotal); the order''s when made from one.';
 comment on column public.invoices.tax_rate is 'Tax in percent of subtotal - discount: the order''s, or the workspace''s default_tax_rate.';
@@ -132,7 +134,7 @@ create table public.transactions (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   transaction_type public.transaction_type not null,
   category text not null check (char_length(category) between 1 and 100),
-  amount numeric(12, 2) not null check (amount <> 0),
+  amount numeric(12, 2) not null check (amount <> 0 and amount <> 'NaN'),
   -- '' on the way in means the workspace's currency.
   currency text not null default '' check (currency ~ '^[A-Z]{3}$'),
   description text check (char_length(description) <= 1000),
@@ -141,7 +143,8 @@ create table public.transactions (
   contact_id uuid references public.contacts (id) on delete set null,
   payment_method text check (char_length(payment_method) <= 50),
   date timestamptz not null default now(),
-  metadata jsonb not null default '{}'::jsonb check (jsonb_typeof(metadata) = 'object'),
+  metadata jsonb not null default '{}'::jsonb
+    check (jsonb_typeof(metadata) = 'object' and octet_length(metadata::text) <= 16384),
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
   created_at timestamptz not null default now(),
   unique (id, workspace_id)
@@ -157,7 +160,7 @@ comment on column public.transactions.invoice_id is 'The invoice a payment or re
 comment on column public.transactions.contact_id is 'The client who paid (or was refunded).';
 comment on column public.transactions.payment_method is 'How: cash, card, transfer, pix ... free text; agent for a mirrored agent order''s payment.';
 comment on column public.transactions.date is 'When the money moved; reports and goals go by it (months and years in the workspace''s time zone).';
-comment on column public.transactions.metadata is 'A JSON object: what the entry came from (payment, refund, ledger_adjustment) and, for an income whose split was not applied, why.';
+comment on column public.transactions.metadata is 'A JSON object of at most 16 KB: what the entry came from (kind: payment, refund, ledger_adjustment) and, for an income whose split was not applied, why (split_error); those two keys are the database''s, the rest a member''s.';
 comment on column public.transactions.created_by is 'Who recorded it (null for the system).';
 
 create table public.auto_splits (
@@ -165,7 +168,7 @@ create table public.auto_splits (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   name text not null check (char_length(name) between 1 and 100),
   split_type public.split_type not null,
-  value numeric(12, 2) not null check (value > 0),
+  value numeric(12, 2) not null check (value > 0 and value <> 'NaN'),
   category text not null check (char_length(category) between 1 and 100),
   is_active boolean not null default true,
   created_by uuid default auth.uid() references public.profiles (id) on delete set null,
@@ -204,7 +207,7 @@ create table public.financial_goals (
   workspace_id uuid not null references public.workspaces (id) on delete cascade,
   title text not null check (char_length(title) between 1 and 200),
   goal_type public.goal_period not null default 'monthly',
-  target_amount numeric(12, 2) not null check (target_amount > 0),
+  target_amount numeric(12, 2) not null check (target_amount > 0 and target_amount <> 'NaN'),
   current_amount numeric(12, 2) not null default 0,
   category text not null check (char_length(category) between 1 and 100),
   currency text not null default '' check (currency ~ '^[A-Z]{3}$'),
@@ -334,6 +337,16 @@ begin
   end if;
   if private.is_client() then
     new.created_by := (select auth.uid());
+  end if;
+  -- metadata.kind says an entry came from a payment, a refund or the
+  -- ledger's own adjustment, and split_error leaves an income unsplit: the
+  -- database's to write (record_money under threadline.ledger, the mirror),
+  -- never a client's entry.
+  if private.is_client() and new.metadata ?| array['kind', 'split_error']
+     and current_setting('threadline.ledger', true) is distinct from 'on'
+     and current_setting('threadline.order_mirror', true) is distinct from 'on' then
+    raise exception 'metadata keys kind and split_error are written by the database' using errcode = '42501',
+      hint = 'payments and refunds go through record_payment and record_refund; every income is split by the auto_splits';
   end if;
   new.created_at := now();
   perform private.lock_ledger(new.workspace_id, false);
@@ -597,30 +610,52 @@ language plpgsql stable set search_path = ''
 as $$
 declare
   line jsonb;
-  lines jsonb := '[]'::jsonb;
+  -- An array appended in place, where a jsonb array is copied whole at each
+  -- line (5,000 lines took 8 s).
+  lines jsonb[] := '{}';
   q numeric;
   p numeric;
+  subtotal numeric := 0;
 begin
+  -- Bounded: a draft is totalled at each edit and the invoices function
+  -- renders every issued one.
+  if jsonb_array_length(inv.items) > 500 then
+    raise exception 'an invoice has at most 500 lines, not %', jsonb_array_length(inv.items) using errcode = '22023';
+  end if;
   for line in select e from jsonb_array_elements(inv.items) e loop
     if jsonb_typeof(line) <> 'object' or coalesce(btrim(line ->> 'name'), '') = '' then
       raise exception 'each invoice line needs a name' using errcode = '22023',
         hint = '[{"name": "...", "quantity": 1, "unit_price": 10.00}]';
     end if;
+    if char_length(line ->> 'name') > 200 then
+      raise exception 'invoice line "%..." has a name of % characters; at most 200', left(line ->> 'name', 40),
+        char_length(line ->> 'name') using errcode = '22023';
+    end if;
     q := coalesce((line ->> 'quantity')::numeric, 1);
     p := (line ->> 'unit_price')::numeric;
-    if q <= 0 or p is null or p < 0 then
+    if q <= 0 or p is null or p < 0 or q = 'NaN' or p = 'NaN' then
       raise exception 'invoice line "%" needs a positive quantity and a unit_price of 0 or more', line ->> 'name'
         using errcode = '22023';
     end if;
     lines := lines || jsonb_build_object('name', line ->> 'name', 'quantity', q, 'unit_price', round(p, 2),
                                          'total', round(q * round(p, 2), 2));
+    subtotal := subtotal + round(q * round(p, 2), 2);
   end loop;
-  inv.items := lines;
-  inv.subtotal := coalesce((select sum((e ->> 'total')::numeric) from jsonb_array_elements(lines) e), 0);
+  inv.items := to_jsonb(lines);
+  -- Said plainly, not as numeric(12,2)'s "numeric field overflow".
+  if subtotal > 9999999999.99 then
+    raise exception 'the invoice lines add up to %, more than an amount can be (9999999999.99)', subtotal
+      using errcode = '22003';
+  end if;
+  inv.subtotal := subtotal;
   if inv.discount > inv.subtotal then
     raise exception 'the discount % is more than the subtotal %', inv.discount, inv.subtotal using errcode = '23514';
   end if;
   inv.tax := round((inv.subtotal - inv.discount) * inv.tax_rate / 100, 2);
+  if inv.subtotal - inv.discount + inv.tax > 9999999999.99 then
+    raise exception 'the invoice would total % with its tax, more than an amount can be (9999999999.99)',
+      inv.subtotal - inv.discount + inv.tax using errcode = '22003';
+  end if;
   inv.total_amount := inv.subtotal - inv.discount + inv.tax;
   return inv;
 end
@@ -1080,7 +1115,7 @@ begin
   if (p_order is null) = (p_invoice is null) then
     raise exception 'a % is on an order or an invoice: give order_id or invoice_id (one of them)', word using errcode = '22023';
   end if;
-  if amount is null or amount <= 0 or amount <> round(amount, 2) then
+  if amount is null or amount <= 0 or amount = 'NaN' or amount <> round(amount, 2) then
     raise exception 'a % amount is positive, in cents at most (got %)', word, amount using errcode = '22023';
   end if;
   -- Who may, before anything is locked: an outsider's call neither waits

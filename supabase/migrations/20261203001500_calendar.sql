@@ -467,7 +467,7 @@ begin
 end
 $$;
 
--- The reminders an event asks for now: each attendee in the app and, for an
+-- The reminders an event asks for now: each attendee still a member, in the app and, for an
 -- appointment with a client when the workspace maps a template, the client
 -- on WhatsApp, at each offset. Pending rows that still fit move to the new
 -- time, those that no longer do are cancelled, and missing ones are added
@@ -489,10 +489,16 @@ begin
   -- A tick sending some of them holds their rows: wait for it here, so the
   -- statement below (a new snapshot) plans from what it sent.
   perform from public.event_reminders r where r.event_id = new.id and r.status = 'pending' for update;
+  -- In the app, attendees who are active members: one who left stays in
+  -- the attendees of the events they own (for an admin to hand over), and
+  -- is not told about them any more.
   with wanted as (
     select u as user_id, null::uuid as contact_id, 'in_app'::public.event_reminder_channel as channel, m as minutes_before
       from unnest(new.attendees) u, unnest(new.reminder_minutes) m
      where new.status = 'scheduled'
+       and (new.workspace_id is null
+            or exists (select 1 from public.workspace_members wm
+                        where wm.workspace_id = new.workspace_id and wm.user_id = u and wm.status = 'active'))
     union all
     select null, new.contact_id, 'whatsapp', m from unnest(new.reminder_minutes) m
      where new.status = 'scheduled' and client
