@@ -944,8 +944,8 @@ end
 $$;
 
 -- The invoices function's claim: due documents, leased, with all the PDF
--- shows (amounts as numeric text; dates as the notices write them, UTC,
--- as the invoice's year is).
+-- shows (amounts as numeric text; dates as the notices write them: days
+-- in the workspace's time zone, as the invoice's year is).
 create function private.claim_invoice_documents(p_limit integer default 10, p_lease_seconds integer default 120)
 returns setof jsonb
 language plpgsql security definer set search_path = ''
