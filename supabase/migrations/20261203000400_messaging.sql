@@ -1062,7 +1062,8 @@ $$;
 -- Meta Cloud API ---------------------------------------------------------------
 
 -- The profile names of a change's contacts, {wa_id: name}, the first entry
--- for a sender winning. Built once per change: a body of thousands of
+-- for a sender winning; a contact without a phone number (a username user)
+-- is keyed by its business-scoped user id, as its messages' from_user_id. Built once per change: a body of thousands of
 -- messages from as many senders carries as many contacts, and looking each
 -- sender up in the array (or copying the array for every message) made one
 -- large body cost the square of its size. PL/pgSQL, not SQL: a SQL
@@ -1076,17 +1077,21 @@ begin
   if jsonb_typeof(contacts) is distinct from 'array' then
     return '{}'::jsonb;
   elsif jsonb_array_length(contacts) = 1 then
-    return case when contacts #>> '{0,wa_id}' is null then '{}'::jsonb
-                else jsonb_build_object(contacts #>> '{0,wa_id}', contacts #> '{0,profile,name}') end;
+    return case when coalesce(contacts #>> '{0,wa_id}', contacts #>> '{0,user_id}') is null then '{}'::jsonb
+                else jsonb_build_object(coalesce(contacts #>> '{0,wa_id}', contacts #>> '{0,user_id}'),
+                                        contacts #> '{0,profile,name}') end;
   end if;
-  return (select coalesce(jsonb_object_agg(c.v ->> 'wa_id', c.v #> '{profile,name}' order by c.ord desc), '{}'::jsonb)
+  return (select coalesce(jsonb_object_agg(coalesce(c.v ->> 'wa_id', c.v ->> 'user_id'), c.v #> '{profile,name}'
+                                           order by c.ord desc), '{}'::jsonb)
             from jsonb_array_elements(contacts) with ordinality c(v, ord)
-           where c.v ->> 'wa_id' is not null);
+           where coalesce(c.v ->> 'wa_id', c.v ->> 'user_id') is not null);
 end
 $$;
 
 -- One normalized record per Cloud API message, with its sender's profile
--- name (from private.cloud_api_names()). Runs once per message of a
+-- name (from private.cloud_api_names()). The sender is its phone number
+-- (from) or, for a username user who shares none, its business-scoped user
+-- id (from_user_id), which then names the chat and has no phone. Runs once per message of a
 -- batch, so it reads the payload with simple expressions (plpgsql's fast
 -- path) rather than statements holding subqueries, each of which would
 -- start the executor.
@@ -1098,13 +1103,14 @@ declare
   t text := msg ->> 'type';
   obj jsonb := msg -> (msg ->> 'type');
   is_group boolean := msg ? 'group_id';
+  sender text := coalesce(msg ->> 'from', msg ->> 'from_user_id');
   n jsonb;
 begin
   n := jsonb_build_object(
     'provider_message_id', msg ->> 'id',
     'chat_type', case when is_group then 'group' else 'individual' end,
-    'chat_id', case when is_group then msg ->> 'group_id' else msg ->> 'from' end,
-    'participant', case when is_group then msg ->> 'from' end,
+    'chat_id', case when is_group then msg ->> 'group_id' else sender end,
+    'participant', case when is_group then sender end,
     'phone', msg ->> 'from',
     'push_name', push_name,
     'from_me', false,
@@ -1184,8 +1190,11 @@ begin
   for j in 0 .. jsonb_array_length(changes) - 1 loop
     change := changes -> j;
     v := change -> 'value';
-    if change ->> 'field' <> 'messages' then
-      ignored := ignored + 1;  -- template/account updates: kept raw, handled by their modules
+    -- smb_message_echoes: what the business sent from the WhatsApp Business
+    -- app on a number it shares with Cloud API (coexistence), recorded as
+    -- our outbound messages.
+    if change ->> 'field' is distinct from 'messages' and change ->> 'field' is distinct from 'smb_message_echoes' then
+      ignored := ignored + 1;  -- template/account updates, history: kept raw, handled by their modules
       continue;
     end if;
     -- One Meta app can serve several numbers: route by phone_number_id
@@ -1208,7 +1217,18 @@ begin
     end if;
     for k in 0 .. jsonb_array_length(list) - 1 loop
       msg := list -> k;
-      stored := private.store_message(target, private.cloud_api_message(msg, names ->> (msg ->> 'from')));
+      stored := private.store_message(target, private.cloud_api_message(msg, names ->> coalesce(msg ->> 'from', msg ->> 'from_user_id')));
+      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
+      elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
+      else n_messages := n_messages + 1; end if;
+    end loop;
+
+    list := coalesce(v -> 'message_echoes', '[]'::jsonb);
+    for k in 0 .. jsonb_array_length(list) - 1 loop
+      msg := list -> k;
+      stored := private.store_message(target, private.cloud_api_message(msg, null) || jsonb_build_object(
+        'from_me', true, 'chat_id', coalesce(msg ->> 'to', msg ->> 'to_user_id'), 'phone', msg ->> 'to',
+        'participant', null, 'status', 'sent'));
       if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
       elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
       else n_messages := n_messages + 1; end if;
@@ -1217,7 +1237,7 @@ begin
     list := coalesce(v -> 'statuses', '[]'::jsonb);
     for k in 0 .. jsonb_array_length(list) - 1 loop
       st := list -> k;
-      if st ->> 'status' in ('sent', 'delivered', 'read', 'failed', 'deleted') then
+      if st ->> 'status' in ('sent', 'delivered', 'read', 'played', 'failed', 'deleted') then
         statuses := statuses + 1;
         if not private.apply_message_status(target.id, st ->> 'id', (st ->> 'status')::public.message_status,
                                             private.provider_ts(st -> 'timestamp'), st #> '{errors,0}') then
@@ -1254,27 +1274,43 @@ as $$
   end::public.message_status
 $$;
 
+-- Baileys wraps some messages in another ({ephemeralMessage: {message:
+-- {...}}}): disappearing, view-once and captioned documents; Evolution's
+-- messageType then names the wrapper. The content is read from inside.
+-- Chats and group members addressed by LID (privacy ids, no phone) come
+-- with their phone JID in key.remoteJidAlt / key.participantAlt (or
+-- senderPn / participantPn) when WhatsApp shares it: that address files them
+-- with the same contact and conversation as before LIDs.
 create function private.evolution_message(d jsonb)
 returns jsonb
 language plpgsql immutable set search_path = ''
 as $$
 declare
   k jsonb := d -> 'key';
-  msg jsonb := coalesce(d -> 'message', '{}'::jsonb);
+  outer_msg jsonb := coalesce(d -> 'message', '{}'::jsonb);  -- where Evolution adds mediaUrl and base64
+  msg jsonb := outer_msg;
   mt text := coalesce(d ->> 'messageType',
                       (select x from jsonb_object_keys(msg) x where x not in ('messageContextInfo', 'mediaUrl', 'base64') limit 1));
   inner_msg jsonb;
   ctx jsonb;
-  remote text := k ->> 'remoteJid';
+  remote text := case when k ->> 'remoteJid' like '%@lid'
+                       and coalesce(k ->> 'remoteJidAlt', k ->> 'senderPn') like '%@s.whatsapp.net'
+                      then coalesce(k ->> 'remoteJidAlt', k ->> 'senderPn') else k ->> 'remoteJid' end;
   is_group boolean := remote like '%@g.us';
+  participant text := coalesce(k ->> 'participant', d ->> 'participant');
   t text;
   n jsonb;
 begin
-  if mt = 'documentWithCaptionMessage' then
-    inner_msg := msg #> '{documentWithCaptionMessage,message,documentMessage}';
-    mt := 'documentMessage';
-  else
-    inner_msg := msg -> mt;
+  for depth in 1..3 loop
+    exit when mt is null or mt not in ('ephemeralMessage', 'viewOnceMessage', 'viewOnceMessageV2',
+                                       'viewOnceMessageV2Extension', 'documentWithCaptionMessage')
+              or jsonb_typeof(msg #> array[mt, 'message']) is distinct from 'object';
+    msg := msg #> array[mt, 'message'];
+    mt := (select x from jsonb_object_keys(msg) x where x not in ('messageContextInfo', 'mediaUrl', 'base64') limit 1);
+  end loop;
+  inner_msg := msg -> mt;
+  if participant like '%@lid' and coalesce(k ->> 'participantAlt', k ->> 'participantPn') like '%@s.whatsapp.net' then
+    participant := coalesce(k ->> 'participantAlt', k ->> 'participantPn');
   end if;
   ctx := coalesce(inner_msg -> 'contextInfo', d -> 'contextInfo');
   t := case mt
@@ -1293,7 +1329,7 @@ begin
     'provider_message_id', k ->> 'id',
     'chat_type', case when is_group then 'group' else 'individual' end,
     'chat_id', remote,
-    'participant', case when is_group then coalesce(k ->> 'participant', d ->> 'participant') end,
+    'participant', case when is_group then participant end,
     'push_name', d ->> 'pushName',
     'from_me', coalesce(private.as_bool(k ->> 'fromMe'), false),
     'type', t,
@@ -1310,12 +1346,12 @@ begin
   if t in ('image', 'video', 'audio', 'document', 'sticker') then
     n := n || jsonb_build_object('content', inner_msg ->> 'caption',
       'media', jsonb_strip_nulls(jsonb_build_object(
-        'url', coalesce(msg ->> 'mediaUrl', inner_msg ->> 'url'), 'mime_type', inner_msg ->> 'mimetype',
+        'url', coalesce(outer_msg ->> 'mediaUrl', inner_msg ->> 'url'), 'mime_type', inner_msg ->> 'mimetype',
         'size', inner_msg #>> '{fileLength}',
-        'sha256', coalesce(inner_msg ->> 'fileSha256', msg #>> '{base64,sha256}', d #>> '{base64,sha256}'),
+        'sha256', coalesce(inner_msg ->> 'fileSha256', outer_msg #>> '{base64,sha256}', d #>> '{base64,sha256}'),
         'filename', inner_msg ->> 'fileName', 'duration', inner_msg ->> 'seconds',
         -- webhookBase64: the bytes came in the body (replaced by a marker before storing).
-        'inline', case when msg ? 'base64' or d ? 'base64' then true end)));
+        'inline', case when outer_msg ? 'base64' or d ? 'base64' then true end)));
   elsif mt = 'conversation' then
     n := n || jsonb_build_object('content', msg ->> 'conversation');
   elsif mt = 'extendedTextMessage' then
@@ -2126,8 +2162,9 @@ $$;
 -- ordinary Cloud API traffic (inbound messages from individuals and
 -- delivery statuses, routed to the channel whose secret verified them) is
 -- written with one statement per table, so the statement triggers run once
--- per batch. Anything else (other providers, groups, a second number on the
--- same app, webhook errors) returns null before writing anything, and any
+-- per batch. Anything else (other providers, groups, senders known by
+-- business-scoped user id only, a second number on the same app, webhook
+-- errors, Business app echoes) returns null before writing anything, and any
 -- error rolls the batch back: the caller then takes the per-event path, so
 -- every event still gets its own outcome and a failing one is stored raw
 -- for the tick to retry.
@@ -2200,6 +2237,7 @@ begin
                  from jsonb_array_elements(coalesce(x.v #> '{payload,entry}', '[]')) en,
                       jsonb_array_elements(coalesce(en -> 'changes', '[]')) ch
                 where ch ->> 'field' is null
+                   or ch ->> 'field' = 'smb_message_echoes'
                    or ch ->> 'field' = 'messages'
                       and (ch #>> '{value,metadata,phone_number_id}' is distinct from c.phone_number_id
                            or ch -> 'value' ? 'errors'
@@ -2410,7 +2448,7 @@ begin
              jsonb_array_elements(coalesce(en.entry -> 'changes', '[]')) with ordinality ch(change, j),
              jsonb_array_elements(coalesce(ch.change #> '{value,statuses}', '[]')) with ordinality s(v, k)
        where not e.repeated and ch.change ->> 'field' = 'messages'
-         and s.v ->> 'status' in ('sent', 'delivered', 'read', 'failed', 'deleted')
+         and s.v ->> 'status' in ('sent', 'delivered', 'read', 'played', 'failed', 'deleted')
        order by e.item, en.i, ch.j, s.k
     loop
       statuses_by_item[st.item] := statuses_by_item[st.item] + 1;
