@@ -1377,6 +1377,32 @@ begin
 end
 $$;
 
+-- A Baileys protocolMessage ({key, type, editedMessage, timestampMs}): a
+-- revoke deletes its target for everyone, an edit replaces its text.
+-- Evolution v2 sends them as messages.edited (the protocolMessage itself);
+-- older versions in messages.upsert, inside the message (also wrapped in
+-- editedMessage). Returns whether it was one of those two.
+create function private.apply_evolution_protocol(ch public.channels, p jsonb, at timestamptz)
+returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if p ->> 'type' in ('REVOKE', '0') then
+    perform private.apply_message_status(ch.id, p #>> '{key,id}', 'deleted', at, null);
+    return true;
+  elsif p ->> 'type' in ('MESSAGE_EDIT', '14') then
+    update public.messages m
+       set content = coalesce(p #>> '{editedMessage,conversation}', p #>> '{editedMessage,extendedTextMessage,text}',
+                              p #>> '{editedMessage,imageMessage,caption}', p #>> '{editedMessage,videoMessage,caption}',
+                              p #>> '{editedMessage,documentMessage,caption}', m.content),
+           edited_at = coalesce(at, now())
+     where m.channel_id = ch.id and m.provider_message_id = p #>> '{key,id}';
+    return true;
+  end if;
+  return false;
+end
+$$;
+
 -- Evolution sends one object or an array, depending on version and event.
 create function private.as_array(v jsonb)
 returns setof jsonb
@@ -1415,17 +1441,9 @@ begin
       if item #>> '{key,remoteJid}' = 'status@broadcast' then
         continue;  -- status stories are not conversations
       end if;
-      if item #>> '{message,protocolMessage,type}' in ('REVOKE', '0') then
-        perform private.apply_message_status(ch.id, item #>> '{message,protocolMessage,key,id}', 'deleted',
-                                             private.provider_ts(item -> 'messageTimestamp'), null);
-        statuses := statuses + 1;
-        continue;
-      elsif item #>> '{message,protocolMessage,type}' in ('MESSAGE_EDIT', '14') then
-        update public.messages m
-           set content = coalesce(item #>> '{message,protocolMessage,editedMessage,conversation}',
-                                  item #>> '{message,protocolMessage,editedMessage,extendedTextMessage,text}', m.content),
-               edited_at = coalesce(private.provider_ts(item -> 'messageTimestamp'), now())
-         where m.channel_id = ch.id and m.provider_message_id = item #>> '{message,protocolMessage,key,id}';
+      if private.apply_evolution_protocol(ch, coalesce(item #> '{message,protocolMessage}',
+                                                       item #> '{message,editedMessage,message,protocolMessage}'),
+                                          private.provider_ts(item -> 'messageTimestamp')) then
         statuses := statuses + 1;
         continue;
       end if;
@@ -1435,11 +1453,23 @@ begin
       else n_messages := n_messages + 1; end if;
     end loop;
 
+  elsif ev = 'messages.edited' then
+    for item in select private.as_array(d) loop
+      if private.apply_evolution_protocol(ch, item,
+           case when item ->> 'timestampMs' ~ '^[0-9]{10,16}$' then to_timestamp((item ->> 'timestampMs')::numeric / 1000) end)
+      then
+        statuses := statuses + 1;
+      end if;
+    end loop;
+
   elsif ev = 'messages.update' then
+    -- An update without a receipt (an edit, a poll vote) comes as status
+    -- DELETED, Evolution's fallback: no deletion (those come as
+    -- messages.delete or a revoke).
     for item in select private.as_array(d) loop
       st := private.evolution_status(coalesce(item -> 'status', item #> '{update,status}'));
       target_id := coalesce(item ->> 'keyId', item #>> '{key,id}', item ->> 'messageId');
-      if st is not null and target_id is not null then
+      if st is not null and st <> 'deleted' and target_id is not null then
         perform private.apply_message_status(ch.id, target_id, st, private.provider_ts(item -> 'datetime'), null);
         statuses := statuses + 1;
       end if;

@@ -359,6 +359,47 @@ describe("Evolution API v2, as Baileys hands messages over", () => {
     });
   });
 
+  it("applies edits and revokes sent as messages.edited, and takes no DELETED fallback as a deletion", async () => {
+    const e = evo(`55119${run}06@s.whatsapp.net`);
+    await deliver(
+      ids.evo,
+      evolution(
+        e,
+        "messages.upsert",
+        evoMessage(e, "conversation", { conversation: "Quero 2 camisas" }),
+      ),
+    );
+    const key = { remoteJid: e.jid, fromMe: false, id: e.id };
+    const edit = {
+      key,
+      type: "MESSAGE_EDIT",
+      editedMessage: { conversation: "Quero 3 camisas" },
+      timestampMs: String(Date.now()),
+    };
+    const r = await deliver(ids.evo, evolution(e, "MESSAGES_EDITED", edit));
+    expect(r).toMatchObject({ event: "messages.edited", statuses: 1 });
+    // The edit also comes as an update without a receipt, which Evolution
+    // labels DELETED.
+    await deliver(
+      ids.evo,
+      evolution(e, "messages.update", {
+        messageId: "cm0x3m1jx0004p8x2c3l2h0z2",
+        keyId: e.id,
+        remoteJid: e.jid,
+        fromMe: false,
+        status: "DELETED",
+        instanceId: "f2c1d5a0-5d5e-4f57-9d1c-1c1f3d2a8b11",
+      }),
+    );
+    let m = await message(e.id);
+    expect(m.content).toBe("Quero 3 camisas");
+    expect(m.edited_at).not.toBeNull();
+    expect(m.deleted_at).toBeNull();
+    await deliver(ids.evo, evolution(e, "messages.edited", { key, type: "REVOKE" }));
+    m = await message(e.id);
+    expect(m.deleted_at).not.toBeNull();
+  });
+
   it("applies delivery acks from messages.update", async () => {
     const e = evo(`55119${run}05@s.whatsapp.net`);
     await deliver(
