@@ -1315,12 +1315,12 @@ begin
   ctx := coalesce(inner_msg -> 'contextInfo', d -> 'contextInfo');
   t := case mt
     when 'conversation' then 'text' when 'extendedTextMessage' then 'text'
-    when 'imageMessage' then 'image' when 'videoMessage' then 'video' when 'audioMessage' then 'audio'
+    when 'imageMessage' then 'image' when 'videoMessage' then 'video' when 'ptvMessage' then 'video' when 'audioMessage' then 'audio'
     when 'documentMessage' then 'document' when 'stickerMessage' then 'sticker'
     when 'locationMessage' then 'location' when 'liveLocationMessage' then 'location'
     when 'contactMessage' then 'contacts' when 'contactsArrayMessage' then 'contacts'
     when 'reactionMessage' then 'reaction'
-    when 'pollCreationMessage' then 'poll' when 'pollCreationMessageV3' then 'poll'
+    when 'pollCreationMessage' then 'poll' when 'pollCreationMessageV2' then 'poll' when 'pollCreationMessageV3' then 'poll'
     when 'listResponseMessage' then 'interactive' when 'listMessage' then 'list'
     when 'buttonsResponseMessage' then 'button' when 'templateButtonReplyMessage' then 'button'
     else 'unsupported' end;

@@ -322,12 +322,27 @@ describe("Evolution API v2, as Baileys hands messages over", () => {
       push_name: "Maria Souza",
     });
     const v = evo(`55119${run}02@s.whatsapp.net`);
-    await deliver(ids.evo, evolution(v, "MESSAGES_UPSERT", evoDocs.viewOnceImage(v)));
+    // With webhook_by_events, Evolution posts each event under its own path.
+    await deliver(
+      `${ids.evo}/messages-upsert`,
+      evolution(v, "MESSAGES_UPSERT", evoDocs.viewOnceImage(v)),
+    );
     expect(await message(v.id)).toMatchObject({
       type: "image",
       content: "See once",
       media_mime_type: "image/jpeg",
       media_size: "56023",
+    });
+  });
+
+  it("stores a round video note as a video", async () => {
+    const e = evo(`55119${run}07@s.whatsapp.net`);
+    await deliver(ids.evo, evolution(e, "messages.upsert", evoDocs.videoNote(e)));
+    expect(await message(e.id)).toMatchObject({
+      type: "video",
+      provider_type: "ptvMessage",
+      media_mime_type: "video/mp4",
+      media_duration: 12,
     });
   });
 

@@ -162,6 +162,28 @@ describe("whatsapp-webhook handler", () => {
     expect(calls.ingest).toHaveLength(2);
   });
 
+  it("takes Evolution's per-event URLs (webhook_by_events) at the channel's URL plus the event", async () => {
+    const { deps, calls } = fakeDeps(channels);
+    const h = createHandler(deps);
+    const body = JSON.stringify(
+      evolutionUpsert({
+        instance: "i",
+        apikey: "evo-key-123",
+        jid: "1@s.whatsapp.net",
+        id: "B",
+        text: "x",
+      }),
+    );
+    expect((await post(h, `${EVO}/messages-upsert`, body)).status).toBe(200);
+    expect((await post(h, `${EVO}/connection-update/`, body)).status).toBe(200);
+    expect(calls.ingest).toHaveLength(2);
+    // Only Evolution builds such URLs; nothing else answers under them.
+    const signed = { "x-hub-signature-256": await hubSignature("s3cret", text) };
+    expect((await post(h, `${CLOUD}/messages-upsert`, text, signed)).status).toBe(404);
+    expect((await post(h, `${EVO}/Messages_Upsert`, body)).status).toBe(404);
+    expect((await post(h, `${EVO}/a/b`, body)).status).toBe(404);
+  });
+
   it("refuses methods other than GET and POST", async () => {
     const { deps } = fakeDeps(channels);
     expect(
