@@ -3,6 +3,8 @@ import { createHandler, type Deps } from "../../functions/whatsapp-webhook/handl
 import type { WebhookChannel } from "../../functions/whatsapp-webhook/channels.ts";
 import { hubSignature } from "../../shared/signature.ts";
 import { cloudText, evolutionUpsert } from "../fixtures/payloads.ts";
+import { metaEcho } from "../fixtures/documented-payloads.ts";
+import { countItems } from "../../functions/whatsapp-webhook/limits.ts";
 
 const CLOUD = "11111111-1111-4111-8111-111111111111";
 const EVO = "22222222-2222-4222-8222-222222222222";
@@ -182,6 +184,13 @@ describe("whatsapp-webhook handler", () => {
     expect((await post(h, `${CLOUD}/messages-upsert`, text, signed)).status).toBe(404);
     expect((await post(h, `${EVO}/Messages_Upsert`, body)).status).toBe(404);
     expect((await post(h, `${EVO}/a/b`, body)).status).toBe(404);
+  });
+
+  it("counts Business app echoes as items toward the body's cap", () => {
+    const echo = metaEcho("PN", "15550783881", "16505551234", "wamid.E");
+    const echoes = echo.entry[0].changes[0].value.message_echoes;
+    echoes.push({ ...echoes[0], id: "wamid.F" });
+    expect(countItems("cloud_api", echo)).toBe(3);
   });
 
   it("refuses methods other than GET and POST", async () => {
