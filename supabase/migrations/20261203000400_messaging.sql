@@ -1170,6 +1170,8 @@ declare
   k integer;
   target public.channels;
   msg jsonb;
+  rec jsonb;
+  n_inbound integer;
   names jsonb;
   st jsonb;
   stored jsonb;
@@ -1211,24 +1213,23 @@ begin
       end if;
     end if;
 
+    -- The messages, then the echoes (a field carries one or the other).
     list := coalesce(v -> 'messages', '[]'::jsonb);
-    if jsonb_array_length(list) > 0 then
+    n_inbound := jsonb_array_length(list);
+    if n_inbound > 0 then
       names := private.cloud_api_names(v -> 'contacts');
     end if;
+    list := list || coalesce(v -> 'message_echoes', '[]'::jsonb);
     for k in 0 .. jsonb_array_length(list) - 1 loop
       msg := list -> k;
-      stored := private.store_message(target, private.cloud_api_message(msg, names ->> coalesce(msg ->> 'from', msg ->> 'from_user_id')));
-      if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
-      elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
-      else n_messages := n_messages + 1; end if;
-    end loop;
-
-    list := coalesce(v -> 'message_echoes', '[]'::jsonb);
-    for k in 0 .. jsonb_array_length(list) - 1 loop
-      msg := list -> k;
-      stored := private.store_message(target, private.cloud_api_message(msg, null) || jsonb_build_object(
-        'from_me', true, 'chat_id', coalesce(msg ->> 'to', msg ->> 'to_user_id'), 'phone', msg ->> 'to',
-        'participant', null, 'status', 'sent'));
+      if k < n_inbound then
+        rec := private.cloud_api_message(msg, names ->> coalesce(msg ->> 'from', msg ->> 'from_user_id'));
+      else
+        rec := private.cloud_api_message(msg, null) || jsonb_build_object(
+          'from_me', true, 'chat_id', coalesce(msg ->> 'to', msg ->> 'to_user_id'), 'phone', msg ->> 'to',
+          'participant', null, 'status', 'sent');
+      end if;
+      stored := private.store_message(target, rec);
       if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
       elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
       else n_messages := n_messages + 1; end if;
