@@ -2886,6 +2886,7 @@ revoke all on function private.jid_phone(text), private.provider_ts(jsonb), priv
   private.store_message(public.channels, jsonb),
   private.cloud_api_names(jsonb), private.cloud_api_message(jsonb, text), private.process_cloud_api(public.channels, jsonb),
   private.evolution_status(jsonb), private.evolution_message(jsonb), private.as_array(jsonb),
+  private.apply_evolution_protocol(public.channels, jsonb, timestamptz),
   private.process_evolution(public.channels, jsonb), private.whatsmeow_message(jsonb),
   private.process_whatsmeow(public.channels, jsonb),
   private.process_payload(public.channels, public.channel_provider, jsonb), private.process_webhook_event(bigint),
