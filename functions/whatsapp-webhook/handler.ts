@@ -21,7 +21,8 @@ import {
 import { type InlineFile, rawForStorage, redactBody, safePreview, TooDeep } from "./redact.ts";
 import { contentPath, isDuplicate, storage } from "../../shared/storage.ts";
 
-// Receives WhatsApp provider webhooks at /whatsapp-webhook/<channel id>:
+// Receives WhatsApp provider webhooks at /whatsapp-webhook/<channel id>
+// (Evolution with webhook_by_events appends the event: .../messages-upsert):
 // verify first (nothing unverified is stored), then validate, then one SQL
 // call does the rest. Answers fast; failures to process are stored and
 // retried by the database, so the provider is not asked to resend.
@@ -67,6 +68,9 @@ export type Deps = {
 };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The channel's id, and the event Evolution appends when webhook_by_events is
+// on (its event name lower-cased, dashes for dots and underscores).
+const PATH = /^\/whatsapp-webhook\/([^/]+)(?:\/([a-z0-9]+(?:-[a-z0-9]+)*))?\/?$/;
 const decoder = new TextDecoder();
 
 type Verdict = { ok: true; parsed?: unknown } | { ok: false };
@@ -156,7 +160,7 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
 
   return async (req: Request): Promise<Response> => {
     const url = new URL(req.url);
-    const id = url.pathname.match(/^\/whatsapp-webhook\/([^/]+)\/?$/)?.[1];
+    const [, id, byEvent] = url.pathname.match(PATH) ?? [];
     if (!id || !UUID.test(id)) return jsonError(404, "unknown channel");
     if (req.method !== "GET" && req.method !== "POST") {
       return jsonError(405, "method not allowed");
@@ -178,7 +182,7 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
     inFlight++;
     inFlightBytes += held;
     try {
-      return await receive(req, url, id, deadline.signal, (n) => {
+      return await receive(req, url, id, byEvent !== undefined, deadline.signal, (n) => {
         inFlightBytes += n - held;
         held = n;
         return inFlightBytes <= limits.maxInFlightBytes;
@@ -214,11 +218,13 @@ export function createHandler(deps: Deps, limits: Limits = readLimits()) {
     req: Request,
     url: URL,
     id: string,
+    byEvent: boolean,
     signal: AbortSignal,
     hold: (bytes: number) => boolean,
   ): Promise<Response> {
     let channel = await within(signal, deps.channels.get(id));
     if (!channel || !channel.provider) return jsonError(404, "unknown channel");
+    if (byEvent && channel.provider !== "evolution") return jsonError(404, "unknown channel");
     if (req.method === "GET") return handshake(channel, url);
 
     const body = await within(signal, readCapped(req, limits.maxBodyBytes));

@@ -43,7 +43,7 @@ export function countItems(provider: string, body: unknown): number {
       const changes = (entry as { changes?: unknown })?.changes;
       for (const ch of Array.isArray(changes) ? changes : []) {
         const v = (ch as { value?: Record<string, unknown> })?.value;
-        n += 1 + len(v?.messages) + len(v?.statuses);
+        n += 1 + len(v?.messages) + len(v?.statuses) + len(v?.message_echoes);
       }
     }
     return n;

@@ -1062,7 +1062,8 @@ $$;
 -- Meta Cloud API ---------------------------------------------------------------
 
 -- The profile names of a change's contacts, {wa_id: name}, the first entry
--- for a sender winning. Built once per change: a body of thousands of
+-- for a sender winning; a contact without a phone number (a username user)
+-- is keyed by its business-scoped user id, as its messages' from_user_id. Built once per change: a body of thousands of
 -- messages from as many senders carries as many contacts, and looking each
 -- sender up in the array (or copying the array for every message) made one
 -- large body cost the square of its size. PL/pgSQL, not SQL: a SQL
@@ -1076,17 +1077,21 @@ begin
   if jsonb_typeof(contacts) is distinct from 'array' then
     return '{}'::jsonb;
   elsif jsonb_array_length(contacts) = 1 then
-    return case when contacts #>> '{0,wa_id}' is null then '{}'::jsonb
-                else jsonb_build_object(contacts #>> '{0,wa_id}', contacts #> '{0,profile,name}') end;
+    return case when coalesce(contacts #>> '{0,wa_id}', contacts #>> '{0,user_id}') is null then '{}'::jsonb
+                else jsonb_build_object(coalesce(contacts #>> '{0,wa_id}', contacts #>> '{0,user_id}'),
+                                        contacts #> '{0,profile,name}') end;
   end if;
-  return (select coalesce(jsonb_object_agg(c.v ->> 'wa_id', c.v #> '{profile,name}' order by c.ord desc), '{}'::jsonb)
+  return (select coalesce(jsonb_object_agg(coalesce(c.v ->> 'wa_id', c.v ->> 'user_id'), c.v #> '{profile,name}'
+                                           order by c.ord desc), '{}'::jsonb)
             from jsonb_array_elements(contacts) with ordinality c(v, ord)
-           where c.v ->> 'wa_id' is not null);
+           where coalesce(c.v ->> 'wa_id', c.v ->> 'user_id') is not null);
 end
 $$;
 
 -- One normalized record per Cloud API message, with its sender's profile
--- name (from private.cloud_api_names()). Runs once per message of a
+-- name (from private.cloud_api_names()). The sender is its phone number
+-- (from) or, for a username user who shares none, its business-scoped user
+-- id (from_user_id), which then names the chat and has no phone. Runs once per message of a
 -- batch, so it reads the payload with simple expressions (plpgsql's fast
 -- path) rather than statements holding subqueries, each of which would
 -- start the executor.
@@ -1098,13 +1103,14 @@ declare
   t text := msg ->> 'type';
   obj jsonb := msg -> (msg ->> 'type');
   is_group boolean := msg ? 'group_id';
+  sender text := coalesce(msg ->> 'from', msg ->> 'from_user_id');
   n jsonb;
 begin
   n := jsonb_build_object(
     'provider_message_id', msg ->> 'id',
     'chat_type', case when is_group then 'group' else 'individual' end,
-    'chat_id', case when is_group then msg ->> 'group_id' else msg ->> 'from' end,
-    'participant', case when is_group then msg ->> 'from' end,
+    'chat_id', case when is_group then msg ->> 'group_id' else sender end,
+    'participant', case when is_group then sender end,
     'phone', msg ->> 'from',
     'push_name', push_name,
     'from_me', false,
@@ -1164,6 +1170,8 @@ declare
   k integer;
   target public.channels;
   msg jsonb;
+  rec jsonb;
+  n_inbound integer;
   names jsonb;
   st jsonb;
   stored jsonb;
@@ -1184,8 +1192,11 @@ begin
   for j in 0 .. jsonb_array_length(changes) - 1 loop
     change := changes -> j;
     v := change -> 'value';
-    if change ->> 'field' <> 'messages' then
-      ignored := ignored + 1;  -- template/account updates: kept raw, handled by their modules
+    -- smb_message_echoes: what the business sent from the WhatsApp Business
+    -- app on a number it shares with Cloud API (coexistence), recorded as
+    -- our outbound messages.
+    if change ->> 'field' is distinct from 'messages' and change ->> 'field' is distinct from 'smb_message_echoes' then
+      ignored := ignored + 1;  -- template/account updates, history: kept raw, handled by their modules
       continue;
     end if;
     -- One Meta app can serve several numbers: route by phone_number_id
@@ -1202,13 +1213,23 @@ begin
       end if;
     end if;
 
+    -- The messages, then the echoes (a field carries one or the other).
     list := coalesce(v -> 'messages', '[]'::jsonb);
-    if jsonb_array_length(list) > 0 then
+    n_inbound := jsonb_array_length(list);
+    if n_inbound > 0 then
       names := private.cloud_api_names(v -> 'contacts');
     end if;
+    list := list || coalesce(v -> 'message_echoes', '[]'::jsonb);
     for k in 0 .. jsonb_array_length(list) - 1 loop
       msg := list -> k;
-      stored := private.store_message(target, private.cloud_api_message(msg, names ->> (msg ->> 'from')));
+      if k < n_inbound then
+        rec := private.cloud_api_message(msg, names ->> coalesce(msg ->> 'from', msg ->> 'from_user_id'));
+      else
+        rec := private.cloud_api_message(msg, null) || jsonb_build_object(
+          'from_me', true, 'chat_id', coalesce(msg ->> 'to', msg ->> 'to_user_id'), 'phone', msg ->> 'to',
+          'participant', null, 'status', 'sent');
+      end if;
+      stored := private.store_message(target, rec);
       if (stored ->> 'duplicate')::boolean then n_duplicates := n_duplicates + 1;
       elsif stored ? 'skipped' then n_skipped := n_skipped + 1;
       else n_messages := n_messages + 1; end if;
@@ -1217,7 +1238,7 @@ begin
     list := coalesce(v -> 'statuses', '[]'::jsonb);
     for k in 0 .. jsonb_array_length(list) - 1 loop
       st := list -> k;
-      if st ->> 'status' in ('sent', 'delivered', 'read', 'failed', 'deleted') then
+      if st ->> 'status' in ('sent', 'delivered', 'read', 'played', 'failed', 'deleted') then
         statuses := statuses + 1;
         if not private.apply_message_status(target.id, st ->> 'id', (st ->> 'status')::public.message_status,
                                             private.provider_ts(st -> 'timestamp'), st #> '{errors,0}') then
@@ -1254,37 +1275,53 @@ as $$
   end::public.message_status
 $$;
 
+-- Baileys wraps some messages in another ({ephemeralMessage: {message:
+-- {...}}}): disappearing, view-once and captioned documents; Evolution's
+-- messageType then names the wrapper. The content is read from inside.
+-- Chats and group members addressed by LID (privacy ids, no phone) come
+-- with their phone JID in key.remoteJidAlt / key.participantAlt (or
+-- senderPn / participantPn) when WhatsApp shares it: that address files them
+-- with the same contact and conversation as before LIDs.
 create function private.evolution_message(d jsonb)
 returns jsonb
 language plpgsql immutable set search_path = ''
 as $$
 declare
   k jsonb := d -> 'key';
-  msg jsonb := coalesce(d -> 'message', '{}'::jsonb);
+  outer_msg jsonb := coalesce(d -> 'message', '{}'::jsonb);  -- where Evolution adds mediaUrl and base64
+  msg jsonb := outer_msg;
   mt text := coalesce(d ->> 'messageType',
                       (select x from jsonb_object_keys(msg) x where x not in ('messageContextInfo', 'mediaUrl', 'base64') limit 1));
   inner_msg jsonb;
   ctx jsonb;
-  remote text := k ->> 'remoteJid';
+  remote text := case when k ->> 'remoteJid' like '%@lid'
+                       and coalesce(k ->> 'remoteJidAlt', k ->> 'senderPn') like '%@s.whatsapp.net'
+                      then coalesce(k ->> 'remoteJidAlt', k ->> 'senderPn') else k ->> 'remoteJid' end;
   is_group boolean := remote like '%@g.us';
+  participant text := coalesce(k ->> 'participant', d ->> 'participant');
   t text;
   n jsonb;
 begin
-  if mt = 'documentWithCaptionMessage' then
-    inner_msg := msg #> '{documentWithCaptionMessage,message,documentMessage}';
-    mt := 'documentMessage';
-  else
-    inner_msg := msg -> mt;
+  for depth in 1..3 loop
+    exit when mt is null or mt not in ('ephemeralMessage', 'viewOnceMessage', 'viewOnceMessageV2',
+                                       'viewOnceMessageV2Extension', 'documentWithCaptionMessage')
+              or jsonb_typeof(msg #> array[mt, 'message']) is distinct from 'object';
+    msg := msg #> array[mt, 'message'];
+    mt := (select x from jsonb_object_keys(msg) x where x not in ('messageContextInfo', 'mediaUrl', 'base64') limit 1);
+  end loop;
+  inner_msg := msg -> mt;
+  if participant like '%@lid' and coalesce(k ->> 'participantAlt', k ->> 'participantPn') like '%@s.whatsapp.net' then
+    participant := coalesce(k ->> 'participantAlt', k ->> 'participantPn');
   end if;
   ctx := coalesce(inner_msg -> 'contextInfo', d -> 'contextInfo');
   t := case mt
     when 'conversation' then 'text' when 'extendedTextMessage' then 'text'
-    when 'imageMessage' then 'image' when 'videoMessage' then 'video' when 'audioMessage' then 'audio'
+    when 'imageMessage' then 'image' when 'videoMessage' then 'video' when 'ptvMessage' then 'video' when 'audioMessage' then 'audio'
     when 'documentMessage' then 'document' when 'stickerMessage' then 'sticker'
     when 'locationMessage' then 'location' when 'liveLocationMessage' then 'location'
     when 'contactMessage' then 'contacts' when 'contactsArrayMessage' then 'contacts'
     when 'reactionMessage' then 'reaction'
-    when 'pollCreationMessage' then 'poll' when 'pollCreationMessageV3' then 'poll'
+    when 'pollCreationMessage' then 'poll' when 'pollCreationMessageV2' then 'poll' when 'pollCreationMessageV3' then 'poll'
     when 'listResponseMessage' then 'interactive' when 'listMessage' then 'list'
     when 'buttonsResponseMessage' then 'button' when 'templateButtonReplyMessage' then 'button'
     else 'unsupported' end;
@@ -1293,7 +1330,7 @@ begin
     'provider_message_id', k ->> 'id',
     'chat_type', case when is_group then 'group' else 'individual' end,
     'chat_id', remote,
-    'participant', case when is_group then coalesce(k ->> 'participant', d ->> 'participant') end,
+    'participant', case when is_group then participant end,
     'push_name', d ->> 'pushName',
     'from_me', coalesce(private.as_bool(k ->> 'fromMe'), false),
     'type', t,
@@ -1310,12 +1347,12 @@ begin
   if t in ('image', 'video', 'audio', 'document', 'sticker') then
     n := n || jsonb_build_object('content', inner_msg ->> 'caption',
       'media', jsonb_strip_nulls(jsonb_build_object(
-        'url', coalesce(msg ->> 'mediaUrl', inner_msg ->> 'url'), 'mime_type', inner_msg ->> 'mimetype',
+        'url', coalesce(outer_msg ->> 'mediaUrl', inner_msg ->> 'url'), 'mime_type', inner_msg ->> 'mimetype',
         'size', inner_msg #>> '{fileLength}',
-        'sha256', coalesce(inner_msg ->> 'fileSha256', msg #>> '{base64,sha256}', d #>> '{base64,sha256}'),
+        'sha256', coalesce(inner_msg ->> 'fileSha256', outer_msg #>> '{base64,sha256}', d #>> '{base64,sha256}'),
         'filename', inner_msg ->> 'fileName', 'duration', inner_msg ->> 'seconds',
         -- webhookBase64: the bytes came in the body (replaced by a marker before storing).
-        'inline', case when msg ? 'base64' or d ? 'base64' then true end)));
+        'inline', case when outer_msg ? 'base64' or d ? 'base64' then true end)));
   elsif mt = 'conversation' then
     n := n || jsonb_build_object('content', msg ->> 'conversation');
   elsif mt = 'extendedTextMessage' then
@@ -1338,6 +1375,32 @@ begin
     n := n || jsonb_build_object('content', coalesce(inner_msg ->> 'selectedDisplayText', inner_msg ->> 'selectedId'));
   end if;
   return n;
+end
+$$;
+
+-- A Baileys protocolMessage ({key, type, editedMessage, timestampMs}): a
+-- revoke deletes its target for everyone, an edit replaces its text.
+-- Evolution v2 sends them as messages.edited (the protocolMessage itself);
+-- older versions in messages.upsert, inside the message (also wrapped in
+-- editedMessage). Returns whether it was one of those two.
+create function private.apply_evolution_protocol(ch public.channels, p jsonb, at timestamptz)
+returns boolean
+language plpgsql security definer set search_path = ''
+as $$
+begin
+  if p ->> 'type' in ('REVOKE', '0') then
+    perform private.apply_message_status(ch.id, p #>> '{key,id}', 'deleted', at, null);
+    return true;
+  elsif p ->> 'type' in ('MESSAGE_EDIT', '14') then
+    update public.messages m
+       set content = coalesce(p #>> '{editedMessage,conversation}', p #>> '{editedMessage,extendedTextMessage,text}',
+                              p #>> '{editedMessage,imageMessage,caption}', p #>> '{editedMessage,videoMessage,caption}',
+                              p #>> '{editedMessage,documentMessage,caption}', m.content),
+           edited_at = coalesce(at, now())
+     where m.channel_id = ch.id and m.provider_message_id = p #>> '{key,id}';
+    return true;
+  end if;
+  return false;
 end
 $$;
 
@@ -1379,17 +1442,9 @@ begin
       if item #>> '{key,remoteJid}' = 'status@broadcast' then
         continue;  -- status stories are not conversations
       end if;
-      if item #>> '{message,protocolMessage,type}' in ('REVOKE', '0') then
-        perform private.apply_message_status(ch.id, item #>> '{message,protocolMessage,key,id}', 'deleted',
-                                             private.provider_ts(item -> 'messageTimestamp'), null);
-        statuses := statuses + 1;
-        continue;
-      elsif item #>> '{message,protocolMessage,type}' in ('MESSAGE_EDIT', '14') then
-        update public.messages m
-           set content = coalesce(item #>> '{message,protocolMessage,editedMessage,conversation}',
-                                  item #>> '{message,protocolMessage,editedMessage,extendedTextMessage,text}', m.content),
-               edited_at = coalesce(private.provider_ts(item -> 'messageTimestamp'), now())
-         where m.channel_id = ch.id and m.provider_message_id = item #>> '{message,protocolMessage,key,id}';
+      if private.apply_evolution_protocol(ch, coalesce(item #> '{message,protocolMessage}',
+                                                       item #> '{message,editedMessage,message,protocolMessage}'),
+                                          private.provider_ts(item -> 'messageTimestamp')) then
         statuses := statuses + 1;
         continue;
       end if;
@@ -1399,11 +1454,23 @@ begin
       else n_messages := n_messages + 1; end if;
     end loop;
 
+  elsif ev = 'messages.edited' then
+    for item in select private.as_array(d) loop
+      if private.apply_evolution_protocol(ch, item,
+           case when item ->> 'timestampMs' ~ '^[0-9]{10,16}$' then to_timestamp((item ->> 'timestampMs')::numeric / 1000) end)
+      then
+        statuses := statuses + 1;
+      end if;
+    end loop;
+
   elsif ev = 'messages.update' then
+    -- An update without a receipt (an edit, a poll vote) comes as status
+    -- DELETED, Evolution's fallback: no deletion (those come as
+    -- messages.delete or a revoke).
     for item in select private.as_array(d) loop
       st := private.evolution_status(coalesce(item -> 'status', item #> '{update,status}'));
       target_id := coalesce(item ->> 'keyId', item #>> '{key,id}', item ->> 'messageId');
-      if st is not null and target_id is not null then
+      if st is not null and st <> 'deleted' and target_id is not null then
         perform private.apply_message_status(ch.id, target_id, st, private.provider_ts(item -> 'datetime'), null);
         statuses := statuses + 1;
       end if;
@@ -2126,8 +2193,9 @@ $$;
 -- ordinary Cloud API traffic (inbound messages from individuals and
 -- delivery statuses, routed to the channel whose secret verified them) is
 -- written with one statement per table, so the statement triggers run once
--- per batch. Anything else (other providers, groups, a second number on the
--- same app, webhook errors) returns null before writing anything, and any
+-- per batch. Anything else (other providers, groups, senders known by
+-- business-scoped user id only, a second number on the same app, webhook
+-- errors, Business app echoes) returns null before writing anything, and any
 -- error rolls the batch back: the caller then takes the per-event path, so
 -- every event still gets its own outcome and a failing one is stored raw
 -- for the tick to retry.
@@ -2200,6 +2268,7 @@ begin
                  from jsonb_array_elements(coalesce(x.v #> '{payload,entry}', '[]')) en,
                       jsonb_array_elements(coalesce(en -> 'changes', '[]')) ch
                 where ch ->> 'field' is null
+                   or ch ->> 'field' = 'smb_message_echoes'
                    or ch ->> 'field' = 'messages'
                       and (ch #>> '{value,metadata,phone_number_id}' is distinct from c.phone_number_id
                            or ch -> 'value' ? 'errors'
@@ -2410,7 +2479,7 @@ begin
              jsonb_array_elements(coalesce(en.entry -> 'changes', '[]')) with ordinality ch(change, j),
              jsonb_array_elements(coalesce(ch.change #> '{value,statuses}', '[]')) with ordinality s(v, k)
        where not e.repeated and ch.change ->> 'field' = 'messages'
-         and s.v ->> 'status' in ('sent', 'delivered', 'read', 'failed', 'deleted')
+         and s.v ->> 'status' in ('sent', 'delivered', 'read', 'played', 'failed', 'deleted')
        order by e.item, en.i, ch.j, s.k
     loop
       statuses_by_item[st.item] := statuses_by_item[st.item] + 1;
@@ -2817,6 +2886,7 @@ revoke all on function private.jid_phone(text), private.provider_ts(jsonb), priv
   private.store_message(public.channels, jsonb),
   private.cloud_api_names(jsonb), private.cloud_api_message(jsonb, text), private.process_cloud_api(public.channels, jsonb),
   private.evolution_status(jsonb), private.evolution_message(jsonb), private.as_array(jsonb),
+  private.apply_evolution_protocol(public.channels, jsonb, timestamptz),
   private.process_evolution(public.channels, jsonb), private.whatsmeow_message(jsonb),
   private.process_whatsmeow(public.channels, jsonb),
   private.process_payload(public.channels, public.channel_provider, jsonb), private.process_webhook_event(bigint),

@@ -111,6 +111,13 @@ describe("GOWA webhooks", () => {
       content: "Watch this!",
     });
     expect((await message("94D13237B4D7F33EE4A63228BBD79EC0")).status).toBe("deleted");
+    expect(answers.newsletterMessage.body).toMatchObject({ messages: 0 });
+    const ad = await message("3EB0C127D7BACC83D6B4");
+    expect(ad).toMatchObject({
+      type: "text",
+      content: "Hello! I would like more information about the property.",
+    });
+    expect(ad.payload.referral.ctwa_clid).toBe("FAKE_CLID_abc123xyz");
     const [events] = await sql`select count(*)::int as n from public.webhook_events
                                 where channel_id = ${channel} and processed
                                   and payload #>> '{payload,id}' is distinct from 'GO-BYTES'`;

@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { MetaWebhook } from "../../shared/providers/meta.ts";
 import { checkEvolutionData, EvolutionWebhook } from "../../shared/providers/evolution.ts";
 import { cloudEnvelope, cloudStatus, cloudText, evolutionUpsert } from "../fixtures/payloads.ts";
+import { metaDocs, metaEcho, metaStatus } from "../fixtures/documented-payloads.ts";
 
 describe("Meta webhook schema", () => {
   it("accepts messages and statuses as Meta documents them, keeping unknown fields", () => {
@@ -25,6 +26,28 @@ describe("Meta webhook schema", () => {
       }],
     };
     expect(MetaWebhook.safeParse(body).success).toBe(true);
+  });
+
+  it("accepts a username user known by business-scoped user id only", () => {
+    const body = metaDocs.usernameOnly({ pnid: "PN", wa: "US.13491208655302741918", id: "w" });
+    expect(MetaWebhook.safeParse(body).success).toBe(true);
+    const nobody = cloudEnvelope("PN", { messages: [{ id: "w", timestamp: "1", type: "text" }] });
+    const r = MetaWebhook.safeParse(nobody);
+    expect(r.success).toBe(false);
+    expect(JSON.stringify(r.error?.issues)).toContain("a message needs its sender");
+  });
+
+  it("accepts every documented status, played included, and ones it does not know yet", () => {
+    for (const status of ["sent", "delivered", "read", "played", "failed", "deleted", "warning"]) {
+      expect(MetaWebhook.safeParse(metaStatus("PN", "wamid.1", status, "1")).success, status)
+        .toBe(true);
+    }
+    expect(MetaWebhook.safeParse(metaStatus("PN", "wamid.1", "", "1")).success).toBe(false);
+  });
+
+  it("accepts Business app echoes without reading them as inbound messages", () => {
+    expect(MetaWebhook.safeParse(metaEcho("PN", "15550783881", "16505551234", "w")).success)
+      .toBe(true);
   });
 
   it("refuses a messages change without metadata, a message without id, or another object", () => {

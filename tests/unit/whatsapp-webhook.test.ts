@@ -3,6 +3,8 @@ import { createHandler, type Deps } from "../../functions/whatsapp-webhook/handl
 import type { WebhookChannel } from "../../functions/whatsapp-webhook/channels.ts";
 import { hubSignature } from "../../shared/signature.ts";
 import { cloudText, evolutionUpsert } from "../fixtures/payloads.ts";
+import { metaEcho } from "../fixtures/documented-payloads.ts";
+import { countItems } from "../../functions/whatsapp-webhook/limits.ts";
 
 const CLOUD = "11111111-1111-4111-8111-111111111111";
 const EVO = "22222222-2222-4222-8222-222222222222";
@@ -160,6 +162,35 @@ describe("whatsapp-webhook handler", () => {
     expect((await post(h, EVO, bad, { apikey: "evo-key-123" })).status).toBe(200);
     expect((await post(h, EVO, "not json")).status).toBe(401);
     expect(calls.ingest).toHaveLength(2);
+  });
+
+  it("takes Evolution's per-event URLs (webhook_by_events) at the channel's URL plus the event", async () => {
+    const { deps, calls } = fakeDeps(channels);
+    const h = createHandler(deps);
+    const body = JSON.stringify(
+      evolutionUpsert({
+        instance: "i",
+        apikey: "evo-key-123",
+        jid: "1@s.whatsapp.net",
+        id: "B",
+        text: "x",
+      }),
+    );
+    expect((await post(h, `${EVO}/messages-upsert`, body)).status).toBe(200);
+    expect((await post(h, `${EVO}/connection-update/`, body)).status).toBe(200);
+    expect(calls.ingest).toHaveLength(2);
+    // Only Evolution builds such URLs; nothing else answers under them.
+    const signed = { "x-hub-signature-256": await hubSignature("s3cret", text) };
+    expect((await post(h, `${CLOUD}/messages-upsert`, text, signed)).status).toBe(404);
+    expect((await post(h, `${EVO}/Messages_Upsert`, body)).status).toBe(404);
+    expect((await post(h, `${EVO}/a/b`, body)).status).toBe(404);
+  });
+
+  it("counts Business app echoes as items toward the body's cap", () => {
+    const echo = metaEcho("PN", "15550783881", "16505551234", "wamid.E");
+    const echoes = echo.entry[0].changes[0].value.message_echoes;
+    echoes.push({ ...echoes[0], id: "wamid.F" });
+    expect(countItems("cloud_api", echo)).toBe(3);
   });
 
   it("refuses methods other than GET and POST", async () => {

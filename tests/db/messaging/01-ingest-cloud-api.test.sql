@@ -1,6 +1,6 @@
 -- Meta Cloud API ingestion on payloads shaped as Meta documents them.
 begin;
-select plan(37);
+select plan(42);
 select tests.create_workspace_with_roles('acme') as ws \gset
 -- Numbers whose ids Graph confirmed (routing by phone_number_id needs it).
 insert into public.channels (id, workspace_id, provider, name, phone_number_id, phone_number, phone_number_verified_at)
@@ -123,6 +123,34 @@ insert into public.channels (workspace_id, provider, name, phone_number_id, phon
 values (:'ws', 'cloud_api', 'Late number', 'PN-UNKNOWN', now());
 select is(private.retry_webhook_events(), 1, 'the tick''s retry picks the failed event up');
 select ok((select processed from public.webhook_events where payload::text like '%wamid.lost%'), 'and processes it once the channel exists');
+
+-- A username user who shares no number: known by business-scoped user id.
+select pg_temp.ingest('bsuid', jsonb_build_object('object', 'whatsapp_business_account', 'entry', jsonb_build_array(jsonb_build_object(
+  'id', 'WABA', 'changes', jsonb_build_array(jsonb_build_object('field', 'messages', 'value', jsonb_build_object(
+    'messaging_product', 'whatsapp', 'metadata', jsonb_build_object('phone_number_id', 'PN-1'),
+    'contacts', '[{"profile":{"name":"Pablo","username":"@pablo"},"user_id":"US.1349120865530274"}]'::jsonb,
+    'messages', '[{"from_user_id":"US.1349120865530274","id":"wamid.bsuid","timestamp":"1767225600","type":"text","text":{"body":"Hi"}}]'::jsonb)))))));
+select results_eq($$ select m.remote_jid, m.push_name, ct.phone, ct.name from public.messages m join public.contacts ct on ct.id = m.contact_id
+                      where m.provider_message_id = 'wamid.bsuid' $$,
+  $$ values ('US.1349120865530274', 'Pablo', null::text, 'Pablo') $$,
+  'a sender known only by business-scoped user id gets a contact without a phone, named from its profile');
+
+-- Voice notes report played.
+select pg_temp.ingest('played', tests.cloud_status('PN-1', 'wamid.out1', 'played', '1767225900'));
+select is((pg_temp.msg('wamid.out1')).status, 'played'::public.message_status, 'a played status moves the message on');
+
+-- What the business sends from the WhatsApp Business app (coexistence).
+select pg_temp.ingest('echo', jsonb_build_object('object', 'whatsapp_business_account', 'entry', jsonb_build_array(jsonb_build_object(
+  'id', 'WABA', 'changes', jsonb_build_array(jsonb_build_object('field', 'smb_message_echoes', 'value', jsonb_build_object(
+    'messaging_product', 'whatsapp', 'metadata', jsonb_build_object('display_phone_number', '15550000001', 'phone_number_id', 'PN-1'),
+    'message_echoes', '[{"from":"15550000001","to":"5511900000009","id":"wamid.echo","timestamp":"1767226000","type":"text","text":{"body":"Sent from the app"}}]'::jsonb)))))));
+select results_eq($$ select m.direction::text, m.status::text, m.content, m.remote_jid, ct.phone
+                      from public.messages m join public.contacts ct on ct.id = m.contact_id where m.provider_message_id = 'wamid.echo' $$,
+  $$ values ('outbound', 'sent', 'Sent from the app', '5511900000009', '5511900000009') $$,
+  'a Business app echo is an outbound message in the customer''s conversation');
+select is((select result ->> 'messages' from ingest_result where label = 'echo'), '1', 'and counts as a message');
+select is(private.ingest_webhook('cloud_api', :'ch', (select payload from public.webhook_events where payload::text like '%wamid.echo%')) ->> 'status',
+  'duplicate', 'its redelivery is a duplicate');
 
 select throws_ok($$ select private.ingest_webhook('cloud_api', '00000000-0000-0000-0000-00000000dead', '{}') $$, 'P0002',
   'unknown channel 00000000-0000-0000-0000-00000000dead', 'an unknown channel is refused');

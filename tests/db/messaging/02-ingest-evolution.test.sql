@@ -1,6 +1,6 @@
 -- Evolution API (Baileys) ingestion on payloads shaped as Evolution sends them.
 begin;
-select plan(25);
+select plan(30);
 select tests.create_workspace_with_roles('acme') as ws \gset
 insert into public.channels (id, workspace_id, provider, name, instance_name)
 values ('e0000000-0000-0000-0000-000000000001', :'ws', 'evolution', 'Evo', 'acme-main');
@@ -87,6 +87,25 @@ select pg_temp.evo('group-participants.update', '{"id":"120363111111111111@g.us"
 select results_eq($$ select participants_count, participants from public.whatsapp_groups where group_jid = '120363111111111111@g.us' $$,
   $$ values (2, '[{"jid": "5511933330003@s.whatsapp.net", "role": "admin"}, {"jid": "5511977770007@s.whatsapp.net", "role": "member"}]'::jsonb) $$,
   'participants are added, promoted and removed');
+
+-- Wrapped messages are read from inside; the stored media URL sits outside.
+select pg_temp.evo('messages.upsert', '{"key":{"remoteJid":"5511911110001@s.whatsapp.net","fromMe":false,"id":"3EB0W1"},"message":{"ephemeralMessage":{"message":{"viewOnceMessageV2":{"message":{"imageMessage":{"mimetype":"image/jpeg","caption":"Once","fileLength":"100"}}}}},"mediaUrl":"https://s3.example.com/evo/3EB0W1.jpeg"},"messageType":"ephemeralMessage","messageTimestamp":1767225800}');
+select is(((pg_temp.msg('3EB0W1')).type, (pg_temp.msg('3EB0W1')).content, (pg_temp.msg('3EB0W1')).media_url)::text,
+  '(image,Once,https://s3.example.com/evo/3EB0W1.jpeg)', 'a view-once image in a disappearing chat is an image');
+
+-- LID addressing: the phone JID that comes with it files the chat.
+select pg_temp.evo('messages.upsert', '{"key":{"remoteJid":"272516946294519@lid","remoteJidAlt":"5511911110001@s.whatsapp.net","addressingMode":"lid","fromMe":false,"id":"3EB0L1"},"pushName":"Ana","message":{"conversation":"Via LID"},"messageType":"conversation","messageTimestamp":1767225810}');
+select is((select count(distinct conversation_id)::int from public.messages where provider_message_id in ('3EB0A1', '3EB0L1')), 1,
+  'a LID-addressed message lands in the conversation its phone JID already has');
+
+-- Edits and revokes (messages.edited carries the protocolMessage).
+select pg_temp.evo('MESSAGES_EDITED', '{"key":{"remoteJid":"5511911110001@s.whatsapp.net","fromMe":false,"id":"3EB0A1"},"type":"MESSAGE_EDIT","editedMessage":{"conversation":"Oi, tudo bem?"},"timestampMs":"1767225900000"}');
+select is(((pg_temp.msg('3EB0A1')).content, (pg_temp.msg('3EB0A1')).edited_at)::text, '("Oi, tudo bem?","2026-01-01 00:05:00+00")',
+  'an edit replaces the text, at the edit''s time');
+select pg_temp.evo('messages.update', '{"keyId":"3EB0A1","remoteJid":"5511911110001@s.whatsapp.net","fromMe":false,"status":"DELETED"}');
+select is((pg_temp.msg('3EB0A1')).deleted_at, null, 'an update without a receipt (Evolution''s DELETED) deletes nothing');
+select pg_temp.evo('messages.edited', '{"key":{"remoteJid":"5511911110001@s.whatsapp.net","fromMe":false,"id":"3EB0L1"},"type":"REVOKE"}');
+select ok((pg_temp.msg('3EB0L1')).deleted_at is not null, 'a revoke deletes its target');
 
 -- Secrets never stored; duplicates harmless.
 select is((select count(*)::int from public.webhook_events where payload::text like '%EVOLUTION-INSTANCE-KEY%'), 0,
