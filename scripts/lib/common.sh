@@ -151,7 +151,14 @@ stack_password() {
 # existing database, and the seed is written to be re-applied safely.
 push_migrations() {
   local url="$1" log="${2:-/dev/null}"
-  (cd "$ROOT" && "$BIN/supabase" db push --remote="$url" --yes --skip-vault) >"$log" 2>&1 \
+  # The minute tick (the pg_cron job the scheduling migration schedules)
+  # waits until the schema, the seed and the settings are in: a tick firing
+  # between two migrations can deadlock with the next one's DDL. Scheduled
+  # here first and paused, the migration's cron.schedule only updates it.
+  printf '%s\n' "select cron.schedule('threadline-tick', '* * * * *', 'select private.tick()');" \
+    "select cron.alter_job(jobid, active := false) from cron.job where jobname = 'threadline-tick';" \
+    | psql_url "$url" -v ON_ERROR_STOP=1 >"$log" 2>&1 || { cat "$log" >&2; die "pausing the tick failed"; }
+  (cd "$ROOT" && "$BIN/supabase" db push --remote="$url" --yes --skip-vault) >>"$log" 2>&1 \
     || { cat "$log" >&2 2>/dev/null; die "supabase db push failed"; }
   psql_url "$url" -f "$ROOT/supabase/seed.sql" >>"$log" 2>&1 \
     || { tail -n 20 "$log" >&2; die "supabase/seed.sql failed"; }
@@ -165,6 +172,8 @@ push_migrations() {
   # The fake provider listens on loopback: this stack lets channels point there.
   echo "select private.configure_provider_urls(true)" | psql_url "$url" >>"$log" 2>&1 \
     || { tail -n 20 "$log" >&2; die "configuring provider URLs failed"; }
+  echo "select cron.alter_job(jobid, active := true) from cron.job where jobname = 'threadline-tick'" \
+    | psql_url "$url" -v ON_ERROR_STOP=1 >>"$log" 2>&1 || { tail -n 20 "$log" >&2; die "resuming the tick failed"; }
 }
 
 # What a local database was built from: the stack's layout version (bumped
