@@ -556,8 +556,9 @@ begin
   end if;
   perform private.lock_ledger(new.id, true);
   perform set_config('threadline.goal_tally', 'on', true);
-  update public.financial_goals g set current_amount = private.goal_amount(g)
-   where g.workspace_id = new.id and g.current_amount is distinct from private.goal_amount(g);
+  update public.financial_goals g set current_amount = c.amount
+    from (select g2.id, private.goal_amount(g2) as amount from public.financial_goals g2 where g2.workspace_id = new.id) c
+   where g.id = c.id and g.current_amount is distinct from c.amount;
   perform set_config('threadline.goal_tally', 'off', true);
   return null;
 end
@@ -833,8 +834,9 @@ as $$
   select private.fill_template_tokens(p, jsonb_build_object(
     'invoice_number', i.invoice_number, 'title', coalesce(i.title, i.invoice_number), 'bills_to', i.bills_to,
     'total', i.total_amount::text, 'balance_due', i.balance_due::text, 'currency', i.currency,
-    'issued_date', coalesce(to_char(i.issued_date at time zone private.workspace_timezone(i.workspace_id), 'YYYY-MM-DD'), '-'),
-    'due_date', coalesce(to_char(i.due_date at time zone private.workspace_timezone(i.workspace_id), 'YYYY-MM-DD'), '-')))
+    'issued_date', coalesce(to_char(i.issued_date at time zone tz.name, 'YYYY-MM-DD'), '-'),
+    'due_date', coalesce(to_char(i.due_date at time zone tz.name, 'YYYY-MM-DD'), '-')))
+    from (select private.workspace_timezone(i.workspace_id) as name) tz
 $$;
 
 -- Issued or overdue: the client hears of it when the workspace maps the
